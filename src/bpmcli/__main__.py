@@ -1,0 +1,3 @@
+from bpmcli.cli import main
+
+main()

@@ -1,0 +1,252 @@
+"""The `bpm` command: parse arguments, call the core, render the result, choose the exit code.
+
+Nothing here knows the file format or git; heavy modules (rich, Jinja2, ruamel.yaml) are
+imported inside the commands that need them so that `bpm --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from bpmcli import __version__
+from bpmcli.errors import EXIT_FAILURE, BpmError, UsageError
+
+
+class _Group(TyperGroup):
+    """Turns BpmError into one line on stderr and its exit code, for every sub-command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BpmError as exc:
+            _fail(str(exc), exc.exit_code)
+        except PermissionError as exc:
+            _fail(f"{exc.filename}: permission denied", EXIT_FAILURE)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    from bpmcli.render import clean
+
+    typer.echo(f"error: {clean(message)}", err=True)
+    raise typer.Exit(code)
+
+
+def _note(message: str) -> None:
+    from bpmcli.render import clean
+
+    typer.echo(clean(message), err=True)
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Blameless postmortems as code: scaffold, lint and report on postmortems in git.",
+)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bpm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+    directory: Annotated[
+        Path | None,
+        typer.Option("-C", "--directory", help="Run as if bpm was started in this folder."),
+    ] = None,
+) -> None:
+    if directory is not None:
+        try:
+            os.chdir(directory)
+        except OSError as exc:
+            raise UsageError(f"cannot change to folder: {exc.strerror}", directory) from exc
+
+
+def _config() -> Any:
+    from bpmcli import config
+
+    return config.load()
+
+
+@app.command()
+def init(
+    templates: Annotated[
+        bool, typer.Option("--templates", help="Copy the built-in templates for customising.")
+    ] = False,
+) -> None:
+    """Write .bpm.toml and create the postmortem folder (at the repository root)."""
+    from bpmcli import scaffold
+    from bpmcli.files import display
+
+    result = scaffold.init(Path.cwd(), _config(), templates)
+    for path in result.created:
+        typer.echo(f"created {display(path)}")
+
+
+@app.command()
+def new(
+    kind: Annotated[str | None, typer.Argument(help="Template: incident, near-miss, ...")] = None,
+    title: Annotated[str | None, typer.Argument(help="One-line title of the incident.")] = None,
+    started: Annotated[
+        str | None,
+        typer.Option(help="Start: 'YYYY-MM-DD HH:MM' (config zone), ISO 8601, or 'now'."),
+    ] = None,
+    severity: Annotated[str | None, typer.Option(help="One of the configured severities.")] = None,
+    facilitator: Annotated[str | None, typer.Option(help="Who runs the review.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option("--service", help="An affected service (repeatable).")
+    ] = None,
+    stdout: Annotated[bool, typer.Option("--stdout", help="Print instead of writing.")] = False,
+    edit: Annotated[bool, typer.Option("--edit", help="Open in $VISUAL or $EDITOR.")] = False,
+    list_: Annotated[bool, typer.Option("--list", help="List the available templates.")] = False,
+) -> None:
+    """Create a postmortem from a template and print its path."""
+    from bpmcli import scaffold, templates
+    from bpmcli.files import display
+    from bpmcli.times import parse_timestamp, zone
+
+    config = _config()
+    if list_:
+        for template in templates.available(config).values():
+            origin = template.origin + (" (overrides built-in)" if template.overrides else "")
+            typer.echo(f"{template.kind}\t{origin}\t{display(template.path)}")
+        return
+    if kind is None or title is None:
+        raise UsageError("bpm new needs a KIND and a TITLE, such as: bpm new incident 'DNS outage'")
+    if stdout and edit:
+        raise UsageError("--stdout and --edit cannot be combined")
+    request = scaffold.NewRequest(
+        kind=kind,
+        title=title,
+        started=parse_timestamp(started or "now", zone(config.timezone)),
+        severity=severity,
+        facilitator=facilitator,
+        services=tuple(service or ()),
+    )
+    if stdout:
+        sys.stdout.write(scaffold.preview(config, request).text)
+        return
+    made = scaffold.create(config, request)
+    typer.echo(display(made.path))
+    if edit:
+        _open_editor(made.path)
+
+
+def _open_editor(path: Path) -> None:
+    import shlex
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise UsageError("--edit needs $VISUAL or $EDITOR to name an editor")
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as exc:
+        raise UsageError(f"cannot start the editor {editor!r}: {exc.strerror}") from exc
+
+
+@app.command("list")
+def list_command(
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List postmortems: id, date, severity, status, open and overdue actions."""
+    from bpmcli import catalog, render
+    from bpmcli.times import today, zone
+
+    config = _config()
+    entries, problems = catalog.list_postmortems(config, today(zone(config.timezone)))
+    for problem in problems:
+        _note(f"warning: {problem}")
+    rows = [e.as_json() for e in entries]
+    if format is ListFormat.json:
+        render.print_json(rows)
+    elif format is ListFormat.csv:
+        columns = list(catalog.Entry.__dataclass_fields__)
+        sys.stdout.write(render.to_csv(columns, rows))
+    else:
+        columns = ["id", "date", "severity", "status", "open", "overdue", "title"]
+        render.print_table(
+            columns,
+            (
+                [e.id, e.date, e.severity, e.status, e.actions_open, e.actions_overdue, e.title]
+                for e in entries
+            ),
+        )
+
+
+@app.command()
+def show(
+    postmortem: Annotated[str, typer.Argument(help="An id, a unique id prefix, or a path.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+) -> None:
+    """Summarise one postmortem: fields, sections, actions."""
+    from bpmcli import catalog, render
+    from bpmcli.files import resolve
+    from bpmcli.times import today, zone
+
+    config = _config()
+    summary = catalog.summarize(resolve(config, postmortem), config, today(zone(config.timezone)))
+    if format is ShowFormat.json:
+        render.print_json(summary.as_json())
+        return
+    _print_summary(summary)
+
+
+def _print_summary(summary: Any) -> None:
+    from bpmcli import render
+
+    data = summary.as_json()
+    out = render.console()
+    out.print(render.text(data["title"] or data["id"], "bold"))
+    for key in ("id", "path", "kind", "status", "severity", "started", "detected", "mitigated",
+                "resolved", "review_by", "facilitator"):
+        if data.get(key) is not None:
+            late = " (review overdue)" if key == "review_by" and data["review_overdue"] else ""
+            out.print(render.text(f"  {key + ':':<13}{data[key]}{late}"))
+    if data["services"]:
+        out.print(render.text(f"  {'services:':<13}{', '.join(data['services'])}"))
+    if data["missing_sections"]:
+        out.print(render.text(f"  missing sections: {', '.join(data['missing_sections'])}", "yellow"))
+    if not summary.actions:
+        out.print(render.text("  no action items"))
+        return
+    render.print_table(
+        ["id", "action", "owner", "due", "kind", "status"],
+        (
+            [a.id, a.action, a.owner, a.due, a.kind, a.status + (" (overdue)" if a.overdue else "")]
+            for a in summary.actions
+        ),
+    )
+
+
+def main() -> None:
+    app(prog_name="bpm")
+
+

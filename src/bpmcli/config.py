@@ -1,0 +1,254 @@
+"""The project's configuration: `.bpm.toml`, or `[tool.bpm]` in `pyproject.toml`.
+
+Found by walking up from the working folder to the repository root; the first file found
+wins. Paths in it are relative to the folder that holds it. Every key is optional and every
+key is checked: a typo is an error naming the key, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bpmcli.errors import ConfigError, UsageError
+
+CONFIG_NAME = ".bpm.toml"
+DEFAULT_SECTIONS = (
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Contributing factors",
+    "What we learned",
+    "Action items",
+)
+DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+DEFAULT_DUE_DAYS = {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": 90}
+RULE_SEVERITIES = ("off", "warning", "error")
+_RULE_CODE = re.compile(r"^BPM\d{3}$")
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """What `[rules]` says of one rule: a severity, and options that replace its defaults."""
+
+    severity: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # the folder paths are relative to: the config's folder, or the repository root
+    source: Path | None = None  # the file the settings came from, None for defaults
+    dir: str = "postmortems"
+    timezone: str = "UTC"
+    review_sla_days: int = 5
+    severities: tuple[str, ...] = DEFAULT_SEVERITIES
+    action_due_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
+    required_sections: tuple[str, ...] = DEFAULT_SECTIONS
+    templates_dir: str = ".bpm/templates"
+    vague_verbs: tuple[str, ...] = ()
+    allowed_verbs: tuple[str, ...] = ()
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+
+    @property
+    def postmortem_dir(self) -> Path:
+        return self.root / self.dir
+
+    @property
+    def template_dir(self) -> Path:
+        return self.root / self.templates_dir
+
+    @property
+    def time_header(self) -> str:
+        return f"Time ({self.timezone})"
+
+
+def find_repo_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds `.git` (a folder, or a worktree file)."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def load(start: Path | None = None) -> Config:
+    """The configuration that applies to `start` (the working folder by default)."""
+    here = (start or Path.cwd()).resolve()
+    repo = find_repo_root(here)
+    stop = repo or here
+    for folder in (here, *here.parents):
+        found = _read_config_in(folder)
+        if found is not None:
+            path, table, text = found
+            return _build(folder, path, table, text)
+        if folder == stop:
+            break
+    return Config(root=stop)
+
+
+def _read_config_in(folder: Path) -> tuple[Path, dict[str, Any], str] | None:
+    dotfile = folder / CONFIG_NAME
+    if dotfile.is_file():
+        text = _read_text(dotfile)
+        return dotfile, _parse_toml(dotfile, text), text
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        text = _read_text(pyproject)
+        tool = _parse_toml(pyproject, text).get("tool", {})
+        if isinstance(tool, dict) and isinstance(tool.get("bpm"), dict):
+            return pyproject, tool["bpm"], text
+    return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("is not UTF-8 text", path) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from exc
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"invalid TOML: {reason}", path, int(line[1]) if line else None) from exc
+
+
+class _Checker:
+    """Reads one config table, naming the key and its line in every error."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{key}: {message}", self.path, self.line_of(key))
+
+    def line_of(self, key: str) -> int | None:
+        name = key.rsplit(".", 1)[-1]
+        pattern = re.compile(rf"^\s*(\[+\s*)?([\w.\-]+\.)?\"?{re.escape(name)}\"?\s*(=|\])")
+        for number, line in enumerate(self.lines, 1):
+            if pattern.match(line):
+                return number
+        return None
+
+    def text(self, table: Mapping[str, Any], key: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"must be a non-empty string, got {value!r}")
+        return value
+
+    def positive_int(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(key, f"must be a whole number of days (0 or more), got {value!r}")
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = table.get(key, default)
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            raise self.fail(key, f"must be a list of non-empty strings, got {value!r}")
+        return tuple(value)
+
+
+_KEYS = (
+    "dir",
+    "timezone",
+    "review_sla_days",
+    "severities",
+    "action_due_days",
+    "required_sections",
+    "templates_dir",
+    "vague_verbs",
+    "allowed_verbs",
+    "rules",
+)
+
+
+def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config:
+    check = _Checker(path, text)
+    for key in table:
+        if key not in _KEYS:
+            hint = difflib.get_close_matches(key, _KEYS, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise check.fail(key, f"unknown key{suggestion}")
+    severities = check.strings(table, "severities", DEFAULT_SEVERITIES)
+    timezone = check.text(table, "timezone", "UTC")
+    _check_timezone(check, timezone)
+    return Config(
+        root=folder,
+        source=path,
+        dir=_relative_path(check, "dir", check.text(table, "dir", "postmortems")),
+        timezone=timezone,
+        review_sla_days=check.positive_int("review_sla_days", table.get("review_sla_days", 5)),
+        severities=severities,
+        action_due_days=_due_days(check, table.get("action_due_days", {}), severities),
+        required_sections=check.strings(table, "required_sections", DEFAULT_SECTIONS),
+        templates_dir=_relative_path(
+            check, "templates_dir", check.text(table, "templates_dir", ".bpm/templates")
+        ),
+        vague_verbs=check.strings(table, "vague_verbs", ()),
+        allowed_verbs=check.strings(table, "allowed_verbs", ()),
+        rules=_rules(check, table.get("rules", {})),
+    )
+
+
+def _check_timezone(check: _Checker, name: str) -> None:
+    from bpmcli.times import zone  # zoneinfo is only needed once a zone is named
+
+    try:
+        zone(name)
+    except UsageError as exc:
+        raise check.fail("timezone", f"unknown time zone {name!r} (use an IANA name)") from exc
+
+
+def _relative_path(check: _Checker, key: str, value: str) -> str:
+    # A hostile config must not point bpm at folders outside the project.
+    parts = Path(value).parts
+    if Path(value).is_absolute() or ".." in parts:
+        raise check.fail(key, f"must be a folder inside the project, got {value!r}")
+    return value
+
+
+def _due_days(check: _Checker, value: Any, severities: tuple[str, ...]) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise check.fail("action_due_days", "must be a table of severity = days")
+    days = {s: d for s, d in DEFAULT_DUE_DAYS.items() if s in severities}
+    for severity, number in value.items():
+        if severity not in severities:
+            raise check.fail(
+                f"action_due_days.{severity}",
+                f"{severity!r} is not one of the severities {list(severities)}",
+            )
+        days[severity] = check.positive_int(f"action_due_days.{severity}", number)
+    return days
+
+
+def _rules(check: _Checker, value: Any) -> dict[str, RuleSetting]:
+    if not isinstance(value, dict):
+        raise check.fail("rules", 'must be a table such as BPM106 = "off"')
+    rules: dict[str, RuleSetting] = {}
+    for code, setting in value.items():
+        key = f"rules.{code}"
+        if not _RULE_CODE.match(code):
+            raise check.fail(key, "is not a rule code (BPM followed by three digits)")
+        if isinstance(setting, str):
+            setting = {"severity": setting}
+        if not isinstance(setting, dict):
+            raise check.fail(key, 'must be "off", "warning", "error" or a table of options')
+        severity = setting.get("severity")
+        if severity is not None and severity not in RULE_SEVERITIES:
+            raise check.fail(key, f"severity must be one of {list(RULE_SEVERITIES)}, got {severity!r}")
+        options = {k: v for k, v in setting.items() if k != "severity"}
+        rules[code] = RuleSetting(severity, options)
+    return rules

@@ -1,0 +1,419 @@
+"""The postmortem file of FORMAT.md: front matter + Markdown body.
+
+Reading is fast (PyYAML's C loader) and never trusts the file: typed accessors return None
+for a missing or mistyped value, and the lint rules say what is wrong. Editing goes through
+ruamel.yaml's round-trip mode, so comments, key order, quoting and unknown keys survive, and
+only the front matter is re-emitted: the body's bytes are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bpmcli.errors import PostmortemError
+from bpmcli.times import as_date, as_timestamp
+
+FRONT_MATTER_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "severity",
+    "started",
+    "detected",
+    "mitigated",
+    "resolved",
+    "review_by",
+    "facilitator",
+    "participants",
+    "services",
+    "tags",
+    "actions",
+)
+ACTION_FIELDS = ("id", "action", "owner", "due", "kind", "status", "ticket", "closed", "reason")
+STATUSES = ("draft", "in-review", "published")
+ACTION_KINDS = ("prevent", "mitigate", "detect", "process")
+ACTION_STATUSES = ("open", "done", "dropped")
+BOM = "\ufeff"
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C safe loader, but a timestamp that is no real date stays a string.
+
+    `due: 2026-02-30` must become a lint finding on that action, not a failure of the
+    whole file.
+    """
+
+
+def _tolerant_timestamp(loader: _Loader, node: yaml.Node) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _tolerant_timestamp)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where the front matter and the body sit in the text (character offsets)."""
+
+    yaml_start: int  # first character of the YAML, after the opening `---` line
+    yaml_end: int  # first character of the closing `---` line
+    body_start: int  # first character after the closing `---` line
+    yaml_line: int  # 1-based line number of the YAML's first line
+    body_line: int  # 1-based line number of the body's first line
+    newline: str  # the line ending of the opening delimiter: the file's convention
+
+
+def lines(text: str, start: int = 0) -> Iterator[tuple[int, int, str]]:
+    """(offset, offset of the next line, content without its line ending) for each line."""
+    position = start
+    while position < len(text):
+        end = text.find("\n", position)
+        stop = len(text) if end == -1 else end + 1
+        yield position, stop, text[position:stop].rstrip("\r\n")
+        position = stop
+
+
+def split(text: str) -> Split | None:
+    """Locate the front matter; None when the file does not start with a `---` line.
+
+    Raises PostmortemError when the front matter is opened but never closed.
+    """
+    start = 1 if text.startswith(BOM) else 0
+    rows = lines(text, start)
+    first = next(rows, None)
+    if first is None or first[2].rstrip(" \t") != "---":
+        return None
+    newline = "\r\n" if text[first[0] : first[1]].endswith("\r\n") else "\n"
+    for number, (offset, stop, content) in enumerate(rows, start=2):
+        if content.rstrip(" \t") == "---":
+            return Split(first[1], offset, stop, 2, number + 1, newline)
+    raise PostmortemError("front matter opened with '---' on line 1 is never closed", line=1)
+
+
+def parse_yaml(source: str, first_line: int) -> Any:
+    """Load YAML with the C safe loader; errors carry the line in the whole file."""
+    try:
+        return yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader is a CSafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        problem = exc.problem or "invalid YAML"
+        raise PostmortemError(f"front matter is not valid YAML: {problem}", line=line) from exc
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise PostmortemError(f"front matter is not valid YAML: {exc}", line=first_line) from exc
+
+
+@dataclass(frozen=True)
+class Section:
+    level: int
+    title: str
+    line: int  # 1-based line number of the heading in the whole file
+    start: int  # character offset of the heading line
+    end: int  # character offset where the section ends (next heading of level <= its own)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action item as written; typed accessors give None for missing or mistyped values."""
+
+    data: dict[str, Any]
+    index: int
+
+    def _text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return value.strip() or None
+        if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+            return None
+        return str(value)  # a number or date where a string belongs still reads as text
+
+    @property
+    def id(self) -> str | None:
+        return self._text("id")
+
+    @property
+    def action(self) -> str | None:
+        return self._text("action")
+
+    @property
+    def owner(self) -> str | None:
+        return self._text("owner")
+
+    @property
+    def kind(self) -> str | None:
+        return self._text("kind")
+
+    @property
+    def status(self) -> str | None:
+        return self._text("status")
+
+    @property
+    def ticket(self) -> str | None:
+        return self._text("ticket")
+
+    @property
+    def reason(self) -> str | None:
+        return self._text("reason")
+
+    @property
+    def due(self) -> dt.date | None:
+        return as_date(self.data.get("due"))
+
+    @property
+    def closed(self) -> dt.date | None:
+        return as_date(self.data.get("closed"))
+
+    def is_overdue(self, on: dt.date) -> bool:
+        due = self.due
+        return self.status == "open" and due is not None and due < on
+
+
+@dataclass
+class Postmortem:
+    path: Path
+    text: str
+    meta: dict[str, Any]
+    where: Split
+    raw: bytes = field(repr=False, default=b"")
+
+    @property
+    def body(self) -> str:
+        return self.text[self.where.body_start :]
+
+    def _text(self, key: str) -> str | None:
+        value = self.meta.get(key)
+        return value if isinstance(value, str) and value.strip() else None
+
+    @property
+    def id(self) -> str:
+        return self._text("id") or self.path.stem
+
+    @property
+    def title(self) -> str | None:
+        return self._text("title")
+
+    @property
+    def kind(self) -> str | None:
+        return self._text("kind")
+
+    @property
+    def status(self) -> str | None:
+        return self._text("status")
+
+    @property
+    def severity(self) -> str | None:
+        return self._text("severity")
+
+    @property
+    def facilitator(self) -> str | None:
+        return self._text("facilitator")
+
+    @property
+    def started(self) -> dt.datetime | None:
+        return as_timestamp(self.meta.get("started"))
+
+    @property
+    def review_by(self) -> dt.date | None:
+        return as_date(self.meta.get("review_by"))
+
+    def timestamp(self, key: str) -> dt.datetime | None:
+        return as_timestamp(self.meta.get(key))
+
+    def strings(self, key: str) -> list[str]:
+        value = self.meta.get(key)
+        if not isinstance(value, list):
+            return []
+        return [str(item) for item in value if isinstance(item, str | int | float)]
+
+    @cached_property
+    def actions(self) -> list[Action]:
+        value = self.meta.get("actions")
+        if not isinstance(value, list):
+            return []
+        return [Action(item, i) for i, item in enumerate(value) if isinstance(item, dict)]
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        return list(iter_sections(self.text, self.where.body_start, self.where.body_line))
+
+    def section(self, title: str) -> Section | None:
+        wanted = title.casefold()
+        return next((s for s in self.sections if s.title.casefold() == wanted), None)
+
+
+def iter_sections(text: str, start: int, first_line: int) -> Iterator[Section]:
+    """ATX headings of the Markdown in text[start:], outside fenced code blocks."""
+    heads: list[tuple[int, str, int, int]] = []
+    fence: str | None = None
+    for number, (offset, _, content) in enumerate(lines(text, start), start=first_line):
+        marker = _FENCE.match(content)
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+        elif marker:
+            fence = marker.group(1)
+        else:
+            heading = _HEADING.match(content)
+            if heading:
+                heads.append((len(heading.group(1)), heading.group(2), number, offset))
+    for i, (level, title, number, offset) in enumerate(heads):
+        end = next((h[3] for h in heads[i + 1 :] if h[0] <= level), len(text))
+        yield Section(level, title, number, offset, end)
+
+
+def decode(raw: bytes, path: Path | str) -> str:
+    """The file's text; a binary or non-UTF-8 file is an error naming the line."""
+    if b"\x00" in raw[:8192]:
+        raise PostmortemError("is a binary file, not Markdown", path, 1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise PostmortemError("is not UTF-8 text", path, line) from exc
+
+
+def parse(raw: bytes, path: Path) -> Postmortem:
+    """A postmortem from its bytes; PostmortemError (with the line) when it has no usable front matter."""
+    shown = _shown(path)
+    text = decode(raw, shown)
+    try:
+        where = split(text)
+    except PostmortemError as exc:
+        exc.path = shown
+        raise
+    if where is None:
+        raise PostmortemError("no front matter: the file must start with a '---' line", shown, 1)
+    try:
+        meta = parse_yaml(text[where.yaml_start : where.yaml_end], where.yaml_line)
+    except PostmortemError as exc:
+        exc.path = shown
+        raise
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        kind = type(meta).__name__
+        raise PostmortemError(
+            f"front matter must be a mapping of keys, not a {kind}", shown, where.yaml_line
+        )
+    return Postmortem(path, text, meta, where, raw)
+
+
+def load(path: Path) -> Postmortem:
+    from bpmcli.files import read_bytes
+
+    return parse(read_bytes(path), path)
+
+
+def _shown(path: Path) -> str:
+    from bpmcli.files import display
+
+    return display(path)
+
+
+# -- editing ------------------------------------------------------------------------------
+
+Mutation = Callable[[Any], None]
+
+
+class Timestamp(str):
+    """A timestamp already formatted as the file wants it (`2026-11-20T14:03:00Z`).
+
+    Emitted plain, with YAML's timestamp tag, so readers load it as a timestamp again.
+    """
+
+    __slots__ = ()
+
+
+def _represent_timestamp(representer: Any, value: Timestamp) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
+
+
+def dump_front_matter(data: dict[str, Any]) -> str:
+    """The YAML for a new file's front matter, in the style bpm writes (FORMAT.md order)."""
+    import io
+
+    out = io.StringIO()
+    _round_trip_yaml().dump(data, out)
+    return out.getvalue()
+
+
+def _round_trip_yaml(indent: int = 2, sequence: int = 4, offset: int = 2) -> Any:
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.preserve_quotes = True
+    handler.width = 4096  # never fold a long action into two lines
+    handler.indent(mapping=indent, sequence=sequence, offset=offset)
+    handler.representer.add_representer(Timestamp, _represent_timestamp)
+    return handler
+
+
+def _guess_indent(source: str) -> tuple[int, int, int]:
+    """The sequence style the file uses, so that edited lists keep it."""
+    match = re.search(r"^( *)(\w[\w-]*):[ \t]*\r?\n( *)- ", source, re.M)
+    if not match:
+        return 2, 4, 2
+    offset = len(match.group(3)) - len(match.group(1))
+    offset = max(offset, 0)
+    return 2, offset + 2, offset
+
+
+def edit_text(text: str, mutate: Mutation, path: Path | str = "") -> str:
+    """Apply `mutate` to the front matter of `text` and return the new text.
+
+    Only the YAML between the delimiters is re-emitted, in the file's own line endings; the
+    body is kept byte for byte. When `mutate` changes nothing the text comes back unchanged.
+    """
+    import io
+
+    from ruamel.yaml.error import YAMLError
+
+    where = split(text)
+    if where is None:
+        raise PostmortemError("no front matter: the file must start with a '---' line", path, 1)
+    source = text[where.yaml_start : where.yaml_end]
+    unified = source.replace("\r\n", "\n")
+    handler = _round_trip_yaml(*_guess_indent(unified))
+    try:
+        data = handler.load(unified)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = where.yaml_line + mark.line if mark else where.yaml_line
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise PostmortemError(f"front matter is not valid YAML: {problem}", path, line) from exc
+    if not isinstance(data, dict):
+        raise PostmortemError("front matter must be a mapping of keys", path, where.yaml_line)
+    before = _plain(data)
+    mutate(data)
+    if _plain(data) == before:
+        return text
+    out = io.StringIO()
+    handler.dump(data, out)
+    emitted = out.getvalue()
+    if where.newline != "\n":
+        emitted = emitted.replace("\n", where.newline)
+    return text[: where.yaml_start] + emitted + text[where.yaml_end :]
+
+
+def _plain(value: Any) -> Any:
+    """A comparable copy of ruamel's data: only values, no comments or styles."""
+    if isinstance(value, dict):
+        return [(k, _plain(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return (type(value).__name__, str(value))

@@ -1,0 +1,81 @@
+"""Turning result values into output: rich tables for people, JSON and CSV for machines.
+
+Text from postmortems is untrusted: it is stripped of terminal control sequences before it
+reaches a terminal, and handed to rich as plain Text so `[bold]` in a title stays literal.
+rich itself honours NO_COLOR and drops colour when stdout is not a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+# C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object, *, one_line: bool = True) -> str:
+    """`value` as text that cannot drive a terminal: control characters become `?`."""
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub("?", text)
+    return " ".join(text.split()) if one_line else text
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is read by tools and pasted into tickets: never truncate it to 80 columns.
+    width = None if stream.isatty() else 10_000
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def text(value: object, style: str = "") -> Text:
+    from rich.text import Text
+
+    return Text(clean(value), style=style)
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str | None = None,
+    styles: Sequence[str] | None = None,
+) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        row_styles = styles or [""] * len(row)
+        table.add_row(*(text(cell, style) for cell, style in zip(row, row_styles, strict=False)))
+    console().print(table)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(to_json(value) + "\n")
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
+    return out.getvalue()

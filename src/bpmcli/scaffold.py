@@ -1,0 +1,210 @@
+"""`bpm init` and `bpm new`: a configured repository, and new postmortems from templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bpmcli import templates
+from bpmcli.config import CONFIG_NAME, DEFAULT_DUE_DAYS, Config, find_repo_root
+from bpmcli.errors import BpmError, UsageError
+from bpmcli.files import create_exclusive, display
+from bpmcli.times import format_timestamp, zone
+
+SLUG_MAX = 60
+
+CONFIG_TEMPLATE = """\
+# bpm configuration. Every key is optional; docs/format.md describes each one.
+dir = "postmortems"
+timezone = "UTC"          # an IANA name, such as "Europe/Berlin"
+review_sla_days = 5       # review_by = started + this many days
+# severities = ["SEV1", "SEV2", "SEV3", "SEV4"]
+# required_sections = ["Summary", "Impact", "Timeline", "Contributing factors",
+#                      "What we learned", "Action items"]
+# templates_dir = ".bpm/templates"
+# vague_verbs = []        # words added to the vague verbs bpm lint rejects
+# allowed_verbs = []      # jargon verbs the English lexicon lacks: "backfill", "dedupe"
+
+[action_due_days]         # the default deadline of a new action, in days after `started`
+{due_days}
+
+[rules]                   # turn rules off or change their severity
+# BPM106 = "off"
+# BPM302 = "error"
+"""
+
+
+def slugify(title: str) -> str:
+    """FORMAT.md's slug: ASCII, lower case, words joined by `-`, at most 60 characters.
+
+    Accented letters lose their accents; a title with letters but none of them ASCII gives
+    `untitled`; a title with no letter or digit at all is refused.
+    """
+    if not any(ch.isalnum() for ch in title):
+        raise UsageError(f"title {title!r} has no letters or digits to make a file name from")
+    ascii_only = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in ascii_only).split()
+    return "-".join(words)[:SLUG_MAX].strip("-") or "untitled"
+
+
+@dataclass(frozen=True)
+class NewPostmortem:
+    path: Path
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    kind: str
+    title: str
+    started: dt.datetime
+    severity: str | None = None
+    facilitator: str | None = None
+    services: tuple[str, ...] = ()
+
+
+def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, Any]:
+    """The front matter of a new postmortem, as data, in FORMAT.md's key order."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from bpmcli.model import Timestamp
+
+    started = request.started.astimezone(zone(config.timezone))
+    data = CommentedMap()
+    data["id"] = pm_id
+    data["title"] = request.title
+    data["kind"] = request.kind
+    data["status"] = "draft"
+    data["severity"] = request.severity or config.severities[-1]
+    data["started"] = Timestamp(format_timestamp(started))
+    data["review_by"] = started.date() + dt.timedelta(days=config.review_sla_days)
+    if request.facilitator:
+        data["facilitator"] = request.facilitator
+    if request.services:
+        services = CommentedSeq(request.services)
+        services.fa.set_flow_style()
+        data["services"] = services
+    actions = CommentedSeq()
+    actions.fa.set_flow_style()
+    data["actions"] = actions
+    return data
+
+
+def render(config: Config, request: NewRequest, pm_id: str) -> str:
+    """The whole text of a new postmortem: dumped front matter, then the rendered body."""
+    from bpmcli.model import dump_front_matter
+
+    meta = front_matter(config, request, pm_id)
+    template = templates.find(config, request.kind)
+    header = f"| {config.time_header} | Actor | Action or event | Outcome | Expectations | Assumptions |"
+    variables = {
+        **{key: meta[key] for key in ("id", "title", "kind", "status", "severity", "review_by")},
+        "started": str(meta["started"]),
+        "facilitator": request.facilitator or "",
+        "services": list(request.services),
+        "timezone": config.timezone,
+        "time_header": config.time_header,
+        "timeline_header": header + "\n|---|---|---|---|---|---|",
+    }
+    body = templates.render(template, variables)
+    return "---\n" + dump_front_matter(meta) + "---\n" + body
+
+
+def check_request(config: Config, request: NewRequest) -> str:
+    """Refuse bad input before anything is rendered or written; the slug when all is well."""
+    slug = slugify(request.title)
+    if request.severity is not None and request.severity not in config.severities:
+        raise UsageError(
+            f"severity {request.severity!r} is not one of {', '.join(config.severities)}"
+        )
+    for service in request.services:
+        if not service.strip():
+            raise UsageError("--service needs a name")
+    templates.find(config, request.kind)
+    return slug
+
+
+def preview(config: Config, request: NewRequest) -> NewPostmortem:
+    """What `bpm new` would write, without writing it (`--stdout`)."""
+    slug = check_request(config, request)
+    pm_id, path = _candidate(config, request, slug, 1)
+    return NewPostmortem(path, render(config, request, pm_id), pm_id)
+
+
+def _candidate(config: Config, request: NewRequest, slug: str, number: int) -> tuple[str, Path]:
+    day = request.started.astimezone(zone(config.timezone)).date()
+    pm_id = f"{day.isoformat()}-{slug}" + ("" if number == 1 else f"-{number}")
+    return pm_id, config.postmortem_dir / f"{day.year:04d}" / f"{pm_id}.md"
+
+
+def create(config: Config, request: NewRequest) -> NewPostmortem:
+    """Write a new postmortem; a clash with an existing file gets `-2`, `-3`, ... (FORMAT.md)."""
+    slug = check_request(config, request)
+    first_id, first_path = _candidate(config, request, slug, 1)
+    render(config, request, first_id)  # a broken template fails before any folder is made
+    made = _make_folders(first_path.parent)
+    try:
+        for number in range(1, 1000):
+            pm_id, path = _candidate(config, request, slug, number)
+            text = render(config, request, pm_id)
+            if not path.exists() and create_exclusive(path, text.encode("utf-8")):
+                return NewPostmortem(path, text, pm_id)
+        raise BpmError("999 postmortems share this date and title", display(first_path))
+    except BaseException:
+        for folder in made:  # leave nothing behind: only the folders this call made, if empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and missing parents; the ones made, deepest first."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
+        raise BpmError(f"cannot create folder: {reason}", display(folder)) from exc
+    return missing
+
+
+@dataclass(frozen=True)
+class InitResult:
+    root: Path
+    created: list[Path]
+
+
+def init(start: Path, config: Config, with_templates: bool) -> InitResult:
+    """Write `.bpm.toml` and the postmortem folder; with_templates: copy built-in templates."""
+    if config.source is not None and not with_templates:
+        raise UsageError(
+            f"already initialised: {display(config.source)} exists (it is never overwritten)"
+        )
+    root = config.root if config.source else (find_repo_root(start) or start)
+    planned: list[tuple[Path, str | Path]] = []
+    if config.source is None:
+        due = "\n".join(f"{sev} = {days}" for sev, days in DEFAULT_DUE_DAYS.items())
+        planned.append((root / CONFIG_NAME, CONFIG_TEMPLATE.format(due_days=due)))
+        planned.append((root / config.dir / ".gitkeep", ""))
+    if with_templates:
+        target = root / config.templates_dir
+        for source in sorted(templates.builtin_dir().glob("*.md.j2")):
+            planned.append((target / source.name, source))
+    clashes = [path for path, _ in planned if path.exists() and path.name != ".gitkeep"]
+    if clashes:
+        raise UsageError("exists and is never overwritten; nothing was written", display(clashes[0]))
+    created = []
+    for path, content in planned:
+        if path.exists():
+            continue
+        _make_folders(path.parent)
+        data = content.read_bytes() if isinstance(content, Path) else content.encode()
+        if create_exclusive(path, data):
+            created.append(path)
+    return InitResult(root, created)

@@ -1,0 +1,89 @@
+"""Parsing and writing the timestamps and dates of the file format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bpmcli.errors import UsageError
+
+_LOCAL_MINUTES = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
+
+
+@cache
+def zone(name: str) -> dt.tzinfo:
+    """The time zone called `name` (an IANA name such as `Europe/Berlin`, or `UTC`)."""
+    if name.upper() in ("UTC", "Z"):
+        return dt.UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"unknown time zone {name!r}") from exc
+
+
+def now(tz: dt.tzinfo) -> dt.datetime:
+    """The current time in `tz`; `BPM_NOW` (ISO 8601) pins it for reproducible runs."""
+    pinned = os.environ.get("BPM_NOW")
+    if pinned:
+        try:
+            moment = dt.datetime.fromisoformat(pinned)
+        except ValueError as exc:
+            raise UsageError(f"BPM_NOW={pinned!r} is not an ISO 8601 timestamp") from exc
+        return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(tz)
+    return dt.datetime.now(tz).replace(microsecond=0)
+
+
+def today(tz: dt.tzinfo) -> dt.date:
+    return now(tz).date()
+
+
+def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """Read `now`, ISO 8601 (offset optional) or `YYYY-MM-DD HH:MM`; naive times are in `tz`.
+
+    The result is in `tz`, seconds kept, so it can be written back as the user meant it.
+    """
+    value = text.strip()
+    if value.lower() == "now":
+        return now(tz).replace(second=0)
+    local = _LOCAL_MINUTES.match(value)
+    if local:
+        value = f"{local[1]}T{int(local[2].split(':')[0]):02d}:{local[2].split(':')[1]}"
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(
+            f"cannot read {text!r} as a time: use YYYY-MM-DD HH:MM, ISO 8601 or 'now'"
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)
+
+
+def format_timestamp(moment: dt.datetime) -> str:
+    """ISO 8601 with its offset, `Z` for UTC: `2026-11-20T14:03:00Z`."""
+    text = moment.isoformat(timespec="seconds")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def format_minutes(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """`YYYY-MM-DD HH:MM` in `tz`: the timeline's time cells."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def as_date(value: object) -> dt.date | None:
+    """A YAML value read as a calendar date, or None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return None  # a timestamp where a date belongs is a mistake, not a date
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def as_timestamp(value: object) -> dt.datetime | None:
+    """A YAML value read as an aware timestamp, or None when it is not one."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    return None
