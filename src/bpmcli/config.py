@@ -93,7 +93,7 @@ def load(start: Path | None = None) -> Config:
 
 def _read_config_in(folder: Path) -> tuple[Path, dict[str, Any], str] | None:
     dotfile = folder / CONFIG_NAME
-    if dotfile.is_file():
+    if dotfile.exists():
         text = _read_text(dotfile)
         return dotfile, _parse_toml(dotfile, text), text
     pyproject = folder / "pyproject.toml"
@@ -110,6 +110,8 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError("is not UTF-8 text", path) from exc
+    except IsADirectoryError as exc:
+        raise ConfigError("cannot read: it is a folder, not a file", path) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path) from exc
 

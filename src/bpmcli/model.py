@@ -343,6 +343,16 @@ def _represent_timestamp(representer: Any, value: Timestamp) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
 
 
+_RISKY = re.compile("[^\\t\\n\\x20-\\x7e\\xa0-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff]")
+
+
+def _represent_str(representer: Any, value: str) -> Any:
+    # Control characters, NEL and the Unicode line separators read differently in YAML 1.1
+    # (PyYAML) and 1.2 (ruamel): write them as double-quoted escapes that both read alike.
+    style = '"' if _RISKY.search(value) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 def dump_front_matter(data: dict[str, Any]) -> str:
     """The YAML for a new file's front matter, in the style bpm writes (FORMAT.md order)."""
     import io
@@ -360,7 +370,19 @@ def _round_trip_yaml(indent: int = 2, sequence: int = 4, offset: int = 2) -> Any
     handler.width = 4096  # never fold a long action into two lines
     handler.indent(mapping=indent, sequence=sequence, offset=offset)
     handler.representer.add_representer(Timestamp, _represent_timestamp)
+    handler.representer.add_representer(str, _represent_str)
+    handler.constructor.add_constructor("tag:yaml.org,2002:timestamp", _tolerant_rt_timestamp)
     return handler
+
+
+def _tolerant_rt_timestamp(constructor: Any, node: Any) -> Any:
+    """ruamel's timestamp, but `2026-02-30` stays as written instead of failing the edit."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    try:
+        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
+    except (ValueError, OverflowError):
+        return Timestamp(node.value)
 
 
 def _guess_indent(source: str) -> tuple[int, int, int]:
@@ -408,6 +430,27 @@ def edit_text(text: str, mutate: Mutation, path: Path | str = "") -> str:
     if where.newline != "\n":
         emitted = emitted.replace("\n", where.newline)
     return text[: where.yaml_start] + emitted + text[where.yaml_end :]
+
+
+def set_field(mapping: Any, key: str, value: Any) -> None:
+    """Set `key` in a round-trip mapping; a new key goes last, above any trailing comment.
+
+    ruamel attaches a comment that follows a mapping to its last key, so a key simply
+    appended would land below that comment, separated from its siblings.
+    """
+    if key in mapping or not mapping:
+        mapping[key] = value
+        return
+    last = list(mapping)[-1]
+    entry = mapping.ca.items.get(last)
+    trailing = entry[2] if entry and len(entry) > 2 else None
+    if trailing is not None:
+        entry[2] = None
+        if not any(entry):
+            del mapping.ca.items[last]
+    mapping[key] = value
+    if trailing is not None:
+        mapping.ca.items[key] = [None, None, trailing, None]
 
 
 def _plain(value: Any) -> Any:
