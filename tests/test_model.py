@@ -197,7 +197,7 @@ def test_load_and_save_of_a_real_corpus_is_byte_identical(
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert model.edit_text(text, lambda data: None) == text
-        if model.parse(path.read_bytes(), path).actions:
+        if any(a.status == "open" for a in model.parse(path.read_bytes(), path).actions):
             edited = model.edit_text(text, close_first_action)
             diff = difflib.ndiff(text.splitlines(), edited.splitlines())
             changed = [line for line in diff if line[:1] in "+-"]
