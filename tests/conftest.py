@@ -105,7 +105,10 @@ def bpm(monkeypatch: pytest.MonkeyPatch, repo: Repo) -> Callable[..., Ran]:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
     def run(
-        *args: str, cwd: Path | None = None, input: str | None = None, env: dict[str, str] | None = None
+        *args: str,
+        cwd: Path | None = None,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> Ran:
         monkeypatch.chdir(cwd or repo.path)
         result = CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False)
@@ -169,8 +172,16 @@ def corpus_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], 
             out = tmp_path_factory.mktemp("corpus") / f"corpus-{postmortems}"
             truth = out.with_name(out.name + ".truth.json")
             subprocess.run(
-                [sys.executable, str(MAKE_CORPUS), "--out", str(out), "--postmortems",
-                 str(postmortems), "--truth", str(truth)],
+                [
+                    sys.executable,
+                    str(MAKE_CORPUS),
+                    "--out",
+                    str(out),
+                    "--postmortems",
+                    str(postmortems),
+                    "--truth",
+                    str(truth),
+                ],
                 check=True,
                 capture_output=True,
             )

@@ -73,7 +73,12 @@ def test_typed_fields() -> None:
     assert pm.strings("services") == ["checkout", "payments"]
     assert pm.meta["custom_key"] == {"kept": True}
     first, second = pm.actions
-    assert (first.id, first.owner, first.due, first.kind) == ("A1", "bob", dt.date(2026, 12, 4), "prevent")
+    assert (first.id, first.owner, first.due, first.kind) == (
+        "A1",
+        "bob",
+        dt.date(2026, 12, 4),
+        "prevent",
+    )
     assert first.is_overdue(dt.date(2026, 12, 5)) and not first.is_overdue(dt.date(2026, 12, 4))
     assert second.owner is None
     assert second.action == "Alert when: queue depth > 10k"
@@ -84,8 +89,13 @@ def test_typed_fields() -> None:
 def test_sections_skip_fenced_code_and_nest() -> None:
     pm = parse(GOOD)
     titles = [(s.level, s.title) for s in pm.sections]
-    assert titles == [(1, "Checkout outage after config push"), (2, "Summary"), (2, "Timeline"),
-                      (3, "Detail"), (2, "Action items")]
+    assert titles == [
+        (1, "Checkout outage after config push"),
+        (2, "Summary"),
+        (2, "Timeline"),
+        (3, "Detail"),
+        (2, "Action items"),
+    ]
     timeline = pm.section("timeline")
     assert timeline is not None
     assert pm.text[timeline.start : timeline.end].startswith("## Timeline\n\n### Detail")
@@ -101,7 +111,7 @@ def test_sections_skip_fenced_code_and_nest() -> None:
         ("---\ntitle: x\n", 1, "never closed"),
         ("---\n- a\n- b\n---\n", 2, "must be a mapping of keys, not a list"),
         ("---\njust a scalar\n---\n", 2, "not a str"),
-        ("---\ntitle: x\nbad: [unclosed\n---\n", 4, "not valid YAML"),
+        ("---\ntitle: x\nbad: [unclosed\n---\n", 3, "not valid YAML"),
         ("---\ntitle: x\n\tstatus: draft\n---\n", 3, "not valid YAML"),
         ("---\nx: !!python/object:os.system {}\n---\n", 2, "not valid YAML"),
     ],
@@ -201,4 +211,8 @@ def test_load_and_save_of_a_real_corpus_is_byte_identical(
             edited = model.edit_text(text, close_first_action)
             diff = difflib.ndiff(text.splitlines(), edited.splitlines())
             changed = [line for line in diff if line[:1] in "+-"]
-            assert changed == ["-     status: open", "+     status: done", "+     closed: 2026-11-23"]
+            assert changed == [
+                "-     status: open",
+                "+     status: done",
+                "+     closed: 2026-11-23",
+            ]

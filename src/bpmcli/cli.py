@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -56,13 +56,13 @@ app = typer.Typer(
 )
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -225,15 +225,28 @@ def _print_summary(summary: Any) -> None:
     data = summary.as_json()
     out = render.console()
     out.print(render.text(data["title"] or data["id"], "bold"))
-    for key in ("id", "path", "kind", "status", "severity", "started", "detected", "mitigated",
-                "resolved", "review_by", "facilitator"):
+    for key in (
+        "id",
+        "path",
+        "kind",
+        "status",
+        "severity",
+        "started",
+        "detected",
+        "mitigated",
+        "resolved",
+        "review_by",
+        "facilitator",
+    ):
         if data.get(key) is not None:
             late = " (review overdue)" if key == "review_by" and data["review_overdue"] else ""
             out.print(render.text(f"  {key + ':':<13}{data[key]}{late}"))
     if data["services"]:
         out.print(render.text(f"  {'services:':<13}{', '.join(data['services'])}"))
     if data["missing_sections"]:
-        out.print(render.text(f"  missing sections: {', '.join(data['missing_sections'])}", "yellow"))
+        out.print(
+            render.text(f"  missing sections: {', '.join(data['missing_sections'])}", "yellow")
+        )
     if not summary.actions:
         out.print(render.text("  no action items"))
         return
@@ -248,5 +261,3 @@ def _print_summary(summary: Any) -> None:
 
 def main() -> None:
     app(prog_name="bpm")
-
-

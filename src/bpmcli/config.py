@@ -154,7 +154,9 @@ class _Checker:
             raise self.fail(key, f"must be a whole number of days (0 or more), got {value!r}")
         return value
 
-    def strings(self, table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    def strings(
+        self, table: Mapping[str, Any], key: str, default: tuple[str, ...]
+    ) -> tuple[str, ...]:
         value = table.get(key, default)
         if not isinstance(value, list | tuple) or not all(
             isinstance(v, str) and v.strip() for v in value
@@ -250,7 +252,9 @@ def _rules(check: _Checker, value: Any) -> dict[str, RuleSetting]:
             raise check.fail(key, 'must be "off", "warning", "error" or a table of options')
         severity = setting.get("severity")
         if severity is not None and severity not in RULE_SEVERITIES:
-            raise check.fail(key, f"severity must be one of {list(RULE_SEVERITIES)}, got {severity!r}")
+            raise check.fail(
+                key, f"severity must be one of {list(RULE_SEVERITIES)}, got {severity!r}"
+            )
         options = {k: v for k, v in setting.items() if k != "severity"}
         rules[code] = RuleSetting(severity, options)
     return rules

@@ -6,6 +6,7 @@ error renders as one line that names the file (and line, where one is known).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: Exit codes, documented in docs/cli.md. They are part of bpm's stable interface.
@@ -28,8 +29,19 @@ class BpmError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        shown = relative_to_cwd(Path(self.path))
+        where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def relative_to_cwd(path: Path) -> str:
+    """`path` as users type it: relative to the working folder, as git shows paths."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return os.path.relpath(path, Path.cwd())
+    except (ValueError, OSError):  # another drive, or the working folder is gone
+        return str(path)
 
 
 class UsageError(BpmError):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bpmcli.config import Config
-from bpmcli.errors import BpmError, PostmortemError, UsageError
+from bpmcli.errors import BpmError, PostmortemError, UsageError, relative_to_cwd
 
 SUFFIX = ".md"
 
@@ -63,10 +63,7 @@ def resolve(config: Config, ref: str) -> Path:
 
 def display(path: Path) -> str:
     """`path` relative to the working folder when it is inside it, as users typed it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return relative_to_cwd(path)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -86,7 +83,7 @@ def _refuse_links(path: Path) -> None:
 
 
 def _temp_beside(path: Path, data: bytes, mode: int) -> Path:
-    """A fully written, fsynced temp file in `path`'s folder (same file system: rename is atomic)."""
+    """A fully written, fsynced temp file beside `path`: same file system, so rename is atomic."""
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -123,7 +120,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         mode = 0o644
     temp = _temp_beside(path, data, mode)
     try:
-        os.replace(temp, path)
+        temp.replace(path)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise _write_error(path, exc) from exc

@@ -108,9 +108,11 @@ def split(text: str) -> Split | None:
 def parse_yaml(source: str, first_line: int) -> Any:
     """Load YAML with the C safe loader; errors carry the line in the whole file."""
     try:
-        return yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader is a CSafeLoader
+        return yaml.load(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark and exc.context_mark and mark.line >= source.count("\n"):
+            mark = exc.context_mark  # an error found at the end belongs where its construct began
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or "invalid YAML"
         raise PostmortemError(f"front matter is not valid YAML: {problem}", line=line) from exc
@@ -288,7 +290,7 @@ def decode(raw: bytes, path: Path | str) -> str:
 
 
 def parse(raw: bytes, path: Path) -> Postmortem:
-    """A postmortem from its bytes; PostmortemError (with the line) when it has no usable front matter."""
+    """A postmortem from its bytes; PostmortemError, with the line, when it cannot be read."""
     shown = _shown(path)
     text = decode(raw, shown)
     try:
@@ -343,7 +345,9 @@ def _represent_timestamp(representer: Any, value: Timestamp) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
 
 
-_RISKY = re.compile("[^\\t\\n\\x20-\\x7e\\xa0-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff]")
+_RISKY = re.compile(
+    "[^\\t\\n\\x20-\\x7e\\xa0-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff]"
+)
 
 
 def _represent_str(representer: Any, value: str) -> Any:

@@ -100,7 +100,9 @@ def render(config: Config, request: NewRequest, pm_id: str) -> str:
 
     meta = front_matter(config, request, pm_id)
     template = templates.find(config, request.kind)
-    header = f"| {config.time_header} | Actor | Action or event | Outcome | Expectations | Assumptions |"
+    header = (
+        f"| {config.time_header} | Actor | Action or event | Outcome | Expectations | Assumptions |"
+    )
     variables = {
         **{key: meta[key] for key in ("id", "title", "kind", "status", "severity", "review_by")},
         "started": str(meta["started"]),
@@ -198,7 +200,9 @@ def init(start: Path, config: Config, with_templates: bool) -> InitResult:
             planned.append((target / source.name, source))
     clashes = [path for path, _ in planned if path.exists() and path.name != ".gitkeep"]
     if clashes:
-        raise UsageError("exists and is never overwritten; nothing was written", display(clashes[0]))
+        raise UsageError(
+            "exists and is never overwritten; nothing was written", display(clashes[0])
+        )
     created = []
     for path, content in planned:
         if path.exists():

@@ -75,7 +75,8 @@ def _oneline(value: Any) -> str:
 def render(template: Template, variables: Mapping[str, Any]) -> str:
     """The template's text with `variables`; UsageError naming the template and line on error."""
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(template.path.parent),
