@@ -259,5 +259,31 @@ def _print_summary(summary: Any) -> None:
     )
 
 
+@app.command()
+def demo(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to build the example in (new); a temporary one by default."),
+    ] = None,
+) -> None:
+    """Build an example postmortem repository with history, and run bpm on it."""
+    import tempfile
+
+    from bpmcli import demo as example
+    from bpmcli import render
+
+    target = directory or Path(tempfile.mkdtemp(prefix="bpm-demo-")) / "postmortems-repo"
+    out = render.console()
+    out.print(render.text(f"Building an example repository in {target}", "bold"))
+    for step in example.run(target):
+        out.print()
+        out.print(render.text(f"$ {step.command}", "bold cyan"))
+        if step.output:
+            sys.stdout.write(render.clean(step.output, one_line=False) + "\n")
+            sys.stdout.flush()
+    out.print()
+    out.print(render.text(f"Explore it: cd {target}", "bold"))
+
+
 def main() -> None:
     app(prog_name="bpm")

@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 
 # C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*")
 
 
 def clean(value: object, *, one_line: bool = True) -> str:
     """`value` as text that cannot drive a terminal: control characters become `?`."""
     text = "" if value is None else str(value)
-    text = _CONTROL.sub("?", text)
-    return " ".join(text.split()) if one_line else text
+    if one_line:
+        text = _LINE_BREAKS.sub(" ", text)
+    return _CONTROL.sub("?", text)
 
 
 def console(stderr: bool = False) -> Console:
@@ -55,7 +57,9 @@ def print_table(
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, show_edge=False
+    )
     for column in columns:
         table.add_column(column)
     for row in rows:

@@ -1,0 +1,156 @@
+"""`bpm demo`: a small example repository with history, and bpm's commands run on it.
+
+The demo runs the real `bpm` as separate processes, exactly as a user would type them, so
+what it shows is what the commands do. It returns its steps; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bpmcli.errors import BpmError, UsageError
+
+
+@dataclass(frozen=True)
+class Step:
+    command: str  # as a user would type it
+    output: str
+    exit_code: int
+
+
+class _Repo:
+    """Commits in the example repository, as the people of the story and on their dates."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "BPM_NOW": "2026-11-23T09:00:00Z"}
+        self.env.pop("NO_COLOR", None)
+
+    def git(self, *args: str, author: str = "Ana Okafor", date: str = "") -> None:
+        env = dict(self.env)
+        if date:
+            email = author.split()[0].lower() + "@example.com"
+            env |= {
+                "GIT_AUTHOR_NAME": author,
+                "GIT_AUTHOR_EMAIL": email,
+                "GIT_AUTHOR_DATE": date,
+                "GIT_COMMITTER_NAME": author,
+                "GIT_COMMITTER_EMAIL": email,
+                "GIT_COMMITTER_DATE": date,
+            }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise BpmError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+
+    def commit(self, message: str, author: str, date: str) -> None:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, author=author, date=date)
+
+    def bpm(self, *args: str) -> Step:
+        done = subprocess.run(
+            [sys.executable, "-m", "bpmcli", *args],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        shown = "bpm " + " ".join(_quote(a) for a in args)
+        return Step(shown, (done.stdout + done.stderr).rstrip("\n"), done.returncode)
+
+
+def _quote(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+def _add_action(path: Path, action: dict[str, Any]) -> None:
+    """Stands in for `bpm action add` until that command exists."""
+    import datetime as dt
+
+    from bpmcli.files import atomic_write
+    from bpmcli.model import edit_text
+
+    def append(data: Any) -> None:
+        data["actions"].fa.set_block_style()
+        data["actions"].append(
+            {k: dt.date.fromisoformat(v) if k == "due" else v for k, v in action.items()}
+        )
+
+    atomic_write(path, edit_text(path.read_text(encoding="utf-8"), append).encode("utf-8"))
+
+
+def run(target: Path) -> Iterator[Step]:
+    """Build the example repository in `target` (which must not exist) and run bpm on it."""
+    if shutil.which("git") is None:
+        raise UsageError("bpm demo needs git on the PATH")
+    if target.exists():
+        raise UsageError("exists; the demo only writes into a new folder", target)
+    target.mkdir(parents=True)
+    repo = _Repo(target)
+    repo.git("init", "-q", "-b", "main")
+    yield repo.bpm("init")
+    repo.commit("Adopt bpm", "Ana Okafor", "2026-09-01T09:00:00Z")
+    step = repo.bpm(
+        "new",
+        "incident",
+        "Checkout outage after config push",
+        "--started",
+        "2026-10-20 14:03",
+        "--severity",
+        "SEV2",
+        "--facilitator",
+        "alice",
+        "--service",
+        "checkout",
+    )
+    yield step
+    path = target / step.output.strip()
+    repo.commit("Start the checkout postmortem", "Alice Lindqvist", "2026-10-20T18:00:00Z")
+    _add_action(
+        path,
+        {
+            "id": "A1",
+            "action": "Make the config loader reject unknown keys",
+            "owner": "bob",
+            "due": "2026-11-05",
+            "kind": "prevent",
+            "status": "open",
+        },
+    )
+    repo.commit("Add action A1", "Bob Chen", "2026-10-22T10:00:00Z")
+    _add_action(
+        path,
+        {
+            "id": "A2",
+            "action": "Add a canary stage to the config push",
+            "owner": "carol",
+            "due": "2026-12-15",
+            "kind": "prevent",
+            "status": "open",
+        },
+    )
+    repo.commit("Add action A2", "Carol Singh", "2026-10-23T10:00:00Z")
+    yield repo.bpm(
+        "new",
+        "near-miss",
+        "Expired cert caught by canary",
+        "--started",
+        "2026-11-18 09:12",
+        "--severity",
+        "SEV4",
+        "--service",
+        "cdn",
+    )
+    repo.commit("Near miss: expired cert", "Dara Rossi", "2026-11-18T12:00:00Z")
+    yield repo.bpm("list")
+    yield repo.bpm("show", "2026-10-20-checkout")

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import bpm_process, git
+
+
+def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> None:
+    target = tmp_path / "example"
+    done = bpm_process("demo", str(target), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "$ bpm new incident 'Checkout outage after config push'" in done.stdout
+    assert "postmortems/2026/2026-10-20-checkout-outage-after-config-push.md" in done.stdout
+    assert "A1   Make the config loader reject unknown keys   bob" in done.stdout
+    assert "open (overdue)" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    log = git(target, "log", "--format=%an|%ad|%s", "--date=short").splitlines()
+    assert log[-1] == "Ana Okafor|2026-09-01|Adopt bpm"
+    assert "Bob Chen|2026-10-22|Add action A1" in log
+    assert git(target, "status", "--porcelain") == ""
+
+
+def test_demo_never_writes_into_an_existing_folder(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("precious")
+    done = bpm_process("demo", str(tmp_path / "mine"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "error: mine: exists; the demo only writes into a new folder\n"
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["keep.txt"]
