@@ -168,6 +168,9 @@ def corpus_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], 
     made: dict[int, tuple[Path, Path]] = {}
 
     def build(postmortems: int) -> tuple[Path, Path]:
+        assert MAKE_CORPUS.is_file(), (
+            f"{MAKE_CORPUS} is missing: put shared/ beside the repo or set BPM_SHARED"
+        )
         if postmortems not in made:
             out = tmp_path_factory.mktemp("corpus") / f"corpus-{postmortems}"
             truth = out.with_name(out.name + ".truth.json")
