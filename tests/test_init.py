@@ -57,3 +57,29 @@ def test_init_in_pyproject_configured_repo_is_already_initialised(bpm: Bpm, repo
     ran = bpm("init")
     assert ran.exit_code == 2
     assert "already initialised: pyproject.toml" in ran.stderr
+
+
+def test_version_as_module_and_command(repo: Repo) -> None:
+    from bpmcli import __version__
+    from conftest import bpm_process
+
+    done = bpm_process("--version", cwd=repo.path)
+    assert (done.returncode, done.stdout) == (0, f"bpm {__version__}\n")
+
+
+def test_directory_option_runs_elsewhere(bpm: Bpm, repo: Repo, tmp_path: object) -> None:
+    ran = bpm(
+        "-C",
+        str(repo.path),
+        "new",
+        "incident",
+        "Elsewhere",
+        "--started",
+        "2026-11-20 10:00",
+        cwd=repo.path.parent,
+    )
+    assert ran.exit_code == 0, ran.stderr
+    assert (repo.path / "postmortems/2026/2026-11-20-elsewhere.md").is_file()
+    ran = bpm("-C", str(repo.path / "missing"), "list", cwd=repo.path.parent)
+    assert ran.exit_code == 2
+    assert ran.stderr.startswith("error: ") and "missing: cannot change to folder" in ran.stderr

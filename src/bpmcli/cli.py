@@ -7,7 +7,6 @@ imported inside the commands that need them so that `bpm --help` starts fast.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -162,6 +161,7 @@ def new(
 
 def _open_editor(path: Path) -> None:
     import shlex
+    import subprocess
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
