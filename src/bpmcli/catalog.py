@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bpmcli.config import Config
-from bpmcli.errors import BpmError
+from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import display, iter_postmortems
 from bpmcli.model import Postmortem, load
 from bpmcli.times import format_timestamp, zone
@@ -136,3 +136,22 @@ def summarize(path: Path, config: Config, today: dt.date) -> Summary:
             for a in pm.actions
         ],
     )
+
+
+def newest_draft(config: Config) -> Path:
+    """The postmortem with status `draft` that started last: the default target of edits."""
+    drafts: list[tuple[str, str, Path]] = []
+    for path in iter_postmortems(config):
+        try:
+            pm = load(path)
+        except BpmError:
+            continue
+        if pm.status == "draft":
+            started = pm.started
+            drafts.append((started.isoformat() if started else "", pm.id, path))
+    if not drafts:
+        raise UsageError(
+            f"no postmortem with status 'draft' in {display(config.postmortem_dir)}; "
+            "name one (an id, a prefix or a path)"
+        )
+    return max(drafts)[2]

@@ -259,6 +259,144 @@ def _print_summary(summary: Any) -> None:
     )
 
 
+timeline_app = typer.Typer(
+    no_args_is_help=True, help="Add to and read the timeline table, without hand-editing it."
+)
+app.add_typer(timeline_app, name="timeline")
+
+
+class TimelineFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+PostmortemArg = Annotated[
+    str | None,
+    typer.Argument(help="An id, a unique id prefix or a path; default: the newest draft."),
+]
+
+
+def _target(config: Any, ref: str | None) -> Path:
+    """The postmortem named by `ref`, or the newest draft (saying so) when it is omitted."""
+    from bpmcli import catalog
+    from bpmcli.files import display, resolve
+
+    if ref is not None:
+        return resolve(config, ref)
+    path = catalog.newest_draft(config)
+    _note(f"using {display(path)} (the newest draft)")
+    return path
+
+
+def _from_stdin(fields: dict[str, str]) -> dict[str, str]:
+    """Replace the one field given as `-` by standard input."""
+    dashed = [name for name, value in fields.items() if value == "-"]
+    if len(dashed) > 1:
+        raise UsageError(f"only one option can read standard input, not {', '.join(dashed)}")
+    if dashed:
+        fields[dashed[0]] = sys.stdin.read()
+    return fields
+
+
+@timeline_app.command("add")
+def timeline_add(
+    postmortem: PostmortemArg = None,
+    time: Annotated[
+        str,
+        typer.Option(help="HH:MM (on the start date), 'YYYY-MM-DD HH:MM', ISO 8601, or 'now'."),
+    ] = "now",
+    actor: Annotated[
+        str, typer.Option(help="Who acted, or what (a person, a bot, a system).")
+    ] = "",
+    event: Annotated[
+        str, typer.Option(help="What they did or what happened; '-' reads stdin.")
+    ] = "",
+    outcome: Annotated[str, typer.Option(help="What came of it; '-' reads stdin.")] = "",
+    expected: Annotated[str, typer.Option(help="What they expected at the time.")] = "",
+    assumed: Annotated[str, typer.Option(help="What they assumed at the time.")] = "",
+    date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD for a --time HH:MM on another day.")
+    ] = None,
+) -> None:
+    """Add a row to the timeline, in chronological place."""
+    import datetime as dt
+
+    from bpmcli import timeline
+    from bpmcli.files import display
+    from bpmcli.model import load
+    from bpmcli.times import zone
+
+    config = _config()
+    path = _target(config, postmortem)
+    texts = _from_stdin(
+        {
+            "actor": actor,
+            "event": event,
+            "outcome": outcome,
+            "expected": expected,
+            "assumed": assumed,
+        }
+    )
+    tz = zone(config.timezone)
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError as exc:
+        raise UsageError(f"--date {date!r} is not a date (YYYY-MM-DD)") from exc
+    moment = timeline.event_time(time, load(path), tz, day)
+    row = timeline.make_row(moment, tz, **texts)
+    timeline.add(path, [row], config.timezone)
+    typer.echo(f"{display(path)}: added {row.time} {row.actor}")
+
+
+@timeline_app.command("show")
+def timeline_show(
+    postmortem: PostmortemArg = None,
+    format: Annotated[TimelineFormat, typer.Option("--format", "-f")] = TimelineFormat.table,
+) -> None:
+    """Print the timeline: a table, JSON, CSV, or the Markdown the file should hold."""
+    from bpmcli import render, timeline
+    from bpmcli.model import load
+
+    config = _config()
+    rows = timeline.read(load(_target(config, postmortem)))
+    if format is TimelineFormat.json:
+        render.print_json([row.as_json() for row in rows])
+    elif format is TimelineFormat.csv:
+        sys.stdout.write(render.to_csv(timeline.FIELDS, (row.as_json() for row in rows)))
+    elif format is TimelineFormat.markdown:
+        table = [timeline.header_line(config.timezone), timeline.RULE]
+        sys.stdout.write("\n".join([*table, *(timeline.format_row(r) for r in rows)]) + "\n")
+    else:
+        titles = (config.time_header, *timeline.TITLES[1:])
+        render.print_table(titles, (row.values() for row in rows))
+
+
+@timeline_app.command("import")
+def timeline_import(
+    postmortem: Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")],
+    events: Annotated[
+        str,
+        typer.Argument(
+            help="CSV with a header (time,actor,event,...) or JSON lines; '-' for stdin."
+        ),
+    ],
+) -> None:
+    """Add many rows at once from CSV or JSON lines: all of them, or none."""
+    from bpmcli import timeline
+    from bpmcli.files import display, read_bytes
+    from bpmcli.model import decode, load
+    from bpmcli.times import zone
+
+    config = _config()
+    path = _target(config, postmortem)
+    data = sys.stdin.read() if events == "-" else decode(read_bytes(Path(events)), events)
+    rows = timeline.read_events(events, data, load(path), zone(config.timezone))
+    timeline.add(path, rows, config.timezone)
+    typer.echo(f"{display(path)}: added {len(rows)} row{'s' if len(rows) != 1 else ''}")
+
+
 @app.command()
 def demo(
     directory: Annotated[

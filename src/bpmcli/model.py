@@ -45,7 +45,7 @@ ACTION_STATUSES = ("open", "done", "dropped")
 BOM = "\ufeff"
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
 class _Loader(yaml.CSafeLoader):
@@ -263,7 +263,7 @@ def iter_sections(text: str, start: int, first_line: int) -> Iterator[Section]:
     heads: list[tuple[int, str, int, int]] = []
     fence: str | None = None
     for number, (offset, _, content) in enumerate(lines(text, start), start=first_line):
-        marker = _FENCE.match(content)
+        marker = FENCE.match(content)
         if fence is not None:
             if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
                 fence = None

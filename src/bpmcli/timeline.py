@@ -1,0 +1,436 @@
+"""The timeline table: reading it back, and adding rows without touching anything else.
+
+Cells are single-line Markdown. The encoding is CommonMark's own, so tables render as
+written and read back exactly: a line break is `<br>`, `|` is `\\|`, a backslash is `\\\\`,
+and a literal `<br>` in the text is `\\<br>`. Hand-written cells (`C:\\path`, `a<br/>b`)
+read as a Markdown reader would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bpmcli.errors import PostmortemError, UsageError
+from bpmcli.model import FENCE, Postmortem, lines
+
+FIELDS = ("time", "actor", "event", "outcome", "expected", "assumed")
+TITLES = ("Time", "Actor", "Action or event", "Outcome", "Expectations", "Assumptions")
+RULE = "|---|---|---|---|---|---|"
+CELL_TIME = "%Y-%m-%d %H:%M"
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_LITERAL_BR = re.compile(r"<(br\s*/?>)", re.IGNORECASE)
+_TIME_HEADER = re.compile(r"^time(\s*\((?P<zone>[^)]*)\))?$", re.IGNORECASE)
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Row:
+    time: str
+    actor: str
+    event: str
+    outcome: str = ""
+    expected: str = ""
+    assumed: str = ""
+    line: int = 0  # 1-based line in the file; 0 for a row not yet written
+    cells: int = 6  # how many cells the line had, for lint
+
+    def as_json(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FIELDS}
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(getattr(self, name) for name in FIELDS)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The timeline table as found in the file."""
+
+    start: int  # offset of the header line
+    end: int  # offset just past the last line of the table (its line ending included)
+    line: int  # 1-based line of the header
+    header: tuple[str, ...]
+    rows: list[Row] = field(default_factory=list)
+    newline: str = "\n"
+    rows_start: int = 0  # offset just past the delimiter row: where the first row starts
+
+    @property
+    def zone(self) -> str | None:
+        match = _TIME_HEADER.match(self.header[0]) if self.header else None
+        return match.group("zone") if match and match.group("zone") else None
+
+    def has_expected_columns(self) -> bool:
+        if len(self.header) != len(TITLES) or not _TIME_HEADER.match(self.header[0]):
+            return False
+        return all(
+            a.casefold() == b.casefold() for a, b in zip(self.header[1:], TITLES[1:], strict=True)
+        )
+
+
+# -- cells ---------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """The text a cell holds: line breaks as `\\n`, outer white space trimmed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def escape(text: str) -> str:
+    """One cell's Markdown for `text` (see the module docstring)."""
+    out = normalize(text).replace("\\", "\\\\").replace("|", "\\|")
+    return _LITERAL_BR.sub(r"\\<\1", out).replace("\n", "<br>")
+
+
+def unescape(cell: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(cell):
+        char = cell[i]
+        if char == "\\" and i + 1 < len(cell) and cell[i + 1] in "\\|<":
+            out.append(cell[i + 1])
+            i += 2
+            continue
+        if char == "<":
+            br = _BR.match(cell, i)
+            if br:
+                out.append("\n")
+                i = br.end()
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def split_cells(line: str) -> list[str]:
+    """The raw cells of a table line: outer pipes optional, `\\|` not a separator."""
+    cells: list[str] = []
+    current: list[str] = []
+    ended_on_pipe = False
+    body = line.strip()
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            current.append(body[i : i + 2])
+            i += 2
+            ended_on_pipe = False
+            continue
+        if char == "|":
+            cells.append("".join(current))
+            current = []
+            ended_on_pipe = True
+        else:
+            current.append(char)
+            ended_on_pipe = False
+        i += 1
+    if not ended_on_pipe:
+        cells.append("".join(current))
+    if body.startswith("|") and cells:
+        cells = cells[1:]
+    return [cell.strip() for cell in cells]
+
+
+def format_row(row: Row) -> str:
+    return "| " + " | ".join(escape(value) for value in row.values()) + " |"
+
+
+def header_line(zone_name: str) -> str:
+    return "| " + " | ".join((f"Time ({zone_name})", *TITLES[1:])) + " |"
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def find(pm: Postmortem) -> Table | None:
+    """The first table of the Timeline section; None when the section has no table.
+
+    Raises PostmortemError when there is no Timeline section at all.
+    """
+    section = pm.section("Timeline")
+    if section is None:
+        raise PostmortemError("no '## Timeline' section", pm.path, None)
+    return find_in(pm.text, section.start, section.end, section.line)
+
+
+def find_in(text: str, start: int, end: int, first_line: int) -> Table | None:
+    """The first table in text[start:end] outside fenced code; `first_line` is start's line."""
+    rows = list(lines(text[:end], start))
+    fence: str | None = None
+    for index, (_, _, content) in enumerate(rows[:-1]):
+        marker = FENCE.match(content)
+        if marker and (fence is None or marker.group(1)[0] == fence[0]):
+            fence = None if fence else marker.group(1)
+            continue
+        if fence is None and "|" in content and _DELIMITER_ROW.match(rows[index + 1][2]):
+            return _read_table(text, rows, index, first_line + index)
+    return None
+
+
+def _read_table(
+    text: str, rows: Sequence[tuple[int, int, str]], index: int, header_number: int
+) -> Table:
+    header = tuple(unescape(c) for c in split_cells(rows[index][2]))
+    found: list[Row] = []
+    stop = rows[index + 1][1]
+    for number, (_, next_offset, content) in enumerate(rows[index + 2 :], start=header_number + 2):
+        if not content.strip() or "|" not in content:
+            break
+        cells = [unescape(c) for c in split_cells(content)]
+        padded = (cells + [""] * len(FIELDS))[: len(FIELDS)]
+        found.append(Row(**dict(zip(FIELDS, padded, strict=True)), line=number, cells=len(cells)))
+        stop = next_offset
+    first = text[rows[index][0] : rows[index][1]]
+    newline = "\r\n" if first.endswith("\r\n") else "\n"
+    return Table(rows[index][0], stop, header_number, header, found, newline, rows[index + 1][1])
+
+
+def read(pm: Postmortem) -> list[Row]:
+    """The rows of the timeline; PostmortemError naming the line when the table is unusable."""
+    table = find(pm)
+    if table is None:
+        return []
+    if not table.has_expected_columns():
+        raise PostmortemError(wrong_columns(table), pm.path, table.line)
+    return table.rows
+
+
+def wrong_columns(table: Table) -> str:
+    return (
+        f"timeline table has the columns {' | '.join(table.header)}; expected {' | '.join(TITLES)}"
+    )
+
+
+def parse_cell_time(cell: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(cell.strip(), CELL_TIME)
+    except ValueError:
+        return None
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def check_text(name: str, value: str, required: bool) -> str:
+    """A cell's text, refused when it is empty but required or holds control characters."""
+    text = normalize(value)
+    if required and not text:
+        raise UsageError(f"{name} must not be empty")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise UsageError(f"{name} holds the control character U+{ord(bad.group()):04X}")
+    return text
+
+
+def make_row(
+    moment: dt.datetime,
+    tz: dt.tzinfo,
+    actor: str,
+    event: str,
+    outcome: str = "",
+    expected: str = "",
+    assumed: str = "",
+) -> Row:
+    return Row(
+        moment.astimezone(tz).strftime(CELL_TIME),
+        check_text("actor", actor, True),
+        check_text("event", event, True),
+        check_text("outcome", outcome, False),
+        check_text("expected", expected, False),
+        check_text("assumed", assumed, False),
+    )
+
+
+def insert_rows(pm: Postmortem, new_rows: Iterable[Row], zone_name: str) -> str:
+    """The file's text with `new_rows` in chronological place; nothing else changes.
+
+    Each row goes after the last row whose time is not later than its own, so rows with
+    equal times keep the order in which they were added.
+    """
+    table = find(pm)
+    if table is None:
+        return _with_new_table(pm, list(new_rows), zone_name)
+    if not table.has_expected_columns():
+        raise PostmortemError(wrong_columns(table), pm.path, table.line)
+    if table.zone is not None and table.zone != zone_name:
+        raise PostmortemError(
+            f"timeline times are in {table.zone} but the config's timezone is {zone_name}",
+            pm.path,
+            table.line,
+        )
+    text = pm.text
+    # The region after the rule line holds exactly the row lines, each with its own ending.
+    region = text[table.rows_start : table.end]
+    existing = _LINE.findall(region)  # split on \n only: cells may hold U+2028 and friends
+    entries = list(zip(table.rows, existing, strict=True))
+    for row in new_rows:
+        entries.insert(_place([r for r, _ in entries], row), (row, format_row(row) + table.newline))
+    body = [line if line.endswith("\n") else line + table.newline for _, line in entries]
+    at_eof = table.end == len(text) and not text.endswith("\n")
+    if at_eof:  # the file ended without a final line break: keep it that way
+        body[-1] = body[-1].rstrip("\r\n")
+        prefix = "" if existing else table.newline
+    else:
+        prefix = ""
+    return text[: table.rows_start] + prefix + "".join(body) + text[table.end :]
+
+
+def _place(ordered: Sequence[Row], row: Row) -> int:
+    when = parse_cell_time(row.time)
+    for index in range(len(ordered) - 1, -1, -1):
+        other = parse_cell_time(ordered[index].time)
+        if other is not None and when is not None and other <= when:
+            return index + 1
+    return 0 if any(parse_cell_time(r.time) for r in ordered) else len(ordered)
+
+
+def _with_new_table(pm: Postmortem, rows: list[Row], zone_name: str) -> str:
+    """Add a table with `rows` at the end of the Timeline section's own text."""
+    section = pm.section("Timeline")
+    assert section is not None  # find() raised otherwise
+    later = [s.start for s in pm.sections if s.start > section.start]
+    end = min([*later, section.end])
+    text, nl = pm.text, pm.where.newline
+    content_end = end
+    while content_end > section.start and text[content_end - 1] in "\r\n \t":
+        content_end -= 1
+    ordered: list[Row] = []
+    for row in rows:
+        ordered.insert(_place(ordered, row), row)
+    table = nl.join([header_line(zone_name), RULE, *(format_row(r) for r in ordered)])
+    after = nl + nl if end < len(text) else nl
+    return text[:content_end] + nl + nl + table + after + text[end:]
+
+
+# -- times of new rows ---------------------------------------------------------------------
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def event_time(
+    value: str, pm: Postmortem, tz: dt.tzinfo, day: dt.date | None = None
+) -> dt.datetime:
+    """When a row happened, from `--time` (and `--date`), in the configured zone.
+
+    `HH:MM` is on `day`, or on the incident's start date, where a time before the start is
+    refused: it is almost always a time on the next day, and the user must say which.
+    """
+    from bpmcli.times import parse_timestamp
+
+    clock = _CLOCK.match(value.strip())
+    if clock is None:
+        if day is not None:
+            raise UsageError("--date goes with a --time of the form HH:MM")
+        return parse_timestamp(value, tz)
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    if hour > 23 or minute > 59:
+        raise UsageError(f"cannot read {value!r} as a time of day")
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(hour, minute), tz)
+    started = pm.started
+    if started is None:
+        raise UsageError(
+            "the postmortem has no valid 'started': give --date or a full date and time"
+        )
+    local_start = started.astimezone(tz)
+    moment = dt.datetime.combine(local_start.date(), dt.time(hour, minute), tz)
+    if moment < local_start.replace(second=0, microsecond=0):
+        raise UsageError(
+            f"{value} is before the incident started ({local_start.strftime(CELL_TIME)}); "
+            "give --date for another day"
+        )
+    return moment
+
+
+# -- the commands' work ----------------------------------------------------------------------
+
+
+def add(path: Path, rows: Sequence[Row], zone_name: str) -> Postmortem:
+    """Insert `rows` into the file at `path`: under a lock, in one atomic write."""
+    from bpmcli.files import atomic_write, locked, read_bytes
+    from bpmcli.model import parse
+
+    with locked(path):
+        pm = parse(read_bytes(path), path)
+        text = insert_rows(pm, rows, zone_name)
+        atomic_write(path, text.encode("utf-8"))
+    return pm
+
+
+def read_events(source: str, data: str, pm: Postmortem, tz: dt.tzinfo) -> list[Row]:
+    """Rows from CSV (with a header) or JSON lines; the whole file is refused on a bad row.
+
+    `source` names the input in errors (a path, or `-` for standard input).
+    """
+    stripped = data.lstrip("\ufeff")
+    looks_json = source.endswith((".jsonl", ".ndjson")) or stripped.lstrip().startswith("{")
+    records = _json_lines(source, stripped) if looks_json else _csv_records(source, stripped)
+    rows = []
+    for line, record in records:
+        try:
+            moment = event_time(str(record.get("time") or ""), pm, tz)
+            rows.append(make_row(moment, tz, *(str(record.get(name) or "") for name in FIELDS[1:])))
+        except UsageError as exc:
+            raise PostmortemError(exc.message, source, line) from exc
+    if not rows:
+        raise PostmortemError("holds no events", source)
+    return rows
+
+
+def _csv_records(source: str, data: str) -> list[tuple[int, dict[str, str]]]:
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(data, newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise PostmortemError("is empty", source) from None
+    unknown = [name for name in header if name not in FIELDS]
+    if unknown or not {"time", "actor", "event"} <= set(header):
+        raise PostmortemError(
+            f"the header must name columns among {','.join(FIELDS)} (time, actor and event "
+            f"required), got {','.join(header)}",
+            source,
+            1,
+        )
+    records = []
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                if len(cells) > len(header):
+                    raise PostmortemError(
+                        f"{len(cells)} cells but the header has {len(header)}", source, start
+                    )
+                records.append((start, dict(zip(header, cells, strict=False))))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise PostmortemError(f"not valid CSV: {exc}", source, reader.line_num) from exc
+    return records
+
+
+def _json_lines(source: str, data: str) -> list[tuple[int, dict[str, str]]]:
+    import json
+
+    records = []
+    for number, line in enumerate(data.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PostmortemError(f"not valid JSON: {exc.msg}", source, number) from exc
+        if not isinstance(record, dict) or not set(record) <= set(FIELDS):
+            raise PostmortemError(
+                f"each line must be an object with keys among {', '.join(FIELDS)}", source, number
+            )
+        if not all(isinstance(v, str | None) for v in record.values()):
+            raise PostmortemError("every value must be a string", source, number)
+        records.append((number, record))
+    return records
