@@ -13,6 +13,7 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
     assert "postmortems/2026/2026-10-20-checkout-outage-after-config-push.md" in done.stdout
     assert "A1   Make the config loader reject unknown keys   bob" in done.stdout
     assert "open (overdue)" in done.stdout
+    assert "2026-10-20 14:11   alice        Rolled back to config v41" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     log = git(target, "log", "--format=%an|%ad|%s", "--date=short").splitlines()
     assert log[-1] == "Ana Okafor|2026-09-01|Adopt bpm"

@@ -1,0 +1,54 @@
+"""Real postmortems written by other teams: every reading command meets them without a crash."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REALWORLD, Ran, Repo
+
+Bpm = Callable[..., Ran]
+FILES = sorted(p for p in REALWORLD.glob("*.md") if p.name != "SOURCES.md")
+
+
+def test_the_realworld_corpus_is_there() -> None:
+    assert len(FILES) >= 20, f"expected the real-world postmortems in {REALWORLD}"
+
+
+@pytest.fixture
+def archive(repo: Repo) -> Repo:
+    target = repo.path / "postmortems" / "old"
+    target.mkdir(parents=True)
+    for path in FILES:
+        shutil.copy(path, target / path.name)
+    return repo
+
+
+def assert_clean(ran: Ran) -> None:
+    assert ran.exit_code in (0, 1), ran.stderr
+    assert "Traceback" not in ran.stdout + ran.stderr
+    if ran.exit_code == 1:
+        assert ran.stderr.startswith("error: postmortems/old/") and ran.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_show_and_timeline_show(bpm: Bpm, archive: Repo, path: Path) -> None:
+    relative = f"postmortems/old/{path.name}"
+    for args in (
+        ["show", relative],
+        ["show", relative, "-f", "json"],
+        ["timeline", "show", relative],
+        ["timeline", "show", relative, "-f", "json"],
+    ):
+        assert_clean(bpm(*args))
+
+
+def test_list_over_the_whole_archive(bpm: Bpm, archive: Repo) -> None:
+    ran = bpm("list", "--format", "json")
+    assert ran.exit_code == 0
+    assert "Traceback" not in ran.stderr
+    for line in ran.stderr.splitlines():
+        assert line.startswith("warning: postmortems/old/")
