@@ -216,3 +216,38 @@ def test_load_and_save_of_a_real_corpus_is_byte_identical(
                 "+     status: done",
                 "+     closed: 2026-11-23",
             ]
+
+
+def test_the_fast_reader_gives_what_pyyaml_gives(
+    corpus_factory: Callable[[int], tuple[Path, Path]],
+) -> None:
+    import yaml
+
+    corpus, _ = corpus_factory(60)
+    for path in sorted((corpus / "postmortems").rglob("*.md")):
+        pm = model.load(path)
+        source = pm.text[pm.where.yaml_start : pm.where.yaml_end]
+        assert pm.meta == yaml.load(source, Loader=yaml.CSafeLoader)  # noqa: S506
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "base: &b {x: 1, y: [a, b]}\nother:\n  <<: *b\n  z: 2\n",  # merge keys: PyYAML's path
+        "s: !!set {a, b}\nm: !!omap [{a: 1}]\n",
+        "a: &x [1, 2]\nb: *x\nc: [*x, *x]\n",
+        "d: 2026-11-20\nt: 2026-11-20T14:03:00Z\nn: ~\nb: yes\nf: 1.5\ni: 0x1F\n",
+    ],
+)
+def test_unusual_yaml_reads_like_pyyaml(source: str) -> None:
+    import yaml
+
+    data, _ = model.parse_yaml(source, 2)
+    assert data == yaml.load(source, Loader=yaml.CSafeLoader)  # noqa: S506
+
+
+def test_a_billion_laughs_costs_what_its_text_costs() -> None:
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    data, _ = model.parse_yaml("\n".join(levels) + "\n", 2)
+    assert data["a9"][0][0] is data["a8"][0]  # shared, never expanded
