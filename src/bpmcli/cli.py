@@ -397,6 +397,88 @@ def timeline_import(
     typer.echo(f"{display(path)}: added {len(rows)} row{'s' if len(rows) != 1 else ''}")
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    gitlab = "gitlab"
+    junit = "junit"
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    return [code for value in values or [] for code in value.replace(",", " ").split()]
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders; default: every postmortem.")
+    ] = None,
+    format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Report, but exit 0 whatever is found.")
+    ] = False,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Only these codes or prefixes (BPM1).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only lines added or changed since this revision.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
+) -> None:
+    """Check postmortems: owned, dated, concrete actions; blameless language; structure."""
+    from bpmcli.lint import engine, formats
+    from bpmcli.times import today, zone
+
+    config = _config()
+    chosen = engine.settings(config, today(zone(config.timezone)), _codes(select), _codes(ignore))
+    files = engine.collect(paths or [], config)
+    cache = None
+    if not no_cache and len(files) >= engine.CACHE_FROM:
+        from bpmcli.lint.cache import LintCache, location
+
+        cache = LintCache(location(config), chosen.fingerprint())
+    result = engine.lint(files, chosen, cache)
+    if cache is not None:
+        cache.save()
+    findings = result.findings
+    if since is not None:
+        from bpmcli.history import changed_lines
+
+        changed = changed_lines(Path.cwd(), since, files)
+        findings = [f for f in findings if _changed(changed, f)]
+    root = config.root
+    if format is LintFormat.json:
+        sys.stdout.write(formats.as_json(findings))
+    elif format is LintFormat.github:
+        sys.stdout.write(formats.github(findings))
+    elif format is LintFormat.sarif:
+        sys.stdout.write(formats.sarif(findings, root))
+    elif format is LintFormat.gitlab:
+        sys.stdout.write(formats.gitlab(findings, root))
+    elif format is LintFormat.junit:
+        sys.stdout.write(formats.junit(findings, files))
+    else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(formats.text(findings, result.files, colour))
+    failing = {"error", "warning"} if strict else {"error"}
+    if not exit_zero and any(f.severity in failing for f in findings):
+        raise typer.Exit(1)
+
+
+def _changed(changed: dict[Path, set[int] | None], finding: Any) -> bool:
+    key = finding.file.resolve()
+    if key not in changed:
+        return False
+    lines = changed[key]
+    return lines is None or finding.line in lines
+
+
 @app.command()
 def demo(
     directory: Annotated[

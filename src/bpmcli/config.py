@@ -7,7 +7,6 @@ key is checked: a typo is an error naming the key, never a silently ignored sett
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -183,6 +182,8 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
     check = _Checker(path, text)
     for key in table:
         if key not in _KEYS:
+            import difflib
+
             hint = difflib.get_close_matches(key, _KEYS, n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise check.fail(key, f"unknown key{suggestion}")

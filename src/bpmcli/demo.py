@@ -116,13 +116,36 @@ def run(target: Path) -> Iterator[Step]:
     yield step
     path = target / step.output.strip()
     repo.commit("Start the checkout postmortem", "Alice Lindqvist", "2026-10-20T18:00:00Z")
-    yield repo.bpm("timeline", "add", "2026-10-20-checkout", "--time", "14:03", "--actor",
-                   "deploy-bot", "--event", "Pushed config v42 to all regions", "--outcome",
-                   "Checkout errors rose to 30%", "--expected", "A canary region first",
-                   "--assumed", "The new key was optional")
-    yield repo.bpm("timeline", "add", "2026-10-20-checkout", "--time", "14:11", "--actor",
-                   "alice", "--event", "Rolled back to config v41", "--outcome",
-                   "Errors back to normal by 14:20")
+    yield repo.bpm(
+        "timeline",
+        "add",
+        "2026-10-20-checkout",
+        "--time",
+        "14:03",
+        "--actor",
+        "deploy-bot",
+        "--event",
+        "Pushed config v42 to all regions",
+        "--outcome",
+        "Checkout errors rose to 30%",
+        "--expected",
+        "A canary region first",
+        "--assumed",
+        "The new key was optional",
+    )
+    yield repo.bpm(
+        "timeline",
+        "add",
+        "2026-10-20-checkout",
+        "--time",
+        "14:11",
+        "--actor",
+        "alice",
+        "--event",
+        "Rolled back to config v41",
+        "--outcome",
+        "Errors back to normal by 14:20",
+    )
     yield repo.bpm("timeline", "show", "2026-10-20-checkout")
     repo.commit("Timeline of the checkout outage", "Alice Lindqvist", "2026-10-21T09:00:00Z")
     _add_action(

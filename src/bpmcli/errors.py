@@ -36,10 +36,14 @@ class BpmError(Exception):
 
 def relative_to_cwd(path: Path) -> str:
     """`path` as users type it: relative to the working folder, as git shows paths."""
+    text = str(path)
     if not path.is_absolute():
-        return str(path)
+        return text
     try:
-        return os.path.relpath(path, Path.cwd())
+        here = os.getcwd()  # noqa: PTH109 - a str, once per path: no Path objects
+        if text.startswith(here + os.sep):  # the common case, without relpath's work
+            return text[len(here) + 1 :]
+        return os.path.relpath(path, here)
     except (ValueError, OSError):  # another drive, or the working folder is gone
         return str(path)
 

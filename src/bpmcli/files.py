@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,9 +21,8 @@ SUFFIX = ".md"
 
 def iter_postmortems(config: Config) -> list[Path]:
     """Every `.md` file under the postmortem folder, sorted by path; hidden folders skipped."""
-    top = config.postmortem_dir
-    found: list[Path] = []
-    stack = [top]
+    found: list[str] = []
+    stack = [str(config.postmortem_dir)]
     while stack:
         folder = stack.pop()
         try:
@@ -37,10 +35,10 @@ def iter_postmortems(config: Config) -> list[Path]:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             elif entry.name.endswith(SUFFIX):
-                found.append(Path(entry.path))
-    return sorted(found)
+                found.append(entry.path)
+    return [Path(name) for name in sorted(found)]
 
 
 def resolve(config: Config, ref: str) -> Path:
@@ -84,6 +82,8 @@ def _refuse_links(path: Path) -> None:
 
 def _temp_beside(path: Path, data: bytes, mode: int) -> Path:
     """A fully written, fsynced temp file beside `path`: same file system, so rename is atomic."""
+    import tempfile
+
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:

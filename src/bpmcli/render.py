@@ -69,6 +69,16 @@ def print_table(
 
 
 def to_json(value: Any) -> str:
+    """Indented JSON; a list of objects is written one object per line.
+
+    `indent=` makes Python's json fall back to its pure-Python encoder (several times
+    slower), so long lists are encoded item by item with the C encoder instead.
+    """
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        items = ",\n".join(
+            "  " + json.dumps(item, ensure_ascii=False, default=str) for item in value
+        )
+        return "[\n" + items + "\n]"
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 

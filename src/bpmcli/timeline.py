@@ -26,6 +26,9 @@ _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LITERAL_BR = re.compile(r"<(br\s*/?>)", re.IGNORECASE)
 _TIME_HEADER = re.compile(r"^time(\s*\((?P<zone>[^)]*)\))?$", re.IGNORECASE)
+_UNESCAPE = re.compile(r"\\([\\|<])|<br\s*/?>", re.IGNORECASE)
+_PIPE = re.compile(r"\|")
+_PIPE_OR_ESCAPE = re.compile(r"\\.|\|")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -88,52 +91,34 @@ def escape(text: str) -> str:
 
 
 def unescape(cell: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(cell):
-        char = cell[i]
-        if char == "\\" and i + 1 < len(cell) and cell[i + 1] in "\\|<":
-            out.append(cell[i + 1])
-            i += 2
-            continue
-        if char == "<":
-            br = _BR.match(cell, i)
-            if br:
-                out.append("\n")
-                i = br.end()
-                continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+    if "\\" not in cell and "<" not in cell:
+        return cell
+    return _UNESCAPE.sub(_unescaped, cell)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return match.group(1) or "\n"
+
+
+def cell_spans(line: str) -> list[tuple[int, int]]:
+    """Where each cell of a table line sits: outer pipes optional, `\\|` not a separator."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    pipes = _PIPE.finditer(line) if "\\" not in line else _PIPE_OR_ESCAPE.finditer(line)
+    for match in pipes:
+        if match.group() == "|":
+            spans.append((start, match.start()))
+            start = match.end()
+    if line[start:].strip() or not spans:
+        spans.append((start, len(line)))
+    if line.lstrip().startswith("|"):
+        spans = spans[1:]
+    return spans
 
 
 def split_cells(line: str) -> list[str]:
-    """The raw cells of a table line: outer pipes optional, `\\|` not a separator."""
-    cells: list[str] = []
-    current: list[str] = []
-    ended_on_pipe = False
-    body = line.strip()
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            current.append(body[i : i + 2])
-            i += 2
-            ended_on_pipe = False
-            continue
-        if char == "|":
-            cells.append("".join(current))
-            current = []
-            ended_on_pipe = True
-        else:
-            current.append(char)
-            ended_on_pipe = False
-        i += 1
-    if not ended_on_pipe:
-        cells.append("".join(current))
-    if body.startswith("|") and cells:
-        cells = cells[1:]
-    return [cell.strip() for cell in cells]
+    """The raw (still escaped) text of each cell of a table line, trimmed."""
+    return [line[a:b].strip() for a, b in cell_spans(line)]
 
 
 def format_row(row: Row) -> str:
@@ -207,8 +192,12 @@ def wrong_columns(table: Table) -> str:
 
 
 def parse_cell_time(cell: str) -> dt.datetime | None:
+    """A time cell's `YYYY-MM-DD HH:MM`, exactly that form; None otherwise."""
+    text = cell.strip()
+    if len(text) != 16 or text[10] != " " or text[13] != ":":
+        return None
     try:
-        return dt.datetime.strptime(cell.strip(), CELL_TIME)
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         return None
 

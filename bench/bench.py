@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Benchmarks of bpm, side by side with baselines, in one run. See docs/performance.md.
+
+    python3 bench/bench.py [--postmortems 5000] [--runs 7] [--only lint]
+
+Builds the corpus of ../shared/bench/make_corpus.py once (cached in bench/out/), installs
+bpm from this checkout (not editable: as users get it) into bench/out/venv together with
+the baselines (proselint from PyPI, markdownlint-cli2 from npm), then times whole
+processes. Commands of one benchmark run round-robin, so a busy moment of the machine
+hits all of them alike; it prints the median of each and the ratios, and writes them to
+bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+SHARED = Path(os.environ.get("BPM_SHARED", ROOT.parent / "shared"))
+AS_OF = "2026-11-01"
+
+
+def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+    subprocess.run(args, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def corpus(postmortems: int) -> Path:
+    target = OUT / f"corpus-{postmortems}"
+    if not target.exists():
+        print(f"building a corpus of {postmortems} postmortems in {target} ...", flush=True)
+        sh(
+            sys.executable,
+            str(SHARED / "bench" / "make_corpus.py"),
+            "--out",
+            str(target),
+            "--postmortems",
+            str(postmortems),
+            "--truth",
+            str(OUT / f"corpus-{postmortems}.truth.json"),
+        )
+    return target
+
+
+def venv() -> Path:
+    """bench/out/venv with bpm (from this checkout) and proselint; markdownlint-cli2 beside it."""
+    env_dir = OUT / "venv"
+    if not env_dir.exists():
+        print("installing bpm and the baselines ...", flush=True)
+        sh(sys.executable, "-m", "venv", str(env_dir))
+        sh(str(env_dir / "bin" / "pip"), "install", "-q", str(ROOT), "proselint")
+    node = OUT / "node"
+    if not (node / "node_modules" / ".bin" / "markdownlint-cli2").exists() and shutil.which("npm"):
+        node.mkdir(parents=True, exist_ok=True)
+        sh(
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(node),
+            "markdownlint-cli2",
+        )
+    else:
+        sh(
+            str(env_dir / "bin" / "pip"),
+            "install",
+            "-q",
+            "--no-deps",
+            "--force-reinstall",
+            str(ROOT),
+        )
+    return env_dir
+
+
+def measure(
+    commands: dict[str, list[str]],
+    cwd: Path,
+    runs: int,
+    env: dict[str, str],
+    prepare: dict[str, list[str]] | None = None,
+) -> dict[str, float]:
+    """Median wall time of each command; they run round-robin, `runs` times each."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            if prepare and name in prepare:
+                subprocess.run(
+                    prepare[name],
+                    cwd=cwd,
+                    env=env,
+                    check=False,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            start = time.perf_counter()
+            subprocess.run(
+                command,
+                cwd=cwd,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def report(title: str, medians: dict[str, float], base: str) -> dict[str, object]:
+    print(f"\n{title}")
+    for name, value in medians.items():
+        ratio = value / medians[base]
+        print(f"  {name:<44} {value:8.3f} s   {ratio:6.2f} x {base}")
+    return {"title": title, "medians_s": medians, "base": base}
+
+
+def bench_lint(
+    repo: Path, bin_dir: Path, runs: int, env: dict[str, str]
+) -> list[dict[str, object]]:
+    bpm = str(bin_dir / "bpm")
+    python = str(bin_dir / "python")
+    files = sorted(str(p) for p in (repo / "postmortems").rglob("*.md"))
+    one = files[len(files) // 2]
+    results = []
+    cold = {
+        "bpm lint (5,000 files, no cache)": [bpm, "lint", "--no-cache", "--format", "json"],
+        "proselint (same files)": [str(bin_dir / "proselint"), "check", *files],
+    }
+    mdl = OUT / "node" / "node_modules" / ".bin" / "markdownlint-cli2"
+    if mdl.exists():
+        cold["markdownlint-cli2 (same files)"] = [str(mdl), "postmortems/**/*.md"]
+    results.append(
+        report(
+            "lint, cold",
+            measure(cold, repo, max(3, runs // 2), env),
+            "bpm lint (5,000 files, no cache)",
+        )
+    )
+    warm = {
+        "bpm lint (warm cache, nothing changed)": [bpm, "lint", "--format", "json"],
+        "bpm lint (no cache)": [bpm, "lint", "--no-cache", "--format", "json"],
+    }
+    subprocess.run(
+        warm["bpm lint (warm cache, nothing changed)"], cwd=repo, env=env, stdout=subprocess.DEVNULL
+    )
+    results.append(report("lint, warm", measure(warm, repo, runs, env), "bpm lint (no cache)"))
+    single = {
+        'python -c "import typer"': [python, "-c", "import typer"],
+        "bpm lint ONE_FILE (as pre-commit runs it)": [bpm, "lint", one],
+    }
+    results.append(
+        report("lint of one file", measure(single, repo, runs * 3, env), 'python -c "import typer"')
+    )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postmortems", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--only", choices=["lint"], default=None)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    repo = corpus(args.postmortems)
+    bin_dir = venv() / "bin"
+    env = {**os.environ, "BPM_NOW": f"{AS_OF}T12:00:00Z"}
+    env.pop("NO_COLOR", None)
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; corpus {repo}")
+    results = bench_lint(repo, bin_dir, args.runs, env)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

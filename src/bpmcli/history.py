@@ -1,0 +1,91 @@
+"""Everything bpm learns from git. The only module that runs git."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from bpmcli.errors import BpmError, UsageError
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    """Run git in `root`; its stdout. BpmError with git's own words when it fails."""
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except FileNotFoundError as exc:
+        raise UsageError("git is not installed (it is needed for this command)") from exc
+    if check and done.returncode != 0:
+        message = (
+            done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed"
+        )
+        raise BpmError(f"git: {message}")
+    return done.stdout
+
+
+def repo_root(start: Path) -> Path:
+    done = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise UsageError("not inside a git repository")
+    return Path(done.stdout.strip())
+
+
+def verify_revision(root: Path, rev: str) -> str:
+    if rev.startswith("-"):
+        raise UsageError(f"not a revision: {rev!r}")
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise UsageError(f"unknown revision {rev!r}")
+    return done.stdout.strip()
+
+
+def changed_lines(start: Path, rev: str, files: Sequence[Path]) -> dict[Path, set[int] | None]:
+    """Lines added or changed since `rev`, in the working tree, per file (resolved path).
+
+    None for a file that is new since `rev` or not tracked: every line of it counts.
+    """
+    root = repo_root(start)
+    base = verify_revision(root, rev)
+    specs = [str(Path(f).resolve()) for f in files]
+    changed: dict[Path, set[int] | None] = {}
+    current: set[int] | None = None
+    diff = git(
+        root, "diff", "--no-color", "--no-ext-diff", "--no-renames", "-U0", base, "--", *specs
+    )
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            name = line[4:]
+            current = set() if name != "/dev/null" else None
+            if current is not None:
+                changed[(root / name.removeprefix("b/")).resolve()] = current
+        elif current is not None and line.startswith("@@"):
+            hunk = _HUNK.match(line)
+            if hunk:
+                first, count = int(hunk.group(1)), int(hunk.group(2) or 1)
+                current.update(range(first, first + count))
+    untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
+    for name in filter(None, untracked.split("\0")):
+        changed[(root / name).resolve()] = None
+    added = git(
+        root, "diff", "--no-color", "--name-only", "--diff-filter=A", "-z", base, "--", *specs
+    )
+    for name in filter(None, added.split("\0")):
+        changed[(root / name).resolve()] = None
+    return changed

@@ -1,0 +1,255 @@
+"""BPM101-BPM109: action items that are owned, dated, concrete, and honest when dropped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from bpmcli.lint import words
+from bpmcli.lint.registry import Context, Hit, rule
+from bpmcli.model import ACTION_KINDS, ACTION_STATUSES, Action
+
+_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _label(action: Action) -> str:
+    return action.id or f"item {action.index + 1}"
+
+
+@rule(
+    "BPM101",
+    "action-without-owner",
+    "error",
+    "an action without an owner",
+    "An action that belongs to everyone is done by no one. Follow-through needs one "
+    "person or team who answers for it.",
+    "Add `owner:` with one person or team handle (`alice`, `@payments-team`).",
+)
+def check_owner(ctx: Context) -> Iterator[Hit]:
+    for action in ctx.pm.actions:
+        if action.owner is None:
+            yield Hit(
+                *ctx.action(action.index),
+                f"action {_label(action)} has no owner; add `owner:` with one person or team",
+            )
+
+
+@rule(
+    "BPM102",
+    "action-without-due-date",
+    "error",
+    "an action without a due date, or one that is not a real date",
+    "Without a deadline an action drifts for months; `bpm report overdue` can only chase "
+    "what has a date.",
+    "Add `due: YYYY-MM-DD` (`bpm action add --due +2w` computes one). A date that does not "
+    "exist (2026-02-30), words (`tomorrow`) or a timestamp are not dates.",
+)
+def check_due(ctx: Context) -> Iterator[Hit]:
+    for action in ctx.pm.actions:
+        if action.due is not None:
+            continue
+        raw = action.data.get("due")
+        if raw is None:
+            yield Hit(
+                *ctx.action(action.index),
+                f"action {_label(action)} has no due date; add `due: YYYY-MM-DD`",
+            )
+        else:
+            shown = raw.isoformat() if hasattr(raw, "isoformat") else repr(raw)
+            yield Hit(
+                *ctx.action(action.index, "due"),
+                f"action {_label(action)} has due {shown}, which is not a date YYYY-MM-DD",
+            )
+
+
+@cache
+def _vague_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(
+        re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True)
+    )
+    return re.compile(rf"^\W*({alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def vague_verb(ctx: Context, text: str) -> str | None:
+    """The vague verb `text` starts with, if any (config and rule options included)."""
+    base = ctx.option("BPM103", "vague_verbs", None)
+    verbs = tuple(base) if base is not None else tuple(words.VAGUE_VERBS)
+    match = _vague_pattern(verbs + tuple(ctx.config.vague_verbs)).match(text)
+    return " ".join(match.group(1).lower().split()) if match else None
+
+
+@rule(
+    "BPM103",
+    "vague-action",
+    "error",
+    "an action that starts with a vague verb (investigate, look into, improve, ...)",
+    '"Investigate the bug" can be done without changing anything. An action must name '
+    "the change it makes or the artefact it produces, so that everyone can tell when it "
+    "is done.",
+    "Rewrite it around what it will produce: the message suggests a form for each verb "
+    "('Write a decision record on ...', 'Alert when ... for 5 minutes').",
+)
+def check_vague(ctx: Context) -> Iterator[Hit]:
+    for action in ctx.pm.actions:
+        verb = vague_verb(ctx, action.action or "")
+        if verb:
+            hint = words.VAGUE_VERBS.get(verb, "name the change it makes or what it produces")
+            yield Hit(
+                *ctx.action(action.index, "action"),
+                f"action {_label(action)} starts with the vague verb {verb!r}: {hint}",
+            )
+
+
+@rule(
+    "BPM104",
+    "bad-action-kind-or-status",
+    "error",
+    "an action whose `kind` or `status` is not one of the allowed values",
+    "Reports count permanent fixes (`prevent`) and follow-through (`open`, `done`, "
+    "`dropped`); any other value is counted nowhere.",
+    "Use `kind:` prevent, mitigate, detect or process, and `status:` open, done or dropped.",
+)
+def check_enums(ctx: Context) -> Iterator[Hit]:
+    for action in ctx.pm.actions:
+        for key, allowed in (("kind", ACTION_KINDS), ("status", ACTION_STATUSES)):
+            value = action.data.get(key)
+            if value not in allowed:
+                shown = "missing" if value is None else repr(value)
+                yield Hit(
+                    *ctx.action(action.index, key),
+                    f"action {_label(action)} has {key} {shown}; use one of {', '.join(allowed)}",
+                )
+
+
+@rule(
+    "BPM105",
+    "duplicate-action-id",
+    "error",
+    "a duplicate action id",
+    "Ids are how history, reports and tickets refer to an action; two actions with one id "
+    "make their histories indistinguishable.",
+    "Give the later one the next free id (A1, A2, ...; ids are never reused).",
+)
+def check_duplicates(ctx: Context) -> Iterator[Hit]:
+    seen: set[str] = set()
+    for action in ctx.pm.actions:
+        if action.id is None:
+            continue
+        if action.id in seen:
+            yield Hit(*ctx.action(action.index, "id"), f"action id {action.id} is used twice")
+        seen.add(action.id)
+
+
+@rule(
+    "BPM106",
+    "no-permanent-fix",
+    "warning",
+    "a postmortem with actions but none of kind `prevent` (no permanent fix)",
+    "Mitigations and better detection make the next incident shorter; only a `prevent` "
+    "action stops it from happening again.",
+    "Add an action of kind `prevent`, or say in the write-up why none is possible.",
+)
+def check_prevent(ctx: Context) -> Iterator[Hit]:
+    actions = ctx.pm.actions
+    if actions and not any(a.kind == "prevent" for a in actions):
+        yield Hit(
+            *ctx.key("actions"),
+            "no action is of kind prevent: nothing stops this from happening again",
+        )
+
+
+@rule(
+    "BPM107",
+    "action-not-imperative",
+    "warning",
+    'an action whose first word is not a verb in its base form ("Better alerts")',
+    'An action item is an instruction: starting with a verb in its base form ("Add", '
+    '"Remove") makes it say what to do rather than what would be nice.',
+    'Start with what to do: "Better alerts" -> "Alert when ...". Jargon verbs the '
+    "lexicon lacks go in `allowed_verbs` in the config.",
+)
+def check_imperative(ctx: Context) -> Iterator[Hit]:
+    allowed = {v.lower() for v in ctx.config.allowed_verbs}
+    for action in ctx.pm.actions:
+        text = action.action or ""
+        first = _FIRST_WORD.match(text.lstrip(" \t-*•"))
+        if first is None or vague_verb(ctx, text):
+            continue
+        word = first.group().lower()
+        if word in allowed or _is_imperative(word):
+            continue
+        yield Hit(
+            *ctx.action(action.index, "action"),
+            f'action {_label(action)} starts with {first.group()!r}, not a verb: say what to do ("Add ...", "Remove ...")',
+        )
+
+
+def _is_imperative(word: str) -> bool:
+    if word in words.NOT_IMPERATIVE:
+        return False
+    head = word.rsplit("-", 1)[-1] if "-" in word else word  # "rate-limit" -> "limit"
+    return words.is_base_form_verb(head) or words.is_base_form_verb(word.replace("-", ""))
+
+
+_EXHORTATION_WORDS = (
+    "careful",
+    "attention",
+    "remember",
+    "sure",
+    "check",
+    "remind",
+    "vigilant",
+    "aware",
+    "harder",
+    "care",
+    "forget",
+)
+
+
+@cache
+def _exhortation() -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in words.EXHORTATIONS)
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE)
+
+
+@rule(
+    "BPM108",
+    "exhortation",
+    "warning",
+    'an exhortation instead of a change to the system ("be more careful", "make sure", "remind" ...)',
+    "Asking people to be more careful changes nothing: the next person meets the same "
+    "system under the same pressure. Actions should change the system.",
+    "Replace the appeal with a mechanism: a check, a guard, an alert, a default that makes "
+    "the mistake impossible or harmless.",
+)
+def check_exhortation(ctx: Context) -> Iterator[Hit]:
+    for action in ctx.pm.actions:
+        text = action.action or ""
+        lowered = text.lower()
+        if not any(word in lowered for word in _EXHORTATION_WORDS):
+            continue
+        match = _exhortation().search(text)
+        if match:
+            yield Hit(
+                *ctx.action(action.index, "action"),
+                f"action {_label(action)} asks people to {match.group(1).lower()!r}: change the system instead",
+            )
+
+
+@rule(
+    "BPM109",
+    "dropped-without-reason",
+    "error",
+    "an action `dropped` without a `reason`",
+    'An honest "won\'t do" is a result the team can learn from; a silent drop looks the '
+    "same as forgetting.",
+    "Add `reason:` saying why the team decided not to do it (`bpm action drop --reason`).",
+)
+def check_dropped(ctx: Context) -> Iterator[Hit]:
+    for action in ctx.pm.actions:
+        if action.status == "dropped" and action.reason is None:
+            yield Hit(
+                *ctx.action(action.index),
+                f"action {_label(action)} is dropped without a reason; add `reason:`",
+            )

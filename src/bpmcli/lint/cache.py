@@ -1,0 +1,94 @@
+"""The lint cache: findings by file content, so an unchanged repository lints in a blink.
+
+It lives outside the tracked tree: under `.git/bpm/` in a repository, else in the user's
+cache folder. Its salt holds bpm's version, the effective settings and the day (BPM401
+depends on it): any change starts a fresh cache. A cache that cannot be read is ignored and
+rewritten, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from bpmcli.config import Config
+
+Entry = list[list[Any]]  # [line, column, code, severity, message] per finding
+
+
+def location(config: Config) -> Path:
+    git = _git_dir(config.root)
+    if git is not None:
+        return git / "bpm" / "lint-cache.json"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    name = hashlib.blake2b(str(config.root).encode(), digest_size=8).hexdigest()
+    return base / "bpm" / f"lint-{name}.json"
+
+
+def _git_dir(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return marker
+        if marker.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (folder / text.removeprefix("gitdir:").strip()).resolve()
+    return None
+
+
+def key(name: str, data: bytes) -> str:
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class LintCache:
+    def __init__(self, path: Path, salt: str):
+        self.path = path
+        self.salt = salt
+        self.entries: dict[str, Entry] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        try:
+            stored = json.loads(path.read_bytes())
+            if (
+                isinstance(stored, dict)
+                and stored.get("salt") == salt
+                and isinstance(stored.get("entries"), dict)
+            ):
+                self.entries = stored["entries"]
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, digest: str) -> Entry | None:
+        entry = self.entries.get(digest)
+        if not isinstance(entry, list):
+            return None
+        self.used.add(digest)
+        return entry
+
+    def put(self, digest: str, findings: Entry) -> None:
+        self.entries[digest] = findings
+        self.used.add(digest)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache; a failure to write only costs speed next time."""
+        if not self.dirty:
+            return
+        if len(self.entries) > max(20_000, 2 * len(self.used)):  # forget long-gone contents
+            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        try:
+            from bpmcli.files import atomic_write
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(
+                self.path, json.dumps({"salt": self.salt, "entries": self.entries}).encode()
+            )
+        except Exception:  # the cache is an optimisation, never a failure
+            return

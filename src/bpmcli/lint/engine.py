@@ -1,0 +1,249 @@
+"""Running the rules over files: selection, suppression, the cache, and two processes.
+
+`lint` returns findings as values; the CLI renders them. A file that cannot be read as a
+postmortem at all (empty, binary, not UTF-8, no or broken front matter) gets exactly one
+BPM001 finding, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bpmcli import __version__
+from bpmcli.config import Config
+from bpmcli.errors import BpmError, UsageError
+from bpmcli.files import display, iter_postmortems
+
+PARALLEL_FROM = 64  # fewer cache misses than this are linted in this process
+CACHE_FROM = 32  # fewer files than this are linted without the cache: loading it costs more
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One finding; the JSON shape (`as_json`) is documented in docs/cli.md and stable."""
+
+    path: str  # as shown to users: relative to the working folder
+    line: int  # 1-based, in the whole file (the opening `---` is line 1)
+    column: int  # 1-based
+    code: str
+    severity: str  # "error" or "warning"
+    message: str
+    file: Path = field(compare=False, repr=False, default=Path())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    config: Config
+    today: dt.date
+    severities: dict[str, str]  # enabled rule -> effective severity
+    options: dict[str, dict[str, Any]]
+
+    def fingerprint(self) -> str:
+        import hashlib
+        import json
+
+        data = {
+            "version": __version__,
+            "today": self.today.isoformat(),
+            "severities": self.severities,
+            "options": self.options,
+            "config": [
+                self.config.timezone,
+                self.config.severities,
+                self.config.required_sections,
+                self.config.vague_verbs,
+                self.config.allowed_verbs,
+            ],
+        }
+        return hashlib.blake2b(
+            json.dumps(data, sort_keys=True, default=str).encode(), digest_size=16
+        ).hexdigest()
+
+
+def _matches(code: str, patterns: Iterable[str]) -> bool:
+    return any(code.startswith(p.strip().upper()) for p in patterns if p.strip())
+
+
+def settings(
+    config: Config, today: dt.date, select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> Settings:
+    """The rules to run and their severities: defaults, then `[rules]`, then --select/--ignore."""
+    from bpmcli.lint.registry import all_rules
+
+    rules = all_rules()
+    for code in [*config.rules, *select, *ignore]:
+        if not any(known.startswith(code.strip().upper()) for known in rules):
+            raise UsageError(f"unknown rule code {code!r} (see docs/rules.md)")
+    severities: dict[str, str] = {}
+    options: dict[str, dict[str, Any]] = {}
+    for code, rule in rules.items():
+        setting = config.rules.get(code)
+        severity = (setting.severity if setting else None) or rule.severity
+        if setting and setting.options:
+            options[code] = dict(setting.options)
+        if severity == "off" or (select and not _matches(code, select)) or _matches(code, ignore):
+            continue
+        severities[code] = severity
+    return Settings(config, today, severities, options)
+
+
+def collect(paths: Sequence[Path], config: Config) -> list[Path]:
+    """The files to lint: every postmortem without PATHs; folders are searched for `*.md`."""
+    if not paths:
+        return iter_postmortems(config)
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*.md")
+                    if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return list(dict.fromkeys(found))
+
+
+def lint_bytes(raw: bytes, path: Path, settings: Settings) -> list[Finding]:
+    """Every finding for one file's bytes, suppressions applied, sorted by position."""
+    from bpmcli.lint import suppression
+    from bpmcli.lint.registry import Context, all_rules
+    from bpmcli.model import parse
+
+    shown = display(path)
+    severities = settings.severities
+    try:
+        pm = parse(raw, path)
+    except BpmError as exc:
+        if "BPM001" not in severities:
+            return []
+        return [Finding(shown, exc.line or 1, 1, "BPM001", severities["BPM001"], exc.message, path)]
+    context = Context(pm, settings.config, settings.today, settings.options)
+    found: list[Finding] = []
+    for code, rule in all_rules().items():
+        if code in severities and code not in ("BPM001", "BPM901"):
+            for hit in rule.check(context):
+                found.append(
+                    Finding(shown, hit.line, hit.column, code, severities[code], hit.message, path)
+                )
+    directives = suppression.parse(pm.text, pm.where.body_line)
+    if directives:
+        found = [f for f in found if not suppression.suppressed(directives, f.line, f.code)]
+        if "BPM901" in severities:
+            found += [
+                Finding(
+                    shown,
+                    d.line,
+                    1,
+                    "BPM901",
+                    severities["BPM901"],
+                    "this bpm-disable comment suppresses nothing; delete it",
+                    path,
+                )
+                for d in directives
+                if d.kind != "enable" and not d.used
+            ]
+    return sorted(found)
+
+
+def _read(path: Path) -> bytes | BpmError:
+    from bpmcli.files import read_bytes
+
+    try:
+        return read_bytes(path)
+    except BpmError as exc:
+        return exc
+
+
+def lint_file(path: Path, settings: Settings) -> list[Finding]:
+    data = _read(path)
+    if isinstance(data, BpmError):
+        if "BPM001" not in settings.severities:
+            return []
+        return [
+            Finding(
+                display(path), 1, 1, "BPM001", settings.severities["BPM001"], data.message, path
+            )
+        ]
+    return lint_bytes(data, path, settings)
+
+
+def _lint_chunk(job: tuple[list[Path], Settings]) -> list[list[Finding]]:
+    paths, chosen = job
+    return [lint_file(path, chosen) for path in paths]
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    files: int
+
+
+def lint(
+    paths: Sequence[Path], chosen: Settings, cache: Any | None = None, jobs: int | None = None
+) -> Result:
+    """Lint `paths`; with a cache, unchanged files are not read as YAML again."""
+    from bpmcli.lint.cache import key
+
+    results: dict[Path, list[Finding]] = {}
+    misses: list[tuple[Path, str | None]] = []
+    for path in paths:
+        digest = None
+        if cache is not None:
+            data = _read(path)
+            if not isinstance(data, BpmError):
+                digest = key(path.name, data)
+                entry = cache.get(digest)
+                if entry is not None:
+                    shown = display(path)
+                    results[path] = [
+                        Finding(shown, line, column, code, severity, message, path)
+                        for line, column, code, severity, message in entry
+                    ]
+                    continue
+        misses.append((path, digest))
+    for (path, digest), found in zip(
+        misses, _run([p for p, _ in misses], chosen, jobs), strict=True
+    ):
+        results[path] = found
+        if cache is not None and digest is not None:
+            cache.put(digest, [[f.line, f.column, f.code, f.severity, f.message] for f in found])
+    findings = [f for path in paths for f in results[path]]
+    return Result(findings, len(paths))
+
+
+def _run(paths: list[Path], chosen: Settings, jobs: int | None) -> list[list[Finding]]:
+    workers = jobs or min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(paths) < PARALLEL_FROM:
+        return [lint_file(path, chosen) for path in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bpmcli.lint.registry import all_rules
+
+    all_rules()  # import the rules once, before forking
+    size = max(16, len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = pool.map(_lint_chunk, [(chunk, chosen) for chunk in chunks])
+        return [found for chunk in done for found in chunk]

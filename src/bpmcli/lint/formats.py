@@ -1,0 +1,196 @@
+"""The output formats of `bpm lint`. Every one is documented in docs/cli.md.
+
+Messages can quote text from postmortems, which strangers write in pull requests: every
+format escapes it for its reader (workflow commands for GitHub, XML for JUnit, JSON for
+the rest), and terminal output has control characters removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bpmcli import __version__
+from bpmcli.lint.engine import Finding
+from bpmcli.render import clean
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _repo_relative(finding: Finding, root: Path) -> str:
+    absolute = finding.file.resolve() if finding.file != Path() else Path(finding.path).resolve()
+    try:
+        return Path(os.path.relpath(absolute, root)).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def summary(findings: Sequence[Finding], files: int) -> str:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if not findings:
+        return f"No problems in {files} file{'s' if files != 1 else ''}."
+    with_findings = len({f.path for f in findings})
+    return (
+        f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} warning{'s' if warnings != 1 else ''} "
+        f"in {with_findings} of {files} file{'s' if files != 1 else ''}."
+    )
+
+
+def text(findings: Sequence[Finding], files: int, colour: bool) -> str:
+    lines = [f"{clean(f.path)}:{f.line}:{f.column}: {f.code} {clean(f.message)}" for f in findings]
+    if colour:
+        lines = [_coloured(f) for f in findings]
+    return "\n".join([*lines, summary(findings, files)]) + "\n"
+
+
+def _coloured(f: Finding) -> str:
+    colour = "\x1b[31m" if f.severity == "error" else "\x1b[33m"
+    return f"\x1b[1m{clean(f.path)}:{f.line}:{f.column}:\x1b[0m {colour}{f.code}\x1b[0m {clean(f.message)}"
+
+
+def as_json(findings: Sequence[Finding]) -> str:
+    from bpmcli.render import to_json
+
+    return to_json([f.as_json() for f in findings]) + "\n"
+
+
+def _github_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(value: str) -> str:
+    return _github_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, injection-safe."""
+    out = []
+    for f in findings:
+        level = "error" if f.severity == "error" else "warning"
+        props = f"file={_github_property(f.path)},line={f.line},col={f.column},title={f.code}"
+        out.append(f"::{level} {props}::{_github_data(clean(f.message))}")
+    return "".join(line + "\n" for line in out)
+
+
+def sarif(findings: Sequence[Finding], root: Path) -> str:
+    """SARIF 2.1.0, as GitHub code scanning takes it; locations relative to `root`."""
+    from bpmcli.lint.registry import all_rules
+
+    rules = all_rules()
+    index = {code: i for i, code in enumerate(rules)}
+    driver = {
+        "name": "bpm",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": [
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.why},
+                "help": {
+                    "text": rule.fix,
+                    "markdown": f"**{rule.code}** {rule.summary}\n\n{rule.why}\n\n**Fix:** {rule.fix}",
+                },
+                "defaultConfiguration": {"level": rule.severity},
+                "properties": {"tags": ["postmortem"]},
+            }
+            for rule in rules.values()
+        ],
+    }
+    results = []
+    for f in findings:
+        uri = _repo_relative(f, root)
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": "error" if f.severity == "error" else "warning",
+                "message": {"text": clean(f.message)},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": f.line, "startColumn": f.column},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"bpmFinding/v1": _fingerprint(uri, f)},
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fingerprint(uri: str, f: Finding) -> str:
+    # Not the line number: a finding keeps its identity when lines above it move.
+    return hashlib.sha256(f"{uri}\0{f.code}\0{f.message}".encode()).hexdigest()[:32]
+
+
+def gitlab(findings: Sequence[Finding], root: Path) -> str:
+    """A GitLab Code Quality report."""
+    report: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for f in findings:
+        uri = _repo_relative(f, root)
+        base = _fingerprint(uri, f)
+        seen[base] = seen.get(base, 0) + 1
+        report.append(
+            {
+                "description": f"{f.code} {clean(f.message)}",
+                "check_name": f.code,
+                "fingerprint": hashlib.md5(
+                    f"{base}\0{seen[base]}".encode(), usedforsecurity=False
+                ).hexdigest(),
+                "severity": "major" if f.severity == "error" else "minor",
+                "location": {"path": uri, "lines": {"begin": f.line}},
+            }
+        )
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit(findings: Sequence[Finding], files: Sequence[Path]) -> str:
+    """JUnit XML: a test case per file checked, failing with one failure per finding."""
+    import xml.etree.ElementTree as ET
+
+    from bpmcli.files import display
+
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    shown = [display(p) for p in files]
+    failing = sum(1 for name in shown if name in by_file)
+    suites = ET.Element(
+        "testsuites", name="bpm lint", tests=str(len(shown)), failures=str(failing), errors="0"
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="bpm lint",
+        tests=str(len(shown)),
+        failures=str(failing),
+        errors="0",
+        skipped="0",
+    )
+    for name in shown:
+        case = ET.SubElement(suite, "testcase", classname="bpm.lint", name=clean(name))
+        for f in by_file.get(name, []):
+            failure = ET.SubElement(case, "failure", type=f.code, message=clean(f.message))
+            failure.text = (
+                f"{clean(f.path)}:{f.line}:{f.column}: {f.code} {clean(f.message)} ({f.severity})"
+            )
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )

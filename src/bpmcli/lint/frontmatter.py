@@ -1,0 +1,162 @@
+"""BPM001, BPM002, BPM401: the front matter is there, complete, well typed, and reviewed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from bpmcli.lint.registry import Context, Hit, duplicate_keys, engine_rule, rule
+from bpmcli.model import STATUSES
+
+engine_rule(
+    "BPM001",
+    "no-front-matter",
+    "error",
+    "no front matter, or front matter that is not valid YAML",
+    "Every other check, and every report, reads the front matter. A file without it, or "
+    "with YAML that does not parse (or a binary or non-UTF-8 file), is invisible to bpm.",
+    "Start the file with a line `---`, the YAML keys of docs/format.md, and a closing "
+    "`---`; the message names the line where the YAML broke. `bpm new` or `bpm import` "
+    "write a correct one.",
+)
+
+
+def _is_timestamp(value: Any) -> bool:
+    return isinstance(value, dt.datetime) and value.tzinfo is not None
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+@rule(
+    "BPM002",
+    "bad-front-matter-field",
+    "error",
+    "a required field missing or of the wrong type or value",
+    "Reports and the site compute from these fields: a missing `started` or a `review_by` "
+    "that is not a date silently drops the postmortem from every number.",
+    "Add the field, or correct its value, as docs/format.md describes: timestamps with an "
+    "offset (`2026-11-20T14:03:00Z`), dates as `YYYY-MM-DD`, `status` one of draft, "
+    "in-review, published, `severity` one of the configured ones.",
+)
+def check_fields(ctx: Context) -> Iterator[Hit]:
+    meta, pm = ctx.pm.meta, ctx.pm
+    problems: list[tuple[str, str]] = []
+    stem = pm.path.stem
+    if not _text(meta.get("id")):
+        problems.append(("id", f"`id` is missing; it must be the file name, {stem!r}"))
+    elif meta["id"] != stem:
+        problems.append(("id", f"`id` is {meta['id']!r} but the file name is {stem!r}"))
+    title = meta.get("title")
+    if not _text(title):
+        problems.append(("title", "`title` is missing or empty"))
+    elif isinstance(title, str) and "\n" in title:
+        problems.append(("title", "`title` must be one line"))
+    if not _text(meta.get("kind")):
+        problems.append(("kind", "`kind` is missing (the template it was made from)"))
+    if meta.get("status") not in STATUSES:
+        problems.append(
+            ("status", f"`status` is {meta.get('status')!r}; use one of {', '.join(STATUSES)}")
+        )
+    if meta.get("severity") not in ctx.config.severities:
+        problems.append(
+            (
+                "severity",
+                f"`severity` is {meta.get('severity')!r}; use one of {', '.join(ctx.config.severities)}",
+            )
+        )
+    if not _is_timestamp(meta.get("started")):
+        problems.append(("started", _timestamp_problem("started", meta.get("started"))))
+    for key in ("detected", "mitigated", "resolved"):
+        if key in meta and not _is_timestamp(meta[key]):
+            problems.append((key, _timestamp_problem(key, meta[key])))
+    if not _is_date(meta.get("review_by")):
+        problems.append(
+            (
+                "review_by",
+                f"`review_by` is {_shown(meta.get('review_by'))}; it must be a date YYYY-MM-DD",
+            )
+        )
+    if "facilitator" in meta and not _text(meta["facilitator"]):
+        problems.append(("facilitator", "`facilitator` must be a name"))
+    for key in ("participants", "services", "tags"):
+        if key in meta and not _strings(meta[key]):
+            problems.append((key, f"`{key}` must be a list of strings"))
+    actions = meta.get("actions")
+    if not isinstance(actions, list):
+        problems.append(
+            ("actions", "`actions` is missing or not a list (write `actions: []` for none)")
+        )
+    for key, message in problems:
+        yield Hit(*ctx.key(key), message)
+    for node in duplicate_keys(pm.node):
+        yield Hit(*ctx._line(node), f"`{node.value}` is given twice; YAML keeps only the last")
+    yield from _action_fields(ctx, actions if isinstance(actions, list) else [])
+
+
+def _action_fields(ctx: Context, actions: list[Any]) -> Iterator[Hit]:
+    for index, item in enumerate(actions):
+        if not isinstance(item, dict):
+            yield Hit(*ctx.action(index), f"action item {index + 1} is not a mapping of keys")
+            continue
+        if not _text(item.get("id")):
+            yield Hit(*ctx.action(index), f"action item {index + 1} has no `id` (A1, A2, ...)")
+        if not _text(item.get("action")):
+            yield Hit(
+                *ctx.action(index),
+                f"action item {item.get('id') or index + 1} has no `action` text",
+            )
+        for key in ("ticket", "reason"):
+            if key in item and not isinstance(item[key], str):
+                yield Hit(*ctx.action(index, key), f"`{key}` must be text")
+        if "closed" in item and not _is_date(item["closed"]):
+            yield Hit(
+                *ctx.action(index, "closed"),
+                f"`closed` is {_shown(item['closed'])}; it must be a date YYYY-MM-DD",
+            )
+
+
+def _timestamp_problem(key: str, value: Any) -> str:
+    if value is None:
+        return f"`{key}` is missing; write a timestamp with an offset, such as 2026-11-20T14:03:00Z"
+    if isinstance(value, dt.datetime):
+        return f"`{key}` has no time zone offset; add one, such as Z or +01:00"
+    return f"`{key}` is {_shown(value)}; write a timestamp with an offset, such as 2026-11-20T14:03:00Z"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
+@rule(
+    "BPM401",
+    "review-overdue",
+    "warning",
+    "review overdue: the status is not `published` and `review_by` has passed",
+    "A postmortem reviewed weeks later has lost the details that matter; the review SLA "
+    "(`review_sla_days`) is the team's promise to learn while memories are fresh.",
+    "Hold the review and set `status: published`; if the date was unrealistic, move "
+    "`review_by` in a commit that says why.",
+)
+def check_review(ctx: Context) -> Iterator[Hit]:
+    review_by = ctx.pm.review_by
+    if review_by and review_by < ctx.today and ctx.pm.status != "published":
+        days = (ctx.today - review_by).days
+        yield Hit(
+            *ctx.key("review_by"),
+            f"review overdue by {days} day{'s' if days != 1 else ''} (review_by {review_by}); publish it or move the date",
+        )

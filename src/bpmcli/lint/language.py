@@ -1,0 +1,153 @@
+"""BPM301, BPM302: blaming and hindsight language, in prose only.
+
+Prose is the body minus what records other people's words or thoughts: fenced code, inline
+code, HTML comments, block quotes (pasted logs and chat), link targets, and the timeline's
+Expectations and Assumptions columns (what people believed at the time, in their words).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from bpmcli import timeline
+from bpmcli.lint import words
+from bpmcli.lint.registry import Context, Hit, rule
+from bpmcli.lint.timeline import table_of
+from bpmcli.model import FENCE, lines
+
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_LINK_TARGET = re.compile(r"\]\([^)\n]*\)|<https?://[^>\n]*>|https?://\S+")
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+_QUOTE = re.compile(r"^\s{0,3}>")
+_BLAME_CODE, _HINDSIGHT_CODE = "BPM301", "BPM302"
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    def group(name: str, phrases: tuple[str, ...]) -> str:
+        alternatives = "|".join(
+            re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True)
+        )
+        return f"(?P<{name}>{alternatives})"
+
+    body = group("blame", words.BLAME) + "|" + group("hindsight", words.HINDSIGHT)
+    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.IGNORECASE)
+
+
+@cache
+def _phrases() -> tuple[str, ...]:
+    """The phrases in lower case, for a quick substring test before the regular expression."""
+    return tuple(p.lower() for p in (*words.BLAME, *words.HINDSIGHT))
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def prose(ctx: Context) -> str:
+    """The body with everything that is not the author's own prose blanked out (same offsets)."""
+    pm = ctx.pm
+    body = pm.body
+    body = _COMMENT.sub(lambda m: _blank(m.group()), body)
+    table_lines = _table_lines(ctx)
+    out: list[str] = []
+    fence: str | None = None
+    for number, (start, stop, content) in enumerate(lines(body), start=pm.where.body_line):
+        ending = body[start + len(content) : stop]
+        marker = FENCE.match(content)
+        if fence is not None or marker:
+            if marker and (fence is None or marker.group(1)[0] == fence[0]):
+                fence = None if fence else marker.group(1)
+            out.append(" " * len(content) + ending)
+            continue
+        if _QUOTE.match(content):
+            out.append(" " * len(content) + ending)
+            continue
+        if number in table_lines:
+            content = _blank_thoughts(content)
+        content = _INLINE_CODE.sub(lambda m: " " * len(m.group()), content)
+        content = _LINK_TARGET.sub(lambda m: " " * len(m.group()), content)
+        out.append(content + ending)
+    return "".join(out)
+
+
+def _table_lines(ctx: Context) -> set[int]:
+    table = table_of(ctx)
+    return {row.line for row in table.rows} if table else set()
+
+
+def _blank_thoughts(line: str) -> str:
+    """A timeline row with its Expectations and Assumptions cells blanked."""
+    for start, stop in timeline.cell_spans(line)[4:6]:
+        line = line[:start] + " " * (stop - start) + line[stop:]
+    return line
+
+
+def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
+    memo = ctx.memo.get("language")
+    if memo is not None:
+        return memo  # type: ignore[no-any-return]
+    found: list[tuple[str, int, int, str]] = []
+    body = ctx.pm.body
+    flat = " ".join(body.lower().split())
+    if any(phrase in flat for phrase in _phrases()) and _pattern().search(body):
+        # most files have none of these words: only the others pay for the masking
+        text = prose(ctx)
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        for match in _pattern().finditer(text):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            code = _BLAME_CODE if match.group("blame") else _HINDSIGHT_CODE
+            found.append(
+                (
+                    code,
+                    ctx.pm.where.body_line + index,
+                    match.start() - starts[index] + 1,
+                    match.group(),
+                )
+            )
+    ctx.memo["language"] = found
+    return found
+
+
+@rule(
+    "BPM301",
+    "blaming-language",
+    "warning",
+    'blaming language: "human error", "careless", "negligent", "fault of", "blame" ...',
+    "Blame ends the inquiry at a person, and teaches everyone to hide the next mistake. A "
+    "blameless review asks what made the action reasonable at the time, and what in the "
+    "system let it cause harm.",
+    "Describe the situation the person was in (what they saw, knew and were asked to do) "
+    "and the conditions that turned a normal action into an incident.",
+)
+def check_blame(ctx: Context) -> Iterator[Hit]:
+    for code, line, column, phrase in _hits(ctx):
+        if code == _BLAME_CODE:
+            yield Hit(
+                line,
+                column,
+                f"blaming language {phrase!r}: describe what made the action reasonable at the time and what let it cause harm",
+            )
+
+
+@rule(
+    "BPM302",
+    "hindsight-language",
+    "warning",
+    'hindsight and counterfactual language: "should have", "could have", "failed to", "obviously" ...',
+    "Hindsight judges the past by what is known now. It hides why the choice made sense "
+    "then, which is the part the team can learn from.",
+    "Say what people knew, expected and assumed at the time (the timeline's Expectations "
+    "and Assumptions columns are the place for it), and what would have told them otherwise.",
+)
+def check_hindsight(ctx: Context) -> Iterator[Hit]:
+    for code, line, column, phrase in _hits(ctx):
+        if code == _HINDSIGHT_CODE:
+            yield Hit(
+                line,
+                column,
+                f"hindsight {phrase!r}: describe what people knew and expected then, not what is known now",
+            )

@@ -1,0 +1,132 @@
+"""Rules: their codes, default severities and documentation, registered in one place.
+
+A rule is a small function over a parsed postmortem that yields hits; adding one is one
+function with the `@rule` decorator in its family's module, and its entry appears in
+docs/rules.md (generated from this registry) and in SARIF output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from bpmcli.config import Config
+from bpmcli.model import Postmortem
+
+
+@dataclass(frozen=True)
+class Hit:
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Context:
+    """One postmortem being linted, with helpers to place findings on lines."""
+
+    pm: Postmortem
+    config: Config
+    today: dt.date
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # work shared by rules of one family
+
+    def option(self, code: str, name: str, default: Any) -> Any:
+        return self.options.get(code, {}).get(name, default)
+
+    @cached_property
+    def _root(self) -> Any:
+        node = self.pm.node
+        return node if node is not None and hasattr(node.value, "__iter__") else None
+
+    def _line(self, node: Any) -> tuple[int, int]:
+        mark = node.start_mark
+        return self.pm.where.yaml_line + mark.line, mark.column + 1
+
+    def key(self, name: str) -> tuple[int, int]:
+        """Where the top-level key `name` is written; the front matter's start if absent."""
+        found = _key_node(self._root, name)
+        return self._line(found) if found is not None else (self.pm.where.yaml_line - 1, 1)
+
+    def action(self, index: int, name: str | None = None) -> tuple[int, int]:
+        """Where action `index` (or its key `name`) is written."""
+        actions = _value_node(self._root, "actions")
+        items = getattr(actions, "value", None)
+        if not isinstance(items, list) or index >= len(items):
+            return self.key("actions")
+        item = items[index]
+        if name is not None:
+            found = _key_node(item, name)
+            if found is not None:
+                return self._line(found)
+        return self._line(item)
+
+
+def _pairs(node: Any) -> list[tuple[Any, Any]]:
+    value = getattr(node, "value", None)
+    if not isinstance(value, list) or not value or not isinstance(value[0], tuple):
+        return []
+    return value
+
+
+def _key_node(node: Any, name: str) -> Any:
+    return next((k for k, _ in _pairs(node) if getattr(k, "value", None) == name), None)
+
+
+def _value_node(node: Any, name: str) -> Any:
+    return next((v for k, v in _pairs(node) if getattr(k, "value", None) == name), None)
+
+
+def duplicate_keys(node: Any) -> Iterator[Any]:
+    """Key nodes that repeat an earlier key of the same mapping (YAML keeps the last)."""
+    seen: set[str] = set()
+    for key, _ in _pairs(node):
+        value = getattr(key, "value", None)
+        if isinstance(value, str):
+            if value in seen:
+                yield key
+            seen.add(value)
+
+
+Check = Callable[[Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # the default: "error" or "warning"
+    summary: str  # one line: what it finds
+    why: str  # why it exists
+    fix: str  # how to fix a finding
+    check: Check
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str, name: str, severity: str, summary: str, why: str, fix: str
+) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        assert code not in RULES, f"{code} registered twice"
+        RULES[code] = Rule(code, name, severity, summary, why, fix, check)
+        return check
+
+    return register
+
+
+def engine_rule(code: str, name: str, severity: str, summary: str, why: str, fix: str) -> None:
+    """A rule the engine itself applies (unreadable files, stale suppressions)."""
+    rule(code, name, severity, summary, why, fix)(lambda ctx: ())
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, its family modules imported (they register on import)."""
+    from bpmcli.lint import actions, frontmatter, language, structure, suppression, timeline
+
+    del actions, frontmatter, language, structure, suppression, timeline
+    return dict(sorted(RULES.items()))

@@ -1,0 +1,78 @@
+"""Suppression comments, and BPM901 for the ones that suppress nothing.
+
+In the body, as HTML comments (they do not render):
+    <!-- bpm-disable BPM302 --> ... <!-- bpm-enable BPM302 -->   a region (to the end without enable)
+    <!-- bpm-disable-next-line BPM301 -->                         the next line
+    <!-- bpm-disable-file BPM106 -->                              the whole file
+In the front matter, the same as YAML comments: `# bpm-disable-next-line BPM101`.
+Without codes, a directive applies to every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bpmcli.lint.registry import engine_rule
+
+engine_rule(
+    "BPM901",
+    "unused-suppression",
+    "warning",
+    "a `bpm-disable` comment that suppresses nothing",
+    "A suppression that no longer matches anything still hides the next finding on its "
+    "lines: stale suppressions quietly switch checks off.",
+    "Delete the comment, or narrow it to the codes it is meant for.",
+)
+
+_BODY = re.compile(r"<!--\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*?)-->")
+_YAML = re.compile(r"#\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*)$")
+_CODE = re.compile(r"\bBPM\d{3}\b")
+
+
+@dataclass
+class Directive:
+    kind: str
+    codes: frozenset[str] | None  # None: every rule
+    line: int
+    used: bool = field(default=False)
+
+    def covers(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+def parse(text: str, body_line: int) -> list[Directive]:
+    if "bpm-" not in text:
+        return []
+    found: list[Directive] = []
+    for number, content in enumerate(text.split("\n"), start=1):
+        if "bpm-" not in content:
+            continue
+        pattern = _YAML if number < body_line else _BODY
+        for match in pattern.finditer(content):
+            codes = frozenset(_CODE.findall(match.group(2)))
+            found.append(Directive(match.group(1), codes or None, number))
+    return found
+
+
+def suppressed(directives: Iterable[Directive], line: int, code: str) -> bool:
+    """Whether a finding of `code` on `line` is suppressed; marks the directive that did it."""
+    region: Directive | None = None
+    for directive in directives:
+        if not directive.covers(code):
+            continue
+        if directive.kind == "disable-file" or (
+            directive.kind == "disable-next-line" and directive.line + 1 == line
+        ):
+            directive.used = True
+            return True
+        if directive.line < line:
+            if directive.kind == "disable":
+                region = directive
+            elif directive.kind == "enable":
+                region = None
+    if region is not None:
+        region.used = True
+        return True
+    return False
