@@ -397,6 +397,135 @@ def timeline_import(
     typer.echo(f"{display(path)}: added {len(rows)} row{'s' if len(rows) != 1 else ''}")
 
 
+action_app = typer.Typer(
+    no_args_is_help=True, help="Add, close and list action items (kept in the front matter)."
+)
+app.add_typer(action_app, name="action")
+
+
+class Kind(StrEnum):
+    prevent = "prevent"
+    mitigate = "mitigate"
+    detect = "detect"
+    process = "process"
+
+
+@action_app.command("add")
+def action_add(
+    postmortem: Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")],
+    text: Annotated[str, typer.Argument(help='One imperative sentence: "Make X do Y".')],
+    kind: Annotated[Kind, typer.Option(help="prevent is a permanent fix.")],
+    owner: Annotated[str | None, typer.Option(help="One person or team handle.")] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(help="YYYY-MM-DD, +10d or +2w; default: started + the severity's SLA."),
+    ] = None,
+    ticket: Annotated[str | None, typer.Option(help="A tracker reference.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Add it even if lint rejects it.")] = False,
+) -> None:
+    """Add an action item; refused (exit 1) when bpm lint would reject it, unless --force."""
+    from bpmcli import actions
+    from bpmcli.files import display, resolve
+    from bpmcli.model import load
+    from bpmcli.times import today, zone
+
+    config = _config()
+    path = resolve(config, postmortem)
+    day = today(zone(config.timezone))
+    new = actions.NewAction(
+        text.strip(), owner, actions.due_date(due, load(path), config, day), kind.value, ticket
+    )
+    problems = actions.review(new, load(path), config, day)
+    for problem in problems:
+        _note(f"{problem.severity}: {problem.code} {problem.message}")
+    if any(p.severity == "error" for p in problems) and not force:
+        _fail(
+            f"{display(path)}: action not added (bpm lint would reject it; --force adds it anyway)",
+            1,
+        )
+    action_id = actions.add(path, new)
+    typer.echo(f"{display(path)}: added {action_id}, due {new.due.isoformat()}")
+
+
+@action_app.command("done")
+def action_done(
+    postmortem: Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")],
+    action_id: Annotated[
+        str, typer.Argument(metavar="ACTION", help="The action's id: A1, A2, ...")
+    ],
+) -> None:
+    """Mark an open action done, closed today."""
+    _close(postmortem, action_id, "done", None)
+
+
+@action_app.command("drop")
+def action_drop(
+    postmortem: Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")],
+    action_id: Annotated[
+        str, typer.Argument(metavar="ACTION", help="The action's id: A1, A2, ...")
+    ],
+    reason: Annotated[str, typer.Option(help="Why the team decided not to do it (required).")],
+) -> None:
+    """Drop an open action, with the reason: an honest won't-do, not a silent deletion."""
+    _close(postmortem, action_id, "dropped", reason)
+
+
+def _close(postmortem: str, action_id: str, status: str, reason: str | None) -> None:
+    from bpmcli import actions
+    from bpmcli.files import display, resolve
+    from bpmcli.times import today, zone
+
+    config = _config()
+    path = resolve(config, postmortem)
+    day = today(zone(config.timezone))
+    actions.close(path, action_id.strip().upper(), status, day, reason)
+    typer.echo(f"{display(path)}: {action_id.strip().upper()} {status} on {day.isoformat()}")
+
+
+class Status(StrEnum):
+    open = "open"
+    done = "done"
+    dropped = "dropped"
+
+
+@action_app.command("list")
+def action_list(
+    owner: Annotated[str | None, typer.Option(help="Only this owner's actions.")] = None,
+    status: Annotated[Status | None, typer.Option(help="Only actions with this status.")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List action items across all postmortems, soonest due first."""
+    from bpmcli import actions, render
+    from bpmcli.times import today, zone
+
+    config = _config()
+    rows, problems = actions.list_actions(
+        config, today(zone(config.timezone)), owner, status.value if status else None
+    )
+    for problem in problems:
+        _note(f"warning: {problem}")
+    if format is ListFormat.json:
+        render.print_json([r.as_json() for r in rows])
+    elif format is ListFormat.csv:
+        sys.stdout.write(render.to_csv(actions.columns(), (r.as_json() for r in rows)))
+    else:
+        render.print_table(
+            ["postmortem", "id", "action", "owner", "due", "kind", "status"],
+            (
+                [
+                    r.postmortem,
+                    r.id,
+                    r.action,
+                    r.owner,
+                    r.due,
+                    r.kind,
+                    (r.status or "") + (" (overdue)" if r.overdue else ""),
+                ]
+                for r in rows
+            ),
+        )
+
+
 class LintFormat(StrEnum):
     text = "text"
     json = "json"

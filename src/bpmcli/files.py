@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bpmcli.config import Config
@@ -169,3 +169,16 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def rewrite(path: Path, transform: Callable[[bytes], bytes]) -> bytes:
+    """Replace the file's bytes with `transform(old)`, under the lock, in one atomic write.
+
+    Returns the old bytes. Nothing is written when the transform changes nothing or raises.
+    """
+    with locked(path):
+        old = read_bytes(path)
+        new = transform(old)
+        if new != old:
+            atomic_write(path, new)
+    return old

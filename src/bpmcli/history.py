@@ -89,3 +89,26 @@ def changed_lines(start: Path, rev: str, files: Sequence[Path]) -> dict[Path, se
     for name in filter(None, added.split("\0")):
         changed[(root / name).resolve()] = None
     return changed
+
+
+_ACTION_ID = re.compile(r"^[-+ ]\s*(?:-\s+)?id:\s*['\"]?A(\d+)\b", re.M)
+
+
+def action_numbers_ever(path: Path) -> set[int]:
+    """The numbers of every action id (A1, A2, ...) the file has ever held in git history.
+
+    Empty outside a repository or for a file git does not know: ids are then unique only
+    against the file itself.
+    """
+    folder = path.resolve().parent
+    done = subprocess.run(
+        ["git", "log", "-p", "--follow", "--format=", "--", path.resolve().name],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    if done.returncode != 0:
+        return set()
+    return {int(number) for number in _ACTION_ID.findall(done.stdout)}

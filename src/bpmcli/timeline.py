@@ -341,14 +341,13 @@ def event_time(
 
 def add(path: Path, rows: Sequence[Row], zone_name: str) -> Postmortem:
     """Insert `rows` into the file at `path`: under a lock, in one atomic write."""
-    from bpmcli.files import atomic_write, locked, read_bytes
+    from bpmcli.files import rewrite
     from bpmcli.model import parse
 
-    with locked(path):
-        pm = parse(read_bytes(path), path)
-        text = insert_rows(pm, rows, zone_name)
-        atomic_write(path, text.encode("utf-8"))
-    return pm
+    def insert(raw: bytes) -> bytes:
+        return insert_rows(parse(raw, path), rows, zone_name).encode("utf-8")
+
+    return parse(rewrite(path, insert), path)
 
 
 def read_events(source: str, data: str, pm: Postmortem, tz: dt.tzinfo) -> list[Row]:
