@@ -35,15 +35,15 @@ def due_date(value: str | None, pm: Postmortem, config: Config, today: dt.date) 
         except ValueError as exc:
             raise UsageError(f"--due {value!r} is not YYYY-MM-DD, +Nd or +Nw") from exc
     severity, started = pm.severity, pm.started
-    days = config.action_due_days.get(severity or "")
-    if started is None or days is None:
+    sla = config.action_due_days.get(severity or "")
+    if started is None or sla is None:
         raise UsageError(
             f"no default due date: the postmortem's severity {severity!r} has no "
             "action_due_days entry, or it has no valid 'started'; give --due"
         )
     from bpmcli.times import zone
 
-    return started.astimezone(zone(config.timezone)).date() + dt.timedelta(days=days)
+    return started.astimezone(zone(config.timezone)).date() + dt.timedelta(days=sla)
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,9 @@ def add(path: Path, new: NewAction) -> str:
                 set_field(data, "actions", actions)
             if not isinstance(actions, list):
                 raise PostmortemError("'actions' is not a list", display(path), pm.where.yaml_line)
-            if getattr(actions, "fa", None) is not None and actions.fa.flow_style():
-                actions.fa.set_block_style()
+            style = getattr(actions, "fa", None)
+            if style is not None and style.flow_style():
+                style.set_block_style()  # `actions: []` becomes a block list
             actions.append(CommentedMap(new.as_data(action_id)))
 
         return edit_text(decode(raw, display(path)), mutate, display(path)).encode("utf-8")
