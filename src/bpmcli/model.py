@@ -188,9 +188,12 @@ def parse_yaml(source: str, first_line: int) -> tuple[Any, Node | None]:
         except _Unusual:
             return loader.construct_document(node), node
     except yaml.MarkedYAMLError as exc:
+        # An unclosed bracket or quote, or an error found only at the end, is better shown
+        # where its construct began than where PyYAML noticed it.
         mark = exc.problem_mark or exc.context_mark
-        if mark and exc.context_mark and mark.line >= source.count("\n"):
-            mark = exc.context_mark  # an error found at the end belongs where its construct began
+        context = exc.context or ""
+        if exc.context_mark and ("flow" in context or "quoted" in context or (mark and mark.line >= source.count("\n"))):
+            mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or "invalid YAML"
         raise PostmortemError(f"front matter is not valid YAML: {problem}", line=line) from exc

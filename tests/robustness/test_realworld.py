@@ -52,3 +52,24 @@ def test_list_over_the_whole_archive(bpm: Bpm, archive: Repo) -> None:
     assert "Traceback" not in ran.stderr
     for line in ran.stderr.splitlines():
         assert line.startswith("warning: postmortems/old/")
+
+
+def test_lint_over_the_whole_archive(bpm: Bpm, archive: Repo) -> None:
+    import json
+
+    for fmt in ("json", "sarif", "github", "gitlab", "junit", "text"):
+        ran = bpm("lint", "--no-cache", "--format", fmt, "postmortems/old")
+        assert ran.exit_code == 1, ran.stderr
+        assert ran.stderr == ""
+    found = json.loads(bpm("lint", "--no-cache", "--format", "json").stdout)
+    with_front_matter = {
+        "13-rust-dns-outage-2023.md",
+        "14-rust-docsrs-outage-2019.md",
+        "21-opensuse-obs-downtime-2019.md",
+        "27-pypi-leaked-admin-token-2024.md",
+        "28-homebrew-security-incident-2021.md",
+    }
+    one_bpm001 = {Path(f["path"]).name for f in found if f["code"] == "BPM001"}
+    assert one_bpm001 == {p.name for p in FILES} - with_front_matter | {
+        "13-rust-dns-outage-2023.md"
+    }

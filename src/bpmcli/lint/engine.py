@@ -62,17 +62,21 @@ class Settings:
             "today": self.today.isoformat(),
             "severities": self.severities,
             "options": self.options,
-            "config": [
-                self.config.timezone,
-                self.config.severities,
-                self.config.required_sections,
-                self.config.vague_verbs,
-                self.config.allowed_verbs,
-            ],
+            "config": repr(self.config),
+            "config_file": _file_digest(self.config.source),
         }
         return hashlib.blake2b(
             json.dumps(data, sort_keys=True, default=str).encode(), digest_size=16
         ).hexdigest()
+
+
+def _file_digest(path: Path | None) -> str:
+    import hashlib
+
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path else ""
+    except OSError:
+        return ""
 
 
 def _matches(code: str, patterns: Iterable[str]) -> bool:

@@ -1,0 +1,58 @@
+"""On a corpus built by shared/bench/make_corpus.py, lint finds exactly what the truth lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Ran
+
+Bpm = Callable[..., Ran]
+
+
+def test_lint_matches_the_truth_file(
+    bpm: Bpm, corpus_factory: Callable[[int], tuple[Path, Path]]
+) -> None:
+    corpus, truth_file = corpus_factory(200)
+    truth = json.loads(truth_file.read_text())
+    ran = bpm(
+        "lint",
+        "--format",
+        "json",
+        "--no-cache",
+        cwd=corpus,
+        env={"BPM_NOW": f"{truth['as_of']}T12:00:00Z"},
+    )
+    assert ran.exit_code == 1
+    found = json.loads(ran.stdout)
+
+    def actions(code: str) -> list[list[str]]:
+        out = []
+        for f in found:
+            if f["code"] == code:
+                match = re.match(r"action (A\d+) ", f["message"])
+                assert match, f
+                out.append([Path(f["path"]).stem, match.group(1)])
+        return sorted(out)
+
+    assert actions("BPM101") == truth["missing_owner"]
+    assert actions("BPM103") == truth["vague_action"]
+    summaries = set()
+    for f in found:
+        if f["code"] in ("BPM301", "BPM302"):
+            text = (corpus / f["path"]).read_text().splitlines()
+            heading = next(line for line in reversed(text[: f["line"]]) if line.startswith("## "))
+            if heading == "## Summary":
+                summaries.add(Path(f["path"]).stem)
+    assert sorted(summaries) == truth["blameful_summary"]
+    assert {f["code"] for f in found} <= {
+        "BPM101",
+        "BPM103",
+        "BPM106",
+        "BPM109",
+        "BPM301",
+        "BPM302",
+        "BPM401",
+    }

@@ -1,0 +1,146 @@
+"""Exit codes, selection, config severities, suppressions, the cache and --since."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import Repo, snapshot
+from lint.base import CLEAN, PATH, Bpm, findings, lint_json
+
+VAGUE = CLEAN.replace("action: Make the splitter idempotent", "action: Investigate the splitter")
+HINDSIGHT = CLEAN.replace("The config push reached all regions at once.", "We should have waited.")
+
+
+def test_exit_codes_strict_and_exit_zero(bpm: Bpm, repo: Repo) -> None:
+    repo.write(PATH, HINDSIGHT)  # one warning
+    assert bpm("lint").exit_code == 0
+    assert bpm("lint", "--strict").exit_code == 1
+    repo.write(PATH, VAGUE)  # one error
+    assert bpm("lint").exit_code == 1
+    assert bpm("lint", "--exit-zero").exit_code == 0
+    assert bpm("lint", "--select", "BPM999").exit_code == 2
+    assert bpm("lint", "--format", "yaml").exit_code == 2
+
+
+def test_text_output(bpm: Bpm, repo: Repo) -> None:
+    repo.write(PATH, VAGUE)
+    ran = bpm("lint")
+    assert ran.stdout == (
+        f"{PATH}:11:5: BPM103 action A1 starts with the vague verb 'investigate': say what the "
+        "investigation will produce: 'Write a decision record on ...'\n"
+        "Found 1 error and 0 warnings in 1 of 1 file.\n"
+    )
+    repo.write(PATH, CLEAN)
+    assert bpm("lint").stdout == "No problems in 1 file.\n"
+
+
+def test_paths_files_and_folders(bpm: Bpm, repo: Repo) -> None:
+    repo.write(PATH, VAGUE)
+    repo.write("elsewhere/notes/x.md", "no front matter\n")
+    assert [f["code"] for f in lint_json(bpm, "elsewhere")[1]] == ["BPM001"]
+    assert [f["path"] for f in lint_json(bpm, PATH, "elsewhere/notes/x.md")[1]] == [
+        PATH,
+        "elsewhere/notes/x.md",
+    ]
+    ran = bpm("lint", "missing.md")
+    assert (ran.exit_code, ran.stderr) == (2, "error: no such file or folder: missing.md\n")
+
+
+def test_select_ignore_and_config_severities(bpm: Bpm, repo: Repo) -> None:
+    text = VAGUE.replace("The config push reached all regions at once.", "We should have waited.")
+    assert [c for c, _, _ in findings(bpm, repo, text)] == ["BPM103", "BPM302"]
+    assert [c for c, _, _ in findings(bpm, repo, text, "--select", "BPM3")] == ["BPM302"]
+    assert [c for c, _, _ in findings(bpm, repo, text, "--ignore", "BPM103,BPM302")] == []
+    repo.write(".bpm.toml", '[rules]\nBPM103 = "off"\nBPM302 = "error"\n')
+    code, found = lint_json(bpm, "--no-cache")
+    assert code == 1
+    assert [(f["code"], f["severity"]) for f in found] == [("BPM302", "error")]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        ("<!-- bpm-disable-next-line BPM302 -->\nWe should have waited.", []),
+        ("<!-- bpm-disable-next-line -->\nWe should have waited.", []),
+        (
+            "<!-- bpm-disable BPM302 -->\nWe should have waited.\n<!-- bpm-enable BPM302 -->\nIt obviously broke.",
+            [("BPM302", 24, 4)],
+        ),
+        (
+            "<!-- bpm-disable-next-line BPM301 -->\nWe should have waited.",
+            [("BPM302", 22, 4), ("BPM901", 21, 1)],
+        ),
+        ("<!-- bpm-disable-file BPM302 -->\nWe should have waited.", []),
+        ("<!-- bpm-disable BPM999 -->\nAll fine.", [("BPM901", 21, 1)]),
+    ],
+)
+def test_suppression_comments(
+    bpm: Bpm, repo: Repo, edit: str, expected: list[tuple[str, int, int]]
+) -> None:
+    text = CLEAN.replace("The config push reached all regions at once.", edit)
+    assert sorted(findings(bpm, repo, text)) == sorted(expected)
+
+
+def test_suppression_in_the_front_matter(bpm: Bpm, repo: Repo) -> None:
+    text = VAGUE.replace(
+        "    action: Investigate", "    # bpm-disable-next-line BPM103\n    action: Investigate"
+    )
+    assert findings(bpm, repo, text) == []
+
+
+def test_cache_is_used_outside_the_tree_and_invalidated(bpm: Bpm, repo: Repo) -> None:
+    for n in range(40):  # the cache is used from 32 files on
+        repo.write(
+            f"postmortems/2025/2025-01-{n % 28 + 1:02d}-x{n}.md",
+            CLEAN.replace("id: 2026-11-20-checkout-outage", f"id: 2025-01-{n % 28 + 1:02d}-x{n}"),
+        )
+    repo.write(PATH, VAGUE)
+    before = snapshot(repo.path)
+    first = bpm("lint", "--format", "json")
+    cache = repo.path / ".git" / "bpm" / "lint-cache.json"
+    assert cache.is_file() and snapshot(repo.path) == before  # nothing in the tracked tree
+    # Prove the second run reads the cache: plant a finding only the cache knows.
+    stored = json.loads(cache.read_text())
+    for entry in stored["entries"].values():
+        if entry and entry[0][2] == "BPM103":
+            entry[0][4] = "from the cache"
+    cache.write_text(json.dumps(stored))
+    assert "from the cache" in bpm("lint", "--format", "json").stdout
+    assert "from the cache" not in bpm("lint", "--format", "json", "--no-cache").stdout
+    assert json.loads(cache.read_text()) == stored  # --no-cache leaves it alone
+    repo.write(PATH, VAGUE + "\nMore text.\n")  # new content: linted again
+    assert "from the cache" not in bpm("lint", "--format", "json").stdout
+    repo.write(PATH, VAGUE)
+    cache.write_text(json.dumps(stored))
+    repo.write(".bpm.toml", "review_sla_days = 5\n")  # new config: a new cache
+    assert "from the cache" not in bpm("lint", "--format", "json").stdout
+    cache.write_text("{corrupt")
+    again = bpm("lint", "--format", "json")
+    assert again.exit_code == 1 and json.loads(again.stdout) == json.loads(first.stdout)
+
+
+def test_since_reports_only_changed_lines(bpm: Bpm, repo: Repo) -> None:
+    old = HINDSIGHT.replace("## Impact\n", "## Impact\n\nIt obviously failed.\n")
+    repo.write(PATH, old)
+    base = repo.commit("Old postmortem", {PATH: old})
+    new = old.replace("Checkout failed for 30% of requests.", "Clearly, checkout failed.")
+    repo.commit("Edit", {PATH: new}, author="Bo Lindqvist", date="2026-02-01T10:00:00+00:00")
+    repo.write(
+        "postmortems/2026/2026-11-21-new.md", "not a postmortem\n"
+    )  # untracked: all lines new
+    code, found = lint_json(bpm, "--since", base)
+    assert [(f["code"], f["line"]) for f in found] == [("BPM302", 27), ("BPM001", 1)]
+    assert len(lint_json(bpm)[1]) == 4
+    ran = bpm("lint", "--since", "no-such-rev")
+    assert (ran.exit_code, ran.stderr) == (2, "error: unknown revision 'no-such-rev'\n")
+
+
+def test_since_outside_a_repository(bpm: Bpm, tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path)) / "plain"
+    (folder / "postmortems").mkdir(parents=True)
+    ran = bpm("lint", "--since", "HEAD", cwd=folder)
+    assert (ran.exit_code, ran.stderr) == (2, "error: not inside a git repository\n")

@@ -1,0 +1,251 @@
+"""Each rule: what it finds, exactly where, and what it leaves alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Repo
+from lint.base import CLEAN, Bpm, findings
+
+ACTION = """  - id: A1
+    action: Make the splitter idempotent
+    owner: bob
+    due: 2026-12-04
+    kind: prevent
+    status: open
+"""
+
+
+def with_action(text: str) -> str:
+    return CLEAN.replace(ACTION, ACTION + text)
+
+
+def test_the_clean_postmortem_is_clean(bpm: Bpm, repo: Repo) -> None:
+    assert findings(bpm, repo, CLEAN) == []
+
+
+CASES = [
+    # BPM001
+    ("", [("BPM001", 1, 1)]),
+    ("# Just Markdown\n", [("BPM001", 1, 1)]),
+    ("---\n", [("BPM001", 1, 1)]),
+    (CLEAN.replace("kind: incident\n", "kind: [incident\n"), [("BPM001", 4, 1)]),
+    (CLEAN.replace("title: Checkout outage\n", "title: x\n\tbad: tab\n"), [("BPM001", 4, 1)]),
+    ("---\n- a list\n---\n", [("BPM001", 2, 1)]),
+    # BPM002
+    (CLEAN.replace("id: 2026-11-20-checkout-outage\n", "id: something-else\n"), [("BPM002", 2, 1)]),
+    (CLEAN.replace("status: published\n", "status: finished\n"), [("BPM002", 5, 1)]),
+    (CLEAN.replace("severity: SEV2\n", "severity: P0\n"), [("BPM002", 6, 1)]),
+    (
+        CLEAN.replace("started: 2026-11-20T14:03:00Z\n", "started: 2026-11-20T14:03:00\n"),
+        [("BPM002", 7, 1)],
+    ),
+    (CLEAN.replace("started: 2026-11-20T14:03:00Z\n", "started: 2026-11-20\n"), [("BPM002", 7, 1)]),
+    (
+        CLEAN.replace("review_by: 2026-11-25\n", "review_by: 2026-11-25T10:00:00Z\n"),
+        [("BPM002", 8, 1)],
+    ),
+    (CLEAN.replace("review_by: 2026-11-25\n", "review_by: next week\n"), [("BPM002", 8, 1)]),
+    (CLEAN.replace("title: Checkout outage\n", ""), [("BPM002", 1, 1)]),
+    (CLEAN.replace("kind: incident\n", "kind: incident\nkind: near-miss\n"), [("BPM002", 5, 1)]),
+    (CLEAN.replace("kind: incident\n", "kind: incident\nservices: checkout\n"), [("BPM002", 5, 1)]),
+    # BPM101, BPM102, BPM104, BPM105, BPM109 on a second action
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    due: 2026-12-04\n    kind: prevent\n    status: open\n"
+        ),
+        [("BPM101", 16, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    owner: a\n    kind: prevent\n    status: open\n"
+        ),
+        [("BPM102", 16, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    owner: a\n    due: 2026-02-30\n    kind: prevent\n    status: open\n"
+        ),
+        [("BPM102", 19, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    owner: a\n    due: tomorrow\n    kind: prevent\n    status: open\n"
+        ),
+        [("BPM102", 19, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    owner: a\n    due: 2026-12-04T10:00:00Z\n    kind: prevent\n    status: open\n"
+        ),
+        [("BPM102", 19, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    owner: a\n    due: 2026-12-04\n    kind: fix\n    status: wip\n"
+        ),
+        [("BPM104", 20, 5), ("BPM104", 21, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A1\n    action: Add a canary\n    owner: a\n    due: 2026-12-04\n    kind: prevent\n    status: open\n"
+        ),
+        [("BPM105", 16, 5)],
+    ),
+    (
+        with_action(
+            "  - id: A2\n    action: Add a canary\n    owner: a\n    due: 2026-12-04\n    kind: prevent\n    status: dropped\n"
+        ),
+        [("BPM109", 16, 5)],
+    ),
+    # BPM103, BPM107, BPM108 on the action text
+    (
+        CLEAN.replace("action: Make the splitter idempotent", "action: Investigate the splitter"),
+        [("BPM103", 11, 5)],
+    ),
+    (
+        CLEAN.replace("action: Make the splitter idempotent", "action: look  into retries"),
+        [("BPM103", 11, 5)],
+    ),
+    (
+        CLEAN.replace("action: Make the splitter idempotent", "action: Better alerts"),
+        [("BPM107", 11, 5)],
+    ),
+    (
+        CLEAN.replace(
+            "action: Make the splitter idempotent", "action: Rate-limit retries from clients"
+        ),
+        [],
+    ),
+    (
+        CLEAN.replace("action: Make the splitter idempotent", "action: Improvement of alerts"),
+        [("BPM107", 11, 5)],
+    ),
+    (
+        CLEAN.replace(
+            "action: Make the splitter idempotent", "action: Make sure deploys are reviewed"
+        ),
+        [("BPM108", 11, 5)],
+    ),
+    (
+        CLEAN.replace(
+            "action: Make the splitter idempotent", "action: Remind engineers to double-check"
+        ),
+        [("BPM108", 11, 5)],
+    ),
+    # BPM106
+    (CLEAN.replace("kind: prevent", "kind: detect"), [("BPM106", 9, 1)]),
+    # BPM201, BPM202, BPM203
+    (CLEAN.replace("| Time (UTC) | Actor |", "| When | Actor |"), [("BPM201", 29, 1)]),
+    (
+        CLEAN.replace(
+            "| 2026-11-20 14:03 | deploy-bot | Pushed config v42 | Errors rose | A canary first | The key was optional |",
+            "| 2026-11-20 14:03 | deploy-bot | Pushed config v42 |",
+        ),
+        [("BPM201", 31, 1)],
+    ),
+    (
+        CLEAN.replace(
+            "\n| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |\n|---|---|---|---|---|---|\n"
+            "| 2026-11-20 14:03 | deploy-bot | Pushed config v42 | Errors rose | A canary first | The key was optional |\n",
+            "",
+        ),
+        [("BPM201", 27, 1)],
+    ),
+    (CLEAN.replace("| 2026-11-20 14:03 |", "| 20 Nov, 14:03 |"), [("BPM202", 31, 1)]),
+    (
+        CLEAN.replace(
+            "| The key was optional |\n",
+            "| The key was optional |\n| 2026-11-20 13:00 | alice | Paged |  |  |  |\n",
+        ),
+        [("BPM202", 32, 1)],
+    ),
+    (CLEAN.replace("| deploy-bot | Pushed config v42 |", "|  |  |"), [("BPM203", 31, 1)]),
+    # BPM301, BPM302: prose only
+    (
+        CLEAN.replace(
+            "The config push reached all regions at once.",
+            "Human error: the engineer should have waited.",
+        ),
+        [("BPM301", 21, 1), ("BPM302", 21, 27)],
+    ),
+    (
+        CLEAN.replace(
+            "The config push reached all regions at once.",
+            "It was\nobviously\nthe fault of\nno one.",
+        ),
+        [("BPM302", 22, 1), ("BPM301", 23, 5)],
+    ),
+    (
+        CLEAN.replace(
+            "The config push reached all regions at once.",
+            "The log said `should have retried`.\n\n> bob: I failed to see it\n\n```\nhuman error\n```\n"
+            "<!-- blame nobody -->\nSee [the history view](https://x/blame/should-have).",
+        ),
+        [],
+    ),
+    (
+        CLEAN.replace(
+            "| A canary first | The key was optional |",
+            "| It obviously would have worked | Someone could have checked |",
+        ),
+        [],
+    ),
+    (CLEAN.replace("| Errors rose |", "| The on-call should have noticed |"), [("BPM302", 31, 67)]),
+    # BPM401: not published and review_by passed (BPM_NOW is 2026-11-23)
+    (
+        CLEAN.replace("status: published\n", "status: in-review\n").replace(
+            "review_by: 2026-11-25", "review_by: 2026-11-20"
+        ),
+        [("BPM401", 8, 1)],
+    ),
+    (CLEAN.replace("status: published\n", "status: draft\n"), []),
+    # BPM402
+    (CLEAN.replace("## Impact\n", "## Effects\n"), [("BPM402", 17, 1)]),
+    (CLEAN.replace("## Impact\n", "### impact\n"), []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_rule(bpm: Bpm, repo: Repo, text: str, expected: list[tuple[str, int, int]]) -> None:
+    found = findings(bpm, repo, text)
+    assert sorted(found, key=lambda f: (f[1], f[2])) == sorted(expected, key=lambda f: (f[1], f[2]))
+
+
+def test_a_binary_or_latin1_file_is_one_bpm001(bpm: Bpm, repo: Repo) -> None:
+    repo.write("postmortems/2026/image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    repo.write("postmortems/2026/latin1.md", b"---\ntitle: caf\xe9\n---\n")
+    found = findings(bpm, repo, CLEAN)
+    assert found == [("BPM001", 1, 1), ("BPM001", 2, 1)]
+
+
+def test_messages_say_how_to_fix(bpm: Bpm, repo: Repo) -> None:
+    import json
+
+    repo.write(
+        "postmortems/2026/2026-11-20-checkout-outage.md",
+        CLEAN.replace("action: Make the splitter idempotent", "action: Investigate the splitter"),
+    )
+    ran = bpm("lint", "--format", "json", "--no-cache")
+    message = json.loads(ran.stdout)[0]["message"]
+    assert message == (
+        "action A1 starts with the vague verb 'investigate': say what the investigation "
+        "will produce: 'Write a decision record on ...'"
+    )
+
+
+def test_vague_verbs_and_allowed_verbs_from_config(bpm: Bpm, repo: Repo) -> None:
+    text = CLEAN.replace("action: Make the splitter idempotent", "action: Tweak the splitter")
+    assert findings(bpm, repo, text) == []
+    repo.write(".bpm.toml", 'vague_verbs = ["tweak"]\n')
+    assert findings(bpm, repo, text) == [("BPM103", 11, 5)]
+    text = CLEAN.replace("action: Make the splitter idempotent", "action: Dedupe the events")
+    assert findings(bpm, repo, text) == [("BPM107", 11, 5)]
+    repo.write(".bpm.toml", 'allowed_verbs = ["dedupe"]\n')
+    assert findings(bpm, repo, text) == []
+
+
+def test_rule_options_replace_the_vague_verb_list(bpm: Bpm, repo: Repo) -> None:
+    repo.write(".bpm.toml", '[rules.BPM103]\nvague_verbs = ["tweak"]\n')
+    text = CLEAN.replace("action: Make the splitter idempotent", "action: Review the splitter")
+    assert findings(bpm, repo, text) == []
