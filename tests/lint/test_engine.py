@@ -131,6 +131,7 @@ def test_since_reports_only_changed_lines(bpm: Bpm, repo: Repo) -> None:
         "postmortems/2026/2026-11-21-new.md", "not a postmortem\n"
     )  # untracked: all lines new
     code, found = lint_json(bpm, "--since", base)
+    assert code == 1  # the BPM001 of the new file is an error
     assert [(f["code"], f["line"]) for f in found] == [("BPM302", 27), ("BPM001", 1)]
     assert len(lint_json(bpm)[1]) == 4
     ran = bpm("lint", "--since", "no-such-rev")
