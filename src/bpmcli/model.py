@@ -192,7 +192,9 @@ def parse_yaml(source: str, first_line: int) -> tuple[Any, Node | None]:
         # where its construct began than where PyYAML noticed it.
         mark = exc.problem_mark or exc.context_mark
         context = exc.context or ""
-        if exc.context_mark and ("flow" in context or "quoted" in context or (mark and mark.line >= source.count("\n"))):
+        if exc.context_mark and (
+            "flow" in context or "quoted" in context or (mark and mark.line >= source.count("\n"))
+        ):
             mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or "invalid YAML"

@@ -249,3 +249,38 @@ def test_rule_options_replace_the_vague_verb_list(bpm: Bpm, repo: Repo) -> None:
     repo.write(".bpm.toml", '[rules.BPM103]\nvague_verbs = ["tweak"]\n')
     text = CLEAN.replace("action: Make the splitter idempotent", "action: Review the splitter")
     assert findings(bpm, repo, text) == []
+
+
+def test_docs_rules_md_is_generated_from_the_registry() -> None:
+    from bpmcli.lint import docs
+    from conftest import ROOT
+
+    assert (ROOT / "docs" / "rules.md").read_text() == docs.render(), (
+        "docs/rules.md is stale: run python -m bpmcli.lint.docs > docs/rules.md"
+    )
+
+
+def test_every_rule_of_the_issue_is_registered_with_its_severity() -> None:
+    from bpmcli.lint.registry import all_rules
+
+    assert {code: rule.severity for code, rule in all_rules().items()} == {
+        "BPM001": "error",
+        "BPM002": "error",
+        "BPM101": "error",
+        "BPM102": "error",
+        "BPM103": "error",
+        "BPM104": "error",
+        "BPM105": "error",
+        "BPM106": "warning",
+        "BPM107": "warning",
+        "BPM108": "warning",
+        "BPM109": "error",
+        "BPM201": "error",
+        "BPM202": "error",
+        "BPM203": "error",
+        "BPM301": "warning",
+        "BPM302": "warning",
+        "BPM401": "warning",
+        "BPM402": "error",
+        "BPM901": "warning",
+    }
