@@ -11,8 +11,16 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "$ bpm new incident 'Checkout outage after config push'" in done.stdout
     assert "postmortems/2026/2026-10-20-checkout-outage-after-config-push.md" in done.stdout
-    assert "A1   Make the config loader reject unknown keys   bob" in done.stdout
-    assert "open (overdue)" in done.stdout
+    assert (
+        "postmortems/2026/2026-10-20-checkout-outage-after-config-push.md: added A1, due 2026-11-05"
+        in done.stdout
+    )
+    assert "error: BPM103 the action starts with the vague verb 'investigate'" in done.stdout
+    assert "BPM401 review overdue by 29 days" in done.stdout
+    assert (
+        "Make the config loader reject unknown keys   bob     2026-11-05   prevent   open (overdue)"
+        in done.stdout
+    )
     assert "2026-10-20 14:11   alice        Rolled back to config v41" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     log = git(target, "log", "--format=%an|%ad|%s", "--date=short").splitlines()

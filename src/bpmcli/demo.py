@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bpmcli.errors import BpmError, UsageError
 
@@ -73,22 +72,6 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def _add_action(path: Path, action: dict[str, Any]) -> None:
-    """Stands in for `bpm action add` until that command exists."""
-    import datetime as dt
-
-    from bpmcli.files import atomic_write
-    from bpmcli.model import edit_text
-
-    def append(data: Any) -> None:
-        data["actions"].fa.set_block_style()
-        data["actions"].append(
-            {k: dt.date.fromisoformat(v) if k == "due" else v for k, v in action.items()}
-        )
-
-    atomic_write(path, edit_text(path.read_text(encoding="utf-8"), append).encode("utf-8"))
-
-
 def run(target: Path) -> Iterator[Step]:
     """Build the example repository in `target` (which must not exist) and run bpm on it."""
     if shutil.which("git") is None:
@@ -98,9 +81,10 @@ def run(target: Path) -> Iterator[Step]:
     target.mkdir(parents=True)
     repo = _Repo(target)
     repo.git("init", "-q", "-b", "main")
+    pm = "2026-10-20-checkout"
     yield repo.bpm("init")
     repo.commit("Adopt bpm", "Ana Okafor", "2026-09-01T09:00:00Z")
-    step = repo.bpm(
+    yield repo.bpm(
         "new",
         "incident",
         "Checkout outage after config push",
@@ -113,13 +97,11 @@ def run(target: Path) -> Iterator[Step]:
         "--service",
         "checkout",
     )
-    yield step
-    path = target / step.output.strip()
     repo.commit("Start the checkout postmortem", "Alice Lindqvist", "2026-10-20T18:00:00Z")
     yield repo.bpm(
         "timeline",
         "add",
-        "2026-10-20-checkout",
+        pm,
         "--time",
         "14:03",
         "--actor",
@@ -136,7 +118,7 @@ def run(target: Path) -> Iterator[Step]:
     yield repo.bpm(
         "timeline",
         "add",
-        "2026-10-20-checkout",
+        pm,
         "--time",
         "14:11",
         "--actor",
@@ -146,30 +128,35 @@ def run(target: Path) -> Iterator[Step]:
         "--outcome",
         "Errors back to normal by 14:20",
     )
-    yield repo.bpm("timeline", "show", "2026-10-20-checkout")
+    yield repo.bpm("timeline", "show", pm)
     repo.commit("Timeline of the checkout outage", "Alice Lindqvist", "2026-10-21T09:00:00Z")
-    _add_action(
-        path,
-        {
-            "id": "A1",
-            "action": "Make the config loader reject unknown keys",
-            "owner": "bob",
-            "due": "2026-11-05",
-            "kind": "prevent",
-            "status": "open",
-        },
+    yield repo.bpm(
+        "action",
+        "add",
+        pm,
+        "Make the config loader reject unknown keys",
+        "--owner",
+        "bob",
+        "--due",
+        "2026-11-05",
+        "--kind",
+        "prevent",
     )
     repo.commit("Add action A1", "Bob Chen", "2026-10-22T10:00:00Z")
-    _add_action(
-        path,
-        {
-            "id": "A2",
-            "action": "Add a canary stage to the config push",
-            "owner": "carol",
-            "due": "2026-12-15",
-            "kind": "prevent",
-            "status": "open",
-        },
+    yield repo.bpm(
+        "action", "add", pm, "Investigate the config push", "--owner", "carol", "--kind", "mitigate"
+    )
+    yield repo.bpm(
+        "action",
+        "add",
+        pm,
+        "Add a canary stage to the config push",
+        "--owner",
+        "carol",
+        "--due",
+        "2026-12-15",
+        "--kind",
+        "prevent",
     )
     repo.commit("Add action A2", "Carol Singh", "2026-10-23T10:00:00Z")
     yield repo.bpm(
@@ -184,5 +171,6 @@ def run(target: Path) -> Iterator[Step]:
         "cdn",
     )
     repo.commit("Near miss: expired cert", "Dara Rossi", "2026-11-18T12:00:00Z")
+    yield repo.bpm("lint")
+    yield repo.bpm("action", "list")
     yield repo.bpm("list")
-    yield repo.bpm("show", "2026-10-20-checkout")
