@@ -17,6 +17,7 @@ from typing import Any
 from bpmcli.config import Config
 
 Entry = list[list[Any]]  # [line, column, code, severity, message] per finding
+RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is re-read
 
 
 def location(config: Config) -> Path:
@@ -52,6 +53,8 @@ class LintCache:
         self.path = path
         self.salt = salt
         self.entries: dict[str, Entry] = {}
+        self.stats: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, inode, digest]
+        self.written_ns = 0
         self.used: set[str] = set()
         self.dirty = False
         try:
@@ -60,10 +63,35 @@ class LintCache:
                 isinstance(stored, dict)
                 and stored.get("salt") == salt
                 and isinstance(stored.get("entries"), dict)
+                and isinstance(stored.get("stats"), dict)
             ):
                 self.entries = stored["entries"]
-        except (OSError, ValueError):
-            self.entries = {}
+                self.stats = stored["stats"]
+                self.written_ns = int(stored.get("written_ns") or 0)
+        except (OSError, ValueError, TypeError):
+            self.entries, self.stats, self.written_ns = {}, {}, 0
+
+    def known_digest(self, name: str, stat: os.stat_result) -> str | None:
+        """The content digest recorded for this file, if its stat says it is unchanged.
+
+        As git's index does: size, mtime and inode as when it was hashed, and not modified
+        so close to the cache's writing that a change in the same instant could hide.
+        """
+        record = self.stats.get(name)
+        if (
+            isinstance(record, list)
+            and len(record) == 4
+            and record[:3] == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            and stat.st_mtime_ns < self.written_ns - RACY_NS
+        ):
+            return str(record[3])
+        return None
+
+    def remember(self, name: str, stat: os.stat_result, digest: str) -> None:
+        record = [stat.st_size, stat.st_mtime_ns, stat.st_ino, digest]
+        if self.stats.get(name) != record:
+            self.stats[name] = record
+            self.dirty = True
 
     def get(self, digest: str) -> Entry | None:
         entry = self.entries.get(digest)
@@ -83,12 +111,19 @@ class LintCache:
             return
         if len(self.entries) > max(20_000, 2 * len(self.used)):  # forget long-gone contents
             self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+            self.stats = {k: v for k, v in self.stats.items() if v[3] in self.used}
         try:
+            import time
+
             from bpmcli.files import atomic_write
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(
-                self.path, json.dumps({"salt": self.salt, "entries": self.entries}).encode()
-            )
+            stored = {
+                "salt": self.salt,
+                "written_ns": time.time_ns(),
+                "entries": self.entries,
+                "stats": self.stats,
+            }
+            atomic_write(self.path, json.dumps(stored).encode())
         except Exception:  # the cache is an optimisation, never a failure
             return

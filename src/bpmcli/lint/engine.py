@@ -213,9 +213,8 @@ def lint(
     for path in paths:
         digest = None
         if cache is not None:
-            data = _read(path)
-            if not isinstance(data, BpmError):
-                digest = key(path.name, data)
+            digest = _digest(path, cache, key)
+            if digest is not None:
                 entry = cache.get(digest)
                 if entry is not None:
                     shown = display(path)
@@ -233,6 +232,24 @@ def lint(
             cache.put(digest, [[f.line, f.column, f.code, f.severity, f.message] for f in found])
     findings = [f for path in paths for f in results[path]]
     return Result(findings, len(paths))
+
+
+def _digest(path: Path, cache: Any, key: Any) -> str | None:
+    """The file's content digest: from the cache when its stat is unchanged, else hashed."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    name = str(path)
+    known: str | None = cache.known_digest(name, stat)
+    if known is not None:
+        return known
+    data = _read(path)
+    if isinstance(data, BpmError):
+        return None
+    digest: str = key(path.name, data)
+    cache.remember(name, stat, digest)
+    return digest
 
 
 def _run(paths: list[Path], chosen: Settings, jobs: int | None) -> list[list[Finding]]:
