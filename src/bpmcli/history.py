@@ -112,3 +112,436 @@ def action_numbers_ever(path: Path) -> set[int]:
     if done.returncode != 0:
         return set()
     return {int(number) for number in _ACTION_ID.findall(done.stdout)}
+
+
+# -- the history pass ------------------------------------------------------------------------
+#
+# One `git log -p` streams every change to the postmortem folder, oldest first. Each file
+# patch names its base and result blobs (--full-index), so the pass keeps file contents by
+# blob and applies each patch to its own base: changes on parallel branches stay exact. A
+# base it does not hold (a fresh cache, a shallow clone) is read through one long-lived
+# `git cat-file --batch`. Action facts are read again only when a hunk touches the front
+# matter.
+
+import json  # noqa: E402 - the history pass's own imports, below the small helpers above
+from dataclasses import dataclass, field  # noqa: E402
+
+ZERO = "0" * 40
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    date: str  # author date, YYYY-MM-DD
+
+
+@dataclass
+class ActionHistory:
+    """What history says of one action id in one postmortem."""
+
+    introduced: Commit
+    original_due: str | None
+    kind: str | None
+    postponed: int = 0  # commits that changed its due
+    postponed_later: list[Commit] = field(default_factory=list)  # ... to a later date, while open
+    done: Commit | None = None
+    dropped: Commit | None = None
+    removed: Commit | None = None  # the commit it disappeared in, if it did
+    text: str | None = None
+
+    @property
+    def vanished(self) -> bool:
+        """It disappeared without ever being done or dropped."""
+        return self.removed is not None and self.done is None and self.dropped is None
+
+
+@dataclass
+class Lineage:
+    """One postmortem through its renames."""
+
+    path: str  # its path now (repository-relative), or when it was deleted
+    actions: dict[str, ActionHistory] = field(default_factory=dict)
+    published: Commit | None = None  # the first commit that set status: published
+    deleted: bool = False
+
+
+@dataclass
+class History:
+    head: str | None
+    lineages: list[Lineage]
+    shallow: bool = False
+
+    def by_path(self) -> dict[str, Lineage]:
+        return {lineage.path: lineage for lineage in self.lineages if not lineage.deleted}
+
+
+Facts = tuple[str | None, dict[str, tuple[str | None, str | None, str | None, str | None]]]
+# (status, {action id: (due, status, kind, text)})
+
+_TOP = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
+_ITEM = re.compile(r"( *)- ([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
+_FIELD = re.compile(r"( +)([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
+
+
+class _Unusual(Exception):
+    """Front matter outside the simple block shape bpm writes: read it with YAML instead."""
+
+
+def _scalar(raw: str | None) -> str | None:
+    """A plain or quoted YAML scalar of the simple kinds bpm writes."""
+    if raw is None:
+        return None
+    value = raw.strip()
+    if not value or value in ("~", "null"):
+        return None
+    first = value[0]
+    if first == '"':
+        try:
+            text = json.loads(value)
+        except ValueError as exc:
+            raise _Unusual from exc
+        return str(text)
+    if first == "'":
+        if len(value) < 2 or not value.endswith("'"):
+            raise _Unusual
+        return value[1:-1].replace("''", "'")
+    if first in "[{&*!|>%@`#":
+        raise _Unusual
+    if " #" in value:
+        value = value.split(" #", 1)[0].rstrip()
+    if ": " in value:
+        raise _Unusual
+    return value
+
+
+def front_matter_facts(lines: list[str]) -> Facts | None:
+    """Status and actions of a version of a file; None when its front matter is unusable."""
+    if not lines or lines[0].lstrip("\ufeff").rstrip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if end is None:
+        return None
+    try:
+        return _scan_facts(lines[1:end])
+    except _Unusual:
+        return _yaml_facts("\n".join(lines[1:end]) + "\n")
+
+
+def _scan_facts(lines: list[str]) -> Facts:
+    status: str | None = None
+    actions: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
+    in_actions = False
+    item: dict[str, str | None] | None = None
+    items: list[dict[str, str | None]] = []
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace() and not line.startswith("- "):
+            top = _TOP.match(line)
+            if top is None:
+                raise _Unusual
+            in_actions = top.group(1) == "actions"
+            if top.group(1) == "status":
+                status = _scalar(top.group(2))
+            elif in_actions and top.group(2) not in (None, "[]", ""):
+                if not top.group(2).lstrip().startswith("#"):
+                    raise _Unusual  # a flow-style list with items
+            continue
+        if not in_actions:
+            continue
+        start = _ITEM.match(line)
+        if start:
+            item = {start.group(2): _scalar(start.group(3))}
+            items.append(item)
+            continue
+        more = _FIELD.match(line)
+        if more is None or item is None:
+            raise _Unusual
+        item[more.group(2)] = _scalar(more.group(3))
+    for entry in items:
+        action_id = entry.get("id")
+        if action_id:
+            actions[action_id] = (
+                entry.get("due"),
+                entry.get("status"),
+                entry.get("kind"),
+                entry.get("action"),
+            )
+    return status, actions
+
+
+def _yaml_facts(source: str) -> Facts | None:
+    from bpmcli.errors import PostmortemError
+    from bpmcli.model import parse_yaml
+
+    try:
+        data, _ = parse_yaml(source, 2)
+    except PostmortemError:
+        return None  # broken YAML in this version: the commit is skipped
+    if not isinstance(data, dict):
+        return None
+    actions: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
+    raw = data.get("actions")
+    for entry in raw if isinstance(raw, list) else []:
+        if isinstance(entry, dict) and entry.get("id") is not None:
+
+            def text(key: str, item: dict[str, object] = entry) -> str | None:
+                value = item.get(key)
+                if value is None:
+                    return None
+                return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+            actions[str(entry["id"])] = (text("due"), text("status"), text("kind"), text("action"))
+    status = data.get("status")
+    return (str(status) if status is not None else None), actions
+
+
+class _Blobs:
+    """File contents by blob id: what the pass holds, and `git cat-file --batch` for the rest."""
+
+    LIMIT = 20_000
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.lines: dict[str, list[str]] = {}
+        self.facts: dict[str, Facts | None] = {}
+        self.reader: subprocess.Popen[bytes] | None = None
+
+    def get(self, blob: str) -> list[str] | None:
+        if blob == ZERO:
+            return []
+        found = self.lines.get(blob)
+        if found is None:
+            found = self._read(blob)
+            if found is not None:
+                self.put(blob, found)
+        return found
+
+    def put(self, blob: str, lines: list[str]) -> None:
+        self.lines[blob] = lines
+        if len(self.lines) > self.LIMIT:  # forget the oldest versions: bounded memory
+            for old in list(self.lines)[: self.LIMIT // 4]:
+                del self.lines[old]
+
+    def facts_of(self, blob: str, lines: list[str] | None = None) -> Facts | None:
+        if blob not in self.facts:
+            content = lines if lines is not None else self.get(blob)
+            self.facts[blob] = front_matter_facts(content) if content is not None else None
+        return self.facts[blob]
+
+    def _read(self, blob: str) -> list[str] | None:
+        if self.reader is None:
+            self.reader = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        assert self.reader.stdin is not None and self.reader.stdout is not None
+        self.reader.stdin.write(blob.encode() + b"\n")
+        self.reader.stdin.flush()
+        header = self.reader.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            return None
+        data = self.reader.stdout.read(int(header[2]) + 1)[:-1]
+        return data.decode("utf-8", "replace").split("\n")
+
+    def close(self) -> None:
+        if self.reader is not None:
+            assert self.reader.stdin is not None
+            self.reader.stdin.close()
+            self.reader.wait()
+
+
+@dataclass
+class _FilePatch:
+    old_path: str | None = None
+    new_path: str | None = None
+    old_blob: str = ZERO
+    new_blob: str = ZERO
+    hunks: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    binary: bool = False
+
+
+def _unquote(path: str) -> str:
+    """A path as git prints it: C-quoted when it holds unusual characters."""
+    path = path.rstrip("\t")
+    if not path.startswith('"'):
+        return path
+    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return raw.encode("latin-1").decode("utf-8", "replace")
+
+
+def _apply(base: list[str], hunks: list[tuple[int, int, list[str]]]) -> list[str]:
+    lines = list(base)
+    shift = 0
+    for old_start, old_count, body in hunks:
+        new = [line[1:] for line in body if line[:1] in (" ", "+")]
+        at = old_start - 1 + shift if old_count else old_start + shift
+        lines[at : at + old_count] = new
+        shift += len(new) - old_count
+    return lines
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if not lines or lines[0].lstrip("\ufeff").rstrip() != "---":
+        return 0
+    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() == "---"), len(lines))
+
+
+class _Pass:
+    """Turns the stream of file patches into lineages and action histories."""
+
+    def __init__(self, root: Path, lineages: list[Lineage] | None = None):
+        self.blobs = _Blobs(root)
+        self.lineages: list[Lineage] = lineages or []
+        self.current: dict[str, Lineage] = {l.path: l for l in self.lineages if not l.deleted}
+
+    def file(self, commit: Commit, patch: _FilePatch) -> None:
+        if patch.binary:
+            return
+        old_path, new_path = patch.old_path, patch.new_path
+        lineage = self.current.pop(old_path, None) if old_path else None
+        if new_path is None:  # deleted
+            if lineage is not None:
+                lineage.deleted = True
+            return
+        if lineage is None:
+            lineage = Lineage(new_path)
+            self.lineages.append(lineage)
+        lineage.path = new_path
+        self.current[new_path] = lineage
+        base = self.blobs.get(patch.old_blob)
+        if base is None:
+            new_lines = self.blobs.get(patch.new_blob)
+            if new_lines is None:
+                return
+            before: Facts | None = None
+        else:
+            new_lines = _apply(base, patch.hunks)
+            self.blobs.put(patch.new_blob, new_lines)
+            before = self.blobs.facts_of(patch.old_blob, base)
+            limit = _front_matter_end(base)
+            if patch.old_blob != ZERO and all(start > limit for start, _, _ in patch.hunks):
+                self.blobs.facts[patch.new_blob] = before  # only the body changed
+        after = self.blobs.facts_of(patch.new_blob, new_lines)
+        if after is not None:
+            _record(lineage, commit, before, after)
+
+
+def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts) -> None:
+    """What changed between two versions of one postmortem's front matter, in `commit`."""
+    old_actions = before[1] if before else {}
+    status, actions = after
+    if status == "published" and lineage.published is None:
+        lineage.published = commit
+    for action_id, (due, state, kind, text) in actions.items():
+        known = lineage.actions.get(action_id)
+        if known is None:
+            known = ActionHistory(commit, due, kind, text=text)
+            lineage.actions[action_id] = known
+        known.text = text or known.text
+        known.removed = None
+        previous = old_actions.get(action_id)
+        if previous is not None and previous[0] != due:
+            known.postponed += 1
+            if state == "open" and due and previous[0] and due > previous[0]:
+                known.postponed_later.append(commit)
+        if state == "done" and known.done is None:
+            known.done = commit
+        if state == "dropped" and known.dropped is None:
+            known.dropped = commit
+    for action_id in old_actions.keys() - actions.keys():
+        gone = lineage.actions.get(action_id)
+        if gone is not None and gone.removed is None:
+            gone.removed = commit
+
+
+def scan(
+    root: Path,
+    rev: str,
+    folder: str,
+    since: str | None = None,
+    lineages: list[Lineage] | None = None,
+) -> list[Lineage]:
+    """Every change to `folder` reachable from `rev` (after `since`), as lineages."""
+    spec = f"{since}..{rev}" if since else rev
+    command = [
+        "git",
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--reverse",
+        "-p",
+        "-M",
+        "--full-index",
+        "--no-color",
+        "--no-ext-diff",
+        "--date=short",
+        "--format=%x00%H%x1f%an%x1f%ad",
+        spec,
+        "--",
+        folder,
+    ]
+    state = _Pass(root, lineages)
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    commit: Commit | None = None
+    patch: _FilePatch | None = None
+    hunk: list[str] | None = None
+    for raw in process.stdout:
+        line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+        if hunk is not None and line[:1] in (" ", "+", "-", "\\"):
+            if line[:1] != "\\":
+                hunk.append(line)
+            continue
+        hunk = None
+        if line.startswith("\0"):
+            if patch is not None and commit is not None:
+                state.file(commit, patch)
+            patch = None
+            sha, author, date = line[1:].split("\x1f")
+            commit = Commit(sha, author, date)
+        elif line.startswith("diff --git "):
+            if patch is not None and commit is not None:
+                state.file(commit, patch)
+            patch = _FilePatch()
+        elif patch is None:
+            continue
+        elif line.startswith("@@ "):
+            header = _HUNK_OLD.match(line)
+            if header:
+                hunk = []
+                count = int(header.group(2)) if header.group(2) is not None else 1
+                patch.hunks.append((int(header.group(1)), count, hunk))
+        elif line.startswith("index "):
+            blobs = line.split()[1].split("..")
+            patch.old_blob, patch.new_blob = blobs[0], blobs[1]
+        elif line.startswith("--- "):
+            patch.old_path = (
+                None if line == "--- /dev/null" else _unquote(line[4:]).removeprefix("a/")
+            )
+        elif line.startswith("+++ "):
+            patch.new_path = (
+                None if line == "+++ /dev/null" else _unquote(line[4:]).removeprefix("b/")
+            )
+        elif line.startswith("rename from "):
+            patch.old_path = _unquote(line[12:])
+        elif line.startswith("rename to "):
+            patch.new_path = _unquote(line[10:])
+        elif line.startswith("Binary files "):
+            patch.binary = True
+    if patch is not None and commit is not None:
+        state.file(commit, patch)
+    process.wait()
+    state.blobs.close()
+    if process.returncode != 0:
+        message = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
+        raise BpmError(
+            f"git log failed: {message.splitlines()[-1] if message else process.returncode}"
+        )
+    return state.lineages
+
+
+_HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
