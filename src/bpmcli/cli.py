@@ -526,6 +526,180 @@ def action_list(
         )
 
 
+report_app = typer.Typer(
+    no_args_is_help=True, help="What slipped: overdue and vanished actions, late reviews."
+)
+app.add_typer(report_app, name="report")
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _day(value: str | None, option: str) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _history(config: Any, rev: str | None, use_cache: bool) -> Any:
+    from bpmcli import history
+
+    loaded = history.load(config.root, config.postmortem_dir, rev, use_cache)
+    for warning in loaded.warnings:
+        _note(f"warning: {warning}")
+    return loaded.history
+
+
+def _emit(format: ReportFormat, rows: list[Any], columns: list[str]) -> None:
+    from bpmcli import render
+
+    data = [row.as_json() for row in rows]
+    if format is ReportFormat.json:
+        render.print_json(data)
+    elif format is ReportFormat.csv:
+        sys.stdout.write(render.to_csv(columns, data))
+    elif format is ReportFormat.markdown:
+        sys.stdout.write(render.to_markdown(columns, data))
+    else:
+        render.print_table(columns, ([row.get(c) for c in columns] for row in data))
+
+
+@report_app.command("overdue")
+def report_overdue(
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default: today.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner's actions.")] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(help="Read the postmortems at this revision; default: the working tree."),
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue.")
+    ] = False,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Skip git: the history fields are null.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the history cache.")
+    ] = False,
+) -> None:
+    """Open actions past their due date, with who added them and how often they slipped."""
+    from bpmcli import report
+    from bpmcli.times import today, zone
+
+    config = _config()
+    day = _day(as_of, "--as-of") or today(zone(config.timezone))
+    postmortems, problems = report.current(config, rev)
+    for problem in problems:
+        _note(f"warning: {problem}")
+    past = None if no_history else _history(config, rev, not no_cache)
+    rows = report.find_overdue(postmortems, day, past, owner)
+    if format is ReportFormat.table:
+        _overdue_table(rows)
+    else:
+        _emit(format, rows, list(report.Overdue.__dataclass_fields__))
+    if fail_on_overdue and rows:
+        raise typer.Exit(1)
+
+
+def _overdue_table(rows: list[Any]) -> None:
+    from collections import Counter
+
+    from bpmcli import render
+
+    out = render.console()
+    if not rows:
+        out.print(render.text("Nothing is overdue."))
+        return
+    owners = Counter(row.owner or "(no owner)" for row in rows)
+    for name, _ in sorted(owners.items(), key=lambda item: (-item[1], item[0])):
+        mine = [r for r in rows if (r.owner or "(no owner)") == name]
+        render.print_table(
+            ["days", "postmortem", "id", "action", "due", "added", "by", "postponed"],
+            (
+                [
+                    r.days_overdue,
+                    r.postmortem,
+                    r.action_id,
+                    r.action,
+                    r.due,
+                    r.introduced_at,
+                    r.introduced_by,
+                    r.postponed,
+                ]
+                for r in mine
+            ),
+            title=f"{name}: {len(mine)} overdue",
+        )
+        out.print()
+    worst = ", ".join(f"{name} ({count})" for name, count in owners.most_common(3))
+    out.print(
+        render.text(
+            f"{len(rows)} overdue action{'s' if len(rows) != 1 else ''}, {len(owners)} "
+            f"owner{'s' if len(owners) != 1 else ''}; most overdue: {worst}",
+            "bold",
+        )
+    )
+
+
+@report_app.command("vanished")
+def report_vanished(
+    since: Annotated[
+        str | None, typer.Option(help="Only those removed on or after YYYY-MM-DD.")
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the history cache.")
+    ] = False,
+) -> None:
+    """Actions deleted from a postmortem without ever being done or dropped."""
+    from bpmcli import report
+
+    config = _config()
+    day = _day(since, "--since")
+    past = _history(config, None, not no_cache)
+    rows = report.find_vanished(past, day) if past is not None else []
+    _emit(format, rows, list(report.Vanished.__dataclass_fields__))
+
+
+@report_app.command("sla")
+def report_sla(
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the history cache.")
+    ] = False,
+) -> None:
+    """Reviews past their review_by date, and the share published on time."""
+    from bpmcli import render, report
+    from bpmcli.times import today, zone
+
+    config = _config()
+    postmortems, problems = report.current(config, None)
+    for problem in problems:
+        _note(f"warning: {problem}")
+    result = report.find_sla(
+        postmortems, today(zone(config.timezone)), _history(config, None, not no_cache)
+    )
+    if format is ReportFormat.json:
+        render.print_json(result.as_json())
+        return
+    _emit(format, result.late, list(report.Late.__dataclass_fields__))
+    share = "n/a" if result.on_time_share is None else f"{result.on_time_share:.0%}"
+    if format in (ReportFormat.table, ReportFormat.markdown):
+        typer.echo(
+            f"\n{result.published_on_time} of {result.published} published on time ({share})"
+        )
+
+
 class LintFormat(StrEnum):
     text = "text"
     json = "json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Sequence
@@ -244,9 +245,12 @@ def _scan_facts(lines: list[str]) -> Facts:
             in_actions = top.group(1) == "actions"
             if top.group(1) == "status":
                 status = _scalar(top.group(2))
-            elif in_actions and top.group(2) not in (None, "[]", ""):
-                if not top.group(2).lstrip().startswith("#"):
-                    raise _Unusual  # a flow-style list with items
+            elif (
+                in_actions
+                and top.group(2) not in (None, "[]", "")
+                and not top.group(2).lstrip().startswith("#")
+            ):
+                raise _Unusual  # a flow-style list with items
             continue
         if not in_actions:
             continue
@@ -396,7 +400,7 @@ class _Pass:
     def __init__(self, root: Path, lineages: list[Lineage] | None = None):
         self.blobs = _Blobs(root)
         self.lineages: list[Lineage] = lineages or []
-        self.current: dict[str, Lineage] = {l.path: l for l in self.lineages if not l.deleted}
+        self.current: dict[str, Lineage] = {x.path: x for x in self.lineages if not x.deleted}
 
     def file(self, commit: Commit, patch: _FilePatch) -> None:
         if patch.binary:
@@ -545,3 +549,153 @@ def scan(
 
 
 _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
+
+
+# -- the history a report needs, cached under .git/ ------------------------------------------
+
+CACHE_FORMAT = 1
+
+
+def _commit_json(commit: Commit | None) -> list[str] | None:
+    return [commit.sha, commit.author, commit.date] if commit else None
+
+
+def _commit_of(value: object) -> Commit | None:
+    return Commit(*value) if isinstance(value, list) else None
+
+
+def _dump(lineages: list[Lineage]) -> list[object]:
+    out: list[object] = []
+    for lineage in lineages:
+        actions = {
+            action_id: [
+                _commit_json(a.introduced),
+                a.original_due,
+                a.kind,
+                a.postponed,
+                [_commit_json(c) for c in a.postponed_later],
+                _commit_json(a.done),
+                _commit_json(a.dropped),
+                _commit_json(a.removed),
+                a.text,
+            ]
+            for action_id, a in lineage.actions.items()
+        }
+        out.append([lineage.path, lineage.deleted, _commit_json(lineage.published), actions])
+    return out
+
+
+def _restore(data: list[list[object]]) -> list[Lineage]:
+    lineages = []
+    for path, deleted, published, actions in data:
+        lineage = Lineage(str(path), deleted=bool(deleted), published=_commit_of(published))
+        for action_id, fields in actions.items():  # type: ignore[attr-defined]
+            intro, original, kind, postponed, later, done, dropped, removed, text = fields
+            introduced = _commit_of(intro)
+            assert introduced is not None
+            lineage.actions[action_id] = ActionHistory(
+                introduced,
+                original,
+                kind,
+                postponed,
+                [c for c in map(_commit_of, later) if c],
+                _commit_of(done),
+                _commit_of(dropped),
+                _commit_of(removed),
+                text,
+            )
+        lineages.append(lineage)
+    return lineages
+
+
+@dataclass
+class Loaded:
+    history: History | None
+    warnings: list[str]
+
+
+def load(start: Path, folder: Path, rev: str | None = None, use_cache: bool = True) -> Loaded:
+    """The history of the postmortem folder up to `rev` (HEAD by default), with warnings.
+
+    Outside a repository, or in one without commits, there is no history (a warning says
+    so). A shallow clone gives what it has, with a warning. The cache under `.git/bpm/` is
+    used when it describes `rev` or an ancestor of it (then only the new commits are read);
+    a rewritten history, a new bpm version or a corrupt file start from scratch.
+    """
+    from bpmcli import __version__
+    from bpmcli.config import git_dir
+
+    done = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        if rev is not None:
+            raise UsageError("--rev needs a git repository")
+        return Loaded(None, ["not a git repository: no history, so the history fields are null"])
+    root = Path(done.stdout.strip())
+    target = rev or "HEAD"
+    if (
+        rev is None
+        and subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=root, capture_output=True
+        ).returncode
+        != 0
+    ):
+        return Loaded(None, ["the repository has no commits yet: the history fields are null"])
+    head = verify_revision(root, target)
+    relative = Path(os.path.relpath(folder.resolve(), root)).as_posix()
+    warnings = []
+    shallow = git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+    if shallow:
+        warnings.append(
+            "shallow clone: history is incomplete, so introduced_at, introduced_by, "
+            "introduced_commit, original_due and postponed are approximate "
+            "(fetch with --unshallow, or fetch-depth: 0 in CI)"
+        )
+    gitdir = git_dir(root)
+    cache = gitdir / "bpm" / "history.json" if gitdir and use_cache else None
+    salt = [CACHE_FORMAT, __version__, relative]
+    cached = _read_cache(cache, salt)
+    lineages: list[Lineage]
+    if cached is not None and cached[0] == head:
+        lineages = cached[1]
+    elif cached is not None and _is_ancestor(root, cached[0], head):
+        lineages = scan(root, head, relative, since=cached[0], lineages=cached[1])
+    else:
+        lineages = scan(root, head, relative)
+    if cache is not None and (cached is None or cached[0] != head) and rev is None:
+        _write_cache(cache, salt, head, lineages)
+    return Loaded(History(head, lineages, shallow), warnings)
+
+
+def _is_ancestor(root: Path, old: str, new: str) -> bool:
+    return (
+        subprocess.run(
+            ["git", "merge-base", "--is-ancestor", old, new], cwd=root, capture_output=True
+        ).returncode
+        == 0
+    )
+
+
+def _read_cache(path: Path | None, salt: list[object]) -> tuple[str, list[Lineage]] | None:
+    if path is None:
+        return None
+    try:
+        stored = json.loads(path.read_bytes())
+        if stored["salt"] != salt:
+            return None
+        return str(stored["head"]), _restore(stored["lineages"])
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        return None  # corrupt or foreign: rebuilt, never trusted
+
+
+def _write_cache(path: Path, salt: list[object], head: str, lineages: list[Lineage]) -> None:
+    from bpmcli.files import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(
+            path, json.dumps({"salt": salt, "head": head, "lineages": _dump(lineages)}).encode()
+        )
+    except (OSError, BpmError):
+        return  # the cache is an optimisation

@@ -95,3 +95,17 @@ def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     for row in rows:
         writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
     return out.getvalue()
+
+
+def to_markdown(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """A Markdown table, cells escaped as the timeline's are, for pasting into a wiki."""
+    from bpmcli.timeline import escape
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append(
+            "| "
+            + " | ".join(escape("" if row.get(c) is None else str(row.get(c))) for c in columns)
+            + " |"
+        )
+    return "\n".join(lines) + "\n"

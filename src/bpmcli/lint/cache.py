@@ -14,31 +14,19 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bpmcli.config import Config
+from bpmcli.config import Config, git_dir
 
 Entry = list[list[Any]]  # [line, column, code, severity, message] per finding
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is re-read
 
 
 def location(config: Config) -> Path:
-    git = _git_dir(config.root)
+    git = git_dir(config.root)
     if git is not None:
         return git / "bpm" / "lint-cache.json"
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     name = hashlib.blake2b(str(config.root).encode(), digest_size=8).hexdigest()
     return base / "bpm" / f"lint-{name}.json"
-
-
-def _git_dir(root: Path) -> Path | None:
-    for folder in (root, *root.parents):
-        marker = folder / ".git"
-        if marker.is_dir():
-            return marker
-        if marker.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = marker.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text.removeprefix("gitdir:").strip()).resolve()
-    return None
 
 
 def key(name: str, data: bytes) -> str:

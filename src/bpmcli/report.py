@@ -1,0 +1,234 @@
+"""`bpm report`: what slipped, from the files and their git history.
+
+Facts come from one place: the current files (the working tree, or the files at a
+revision) say what is open; `history` says when each action appeared, who added it, how
+its due date moved and what vanished. Rows are values; the CLI renders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bpmcli.config import Config, find_repo_root
+from bpmcli.errors import BpmError
+from bpmcli.files import iter_postmortems
+from bpmcli.history import ActionHistory, History, Lineage, verify_revision
+from bpmcli.model import Postmortem, load, parse
+
+
+@dataclass(frozen=True)
+class Current:
+    """A postmortem as it stands (working tree or revision); `path` is repository-relative."""
+
+    path: str
+    pm: Postmortem
+
+
+def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmError]]:
+    """The readable postmortems now, or at `rev` (read from git, nothing checked out)."""
+    root = find_repo_root(config.root) or config.root
+    found: list[Current] = []
+    problems: list[BpmError] = []
+    if rev is None:
+        for path in iter_postmortems(config):
+            try:
+                found.append(Current(Path(os.path.relpath(path, root)).as_posix(), load(path)))
+            except BpmError as exc:
+                problems.append(exc)
+        return found, problems
+    sha = verify_revision(root, rev)
+    folder = Path(os.path.relpath(config.postmortem_dir, root)).as_posix()
+    listing = subprocess.run(
+        ["git", "ls-tree", "-r", "-z", "--name-only", sha, "--", folder],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout
+    names = [
+        n.decode("utf-8", "surrogateescape") for n in listing.split(b"\0") if n.endswith(b".md")
+    ]
+    reader = subprocess.Popen(
+        ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert reader.stdin is not None and reader.stdout is not None
+    for name in names:
+        reader.stdin.write(f"{sha}:{name}\n".encode("utf-8", "surrogateescape"))
+        reader.stdin.flush()
+        header = reader.stdout.readline().split()
+        if len(header) < 3:
+            continue
+        data = reader.stdout.read(int(header[2]) + 1)[:-1]
+        try:
+            found.append(Current(name, parse(data, Path(name))))
+        except BpmError as exc:
+            problems.append(exc)
+    reader.stdin.close()
+    reader.wait()
+    return found, problems
+
+
+def _natural(action_id: str | None) -> tuple[str, int]:
+    text = action_id or ""
+    digits = text.lstrip("Aa")
+    return (text[:1], int(digits)) if digits.isdigit() else (text, 0)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """One row of `bpm report overdue`; its JSON keys are documented in docs/cli.md."""
+
+    postmortem: str
+    path: str
+    action_id: str | None
+    action: str | None
+    owner: str | None
+    due: str
+    days_overdue: int
+    introduced_at: str | None
+    introduced_by: str | None
+    introduced_commit: str | None
+    original_due: str | None
+    postponed: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def find_overdue(
+    postmortems: list[Current], as_of: dt.date, history: History | None, owner: str | None = None
+) -> list[Overdue]:
+    """Open actions due before `as_of`, whatever the postmortem's status; most overdue first."""
+    lineages = history.by_path() if history else {}
+    rows = []
+    for item in postmortems:
+        lineage = lineages.get(item.path)
+        for action in item.pm.actions:
+            due = action.due
+            if action.status != "open" or due is None or due >= as_of:
+                continue
+            if owner is not None and action.owner != owner:
+                continue
+            past: ActionHistory | None = lineage.actions.get(action.id or "") if lineage else None
+            rows.append(
+                Overdue(
+                    postmortem=item.pm.path.stem,
+                    path=item.path,
+                    action_id=action.id,
+                    action=action.action,
+                    owner=action.owner,
+                    due=due.isoformat(),
+                    days_overdue=(as_of - due).days,
+                    introduced_at=past.introduced.date if past else None,
+                    introduced_by=past.introduced.author if past else None,
+                    introduced_commit=past.introduced.sha if past else None,
+                    original_due=past.original_due if past else None,
+                    postponed=past.postponed if past else (None if history is None else 0),
+                )
+            )
+    rows.sort(key=lambda r: (-r.days_overdue, r.postmortem, _natural(r.action_id)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Vanished:
+    """One row of `bpm report vanished`."""
+
+    postmortem: str
+    path: str
+    action_id: str
+    action: str | None
+    removed_at: str
+    removed_by: str
+    removed_commit: str
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def find_vanished(history: History, since: dt.date | None = None) -> list[Vanished]:
+    """Actions that disappeared from a postmortem (still in the repository) never done or dropped."""
+    rows = []
+    for lineage in history.lineages:
+        if lineage.deleted:
+            continue
+        for action_id, past in lineage.actions.items():
+            removed = past.removed
+            if not past.vanished or removed is None:
+                continue
+            if since is not None and removed.date < since.isoformat():
+                continue
+            rows.append(
+                Vanished(
+                    Path(lineage.path).stem,
+                    lineage.path,
+                    action_id,
+                    past.text,
+                    removed.date,
+                    removed.author,
+                    removed.sha,
+                )
+            )
+    rows.sort(key=lambda r: (r.postmortem, _natural(r.action_id)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Late:
+    postmortem: str
+    path: str
+    status: str | None
+    review_by: str
+    days_late: int
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Sla:
+    """`bpm report sla`: reviews past their deadline, and on-time publication over history."""
+
+    late: list[Late]
+    published: int  # postmortems ever published (by the commit that first set it)
+    published_on_time: int  # ... on or before their review_by
+    on_time_share: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "late": [row.as_json() for row in self.late],
+            "published": self.published,
+            "published_on_time": self.published_on_time,
+            "on_time_share": self.on_time_share,
+        }
+
+
+def find_sla(postmortems: list[Current], today: dt.date, history: History | None) -> Sla:
+    late = []
+    for item in postmortems:
+        review_by = item.pm.review_by
+        if review_by is not None and review_by < today and item.pm.status != "published":
+            late.append(
+                Late(
+                    item.pm.path.stem,
+                    item.path,
+                    item.pm.status,
+                    review_by.isoformat(),
+                    (today - review_by).days,
+                )
+            )
+    late.sort(key=lambda r: (-r.days_late, r.postmortem))
+    lineages: dict[str, Lineage] = history.by_path() if history else {}
+    published = on_time = 0
+    for item in postmortems:
+        lineage, review_by = lineages.get(item.path), item.pm.review_by
+        if lineage is None or lineage.published is None or review_by is None:
+            continue
+        published += 1
+        on_time += lineage.published.date <= review_by.isoformat()
+    share = round(on_time / published, 4) if published else None
+    return Sla(late, published, on_time, share)
