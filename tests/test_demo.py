@@ -22,6 +22,8 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
         in done.stdout
     )
     assert "2026-10-20 14:11   alice        Rolled back to config v41" in done.stdout
+    assert "1 overdue action, 1 owner; most overdue: bob (1)" in done.stdout
+    assert "2026-10-22   Bob Chen" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     log = git(target, "log", "--format=%an|%ad|%s", "--date=short").splitlines()
     assert log[-1] == "Ana Okafor|2026-09-01|Adopt bpm"

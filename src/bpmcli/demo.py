@@ -174,3 +174,4 @@ def run(target: Path) -> Iterator[Step]:
     yield repo.bpm("lint")
     yield repo.bpm("action", "list")
     yield repo.bpm("list")
+    yield repo.bpm("report", "overdue")
