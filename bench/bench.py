@@ -164,11 +164,98 @@ def bench_lint(
     return results
 
 
+NEW_COMMITS = r"""
+import subprocess, sys
+from pathlib import Path
+files = sorted(Path("postmortems").rglob("*.md"))[:10]
+for n, path in enumerate(files):
+    text = path.read_text()
+    path.write_text(text.replace("status: draft", "status: in-review", 1) + f"\nEdit {n}.\n")
+    subprocess.run(["git", "commit", "-q", "-am", f"bench edit {n}"], check=True,
+                   env={"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "B",
+                        "GIT_COMMITTER_EMAIL": "b@x", "PATH": "/usr/bin:/bin"})
+"""
+
+
+def bench_report(
+    repo: Path, bin_dir: Path, runs: int, env: dict[str, str]
+) -> list[dict[str, object]]:
+    bpm = str(bin_dir / "bpm")
+    python = str(bin_dir / "python")
+    overdue = [bpm, "report", "overdue", "--as-of", AS_OF, "--format", "json"]
+    results = []
+    cold = {
+        "git log -p -- postmortems/ > /dev/null": [
+            "sh",
+            "-c",
+            "git log -p -- postmortems/ > /dev/null",
+        ],
+        "bpm report overdue --format json --no-cache": [*overdue, "--no-cache"],
+    }
+    results.append(
+        report(
+            "report overdue, cold",
+            measure(cold, repo, max(3, runs // 2), env),
+            "git log -p -- postmortems/ > /dev/null",
+        )
+    )
+    peak = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *overdue, "--no-cache"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    print(f"  peak resident memory of the cold run: {int(peak.stderr.split()[-1]) / 1024:.0f} MB")
+    subprocess.run(overdue, cwd=repo, env=env, stdout=subprocess.DEVNULL)
+    time.sleep(2.5)  # past the cache's same-instant guard
+    subprocess.run(overdue, cwd=repo, env=env, stdout=subprocess.DEVNULL)
+    warm = {
+        "bpm report overdue --format json (warm)": overdue,
+        "bpm report overdue --format json --no-cache": [*overdue, "--no-cache"],
+    }
+    results.append(
+        report(
+            "report overdue, warm",
+            measure(warm, repo, runs, env),
+            "bpm report overdue --format json --no-cache",
+        )
+    )
+    scratch = OUT / "scratch-report"
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    sh("git", "clone", "-q", str(repo), str(scratch))
+    subprocess.run(overdue, cwd=scratch, env=env, stdout=subprocess.DEVNULL)
+    saved = OUT / "scratch-cache"
+    if saved.exists():
+        shutil.rmtree(saved)
+    shutil.copytree(scratch / ".git" / "bpm", saved)
+    reset = [
+        "sh",
+        "-c",
+        f"git reset -q --hard origin/main && rm -rf .git/bpm && cp -r {saved} .git/bpm "
+        f"&& {python} -c '{NEW_COMMITS}'",
+    ]
+    after = {
+        "bpm report overdue (10 new commits since the cache)": overdue,
+        "bpm report overdue --no-cache (same state)": [*overdue, "--no-cache"],
+    }
+    results.append(
+        report(
+            "report overdue, after 10 new commits",
+            measure(after, scratch, max(3, runs // 2), env, prepare=dict.fromkeys(after, reset)),
+            "bpm report overdue --no-cache (same state)",
+        )
+    )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postmortems", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["lint"], default=None)
+    parser.add_argument("--only", choices=["lint", "report"], default=None)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     repo = corpus(args.postmortems)
@@ -176,7 +263,11 @@ def main() -> None:
     env = {**os.environ, "BPM_NOW": f"{AS_OF}T12:00:00Z"}
     env.pop("NO_COLOR", None)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; corpus {repo}")
-    results = bench_lint(repo, bin_dir, args.runs, env)
+    results = []
+    if args.only in (None, "lint"):
+        results += bench_lint(repo, bin_dir, args.runs, env)
+    if args.only in (None, "report"):
+        results += bench_report(repo, bin_dir, args.runs, env)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

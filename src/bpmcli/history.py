@@ -126,6 +126,7 @@ def action_numbers_ever(path: Path) -> set[int]:
 
 import json  # noqa: E402 - the history pass's own imports, below the small helpers above
 from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
 
 ZERO = "0" * 40
 
@@ -553,55 +554,71 @@ _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 # -- the history a report needs, cached under .git/ ------------------------------------------
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
-def _commit_json(commit: Commit | None) -> list[str] | None:
-    return [commit.sha, commit.author, commit.date] if commit else None
+class _Commits:
+    """A table of commits, so the cache stores (and rebuilds) each commit once."""
+
+    def __init__(self, rows: list[list[str]] | None = None):
+        self.rows: list[list[str]] = rows or []
+        self.index: dict[str, int] = {}
+        self.built: list[Commit] = [Commit(*row) for row in self.rows]
+
+    def ref(self, commit: Commit | None) -> int:
+        if commit is None:
+            return -1
+        found = self.index.get(commit.sha)
+        if found is None:
+            found = self.index[commit.sha] = len(self.rows)
+            self.rows.append([commit.sha, commit.author, commit.date])
+        return found
+
+    def get(self, ref: int) -> Commit | None:
+        return self.built[ref] if ref >= 0 else None
 
 
-def _commit_of(value: object) -> Commit | None:
-    return Commit(*value) if isinstance(value, list) else None
-
-
-def _dump(lineages: list[Lineage]) -> list[object]:
+def _dump(lineages: list[Lineage]) -> dict[str, object]:
+    table = _Commits()
     out: list[object] = []
     for lineage in lineages:
         actions = {
             action_id: [
-                _commit_json(a.introduced),
+                table.ref(a.introduced),
                 a.original_due,
                 a.kind,
                 a.postponed,
-                [_commit_json(c) for c in a.postponed_later],
-                _commit_json(a.done),
-                _commit_json(a.dropped),
-                _commit_json(a.removed),
+                [table.ref(c) for c in a.postponed_later],
+                table.ref(a.done),
+                table.ref(a.dropped),
+                table.ref(a.removed),
                 a.text,
             ]
             for action_id, a in lineage.actions.items()
         }
-        out.append([lineage.path, lineage.deleted, _commit_json(lineage.published), actions])
-    return out
+        out.append([lineage.path, lineage.deleted, table.ref(lineage.published), actions])
+    return {"commits": table.rows, "lineages": out}
 
 
-def _restore(data: list[list[object]]) -> list[Lineage]:
+def _restore(data: dict[str, Any]) -> list[Lineage]:
+    table = _Commits(data["commits"])
+    get = table.get
     lineages = []
-    for path, deleted, published, actions in data:
-        lineage = Lineage(str(path), deleted=bool(deleted), published=_commit_of(published))
-        for action_id, fields in actions.items():  # type: ignore[attr-defined]
+    for path, deleted, published, actions in data["lineages"]:
+        lineage = Lineage(str(path), deleted=bool(deleted), published=get(published))
+        for action_id, fields in actions.items():
             intro, original, kind, postponed, later, done, dropped, removed, text = fields
-            introduced = _commit_of(intro)
+            introduced = get(intro)
             assert introduced is not None
             lineage.actions[action_id] = ActionHistory(
                 introduced,
                 original,
                 kind,
                 postponed,
-                [c for c in map(_commit_of, later) if c],
-                _commit_of(done),
-                _commit_of(dropped),
-                _commit_of(removed),
+                [c for c in map(get, later) if c],
+                get(done),
+                get(dropped),
+                get(removed),
                 text,
             )
         lineages.append(lineage)
@@ -684,7 +701,7 @@ def _read_cache(path: Path | None, salt: list[object]) -> tuple[str, list[Lineag
         stored = json.loads(path.read_bytes())
         if stored["salt"] != salt:
             return None
-        return str(stored["head"]), _restore(stored["lineages"])
+        return str(stored["head"]), _restore(stored["history"])
     except (OSError, ValueError, KeyError, TypeError, AssertionError):
         return None  # corrupt or foreign: rebuilt, never trusted
 
@@ -695,7 +712,7 @@ def _write_cache(path: Path, salt: list[object], head: str, lineages: list[Linea
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(
-            path, json.dumps({"salt": salt, "head": head, "lineages": _dump(lineages)}).encode()
+            path, json.dumps({"salt": salt, "head": head, "history": _dump(lineages)}).encode()
         )
     except (OSError, BpmError):
         return  # the cache is an optimisation

@@ -35,11 +35,18 @@ def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmErr
     found: list[Current] = []
     problems: list[BpmError] = []
     if rev is None:
+        facts = _FactsCache(root)
+        prefix = str(root) + os.sep
         for path in iter_postmortems(config):
+            name = str(path)
+            relative = (
+                name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
+            )
             try:
-                found.append(Current(Path(os.path.relpath(path, root)).as_posix(), load(path)))
+                found.append(Current(relative.replace(os.sep, "/"), facts.load(path)))
             except BpmError as exc:
                 problems.append(exc)
+        facts.save()
         return found, problems
     sha = verify_revision(root, rev)
     folder = Path(os.path.relpath(config.postmortem_dir, root)).as_posix()
@@ -70,6 +77,118 @@ def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmErr
     reader.stdin.close()
     reader.wait()
     return found, problems
+
+
+_KEPT = ("id", "status", "review_by", "started", "actions")
+_ACTION_KEPT = ("id", "action", "owner", "due", "kind", "status", "closed")
+
+
+class _FactsCache:
+    """What reports read of each working-tree file, kept while the file's stat is unchanged.
+
+    Reports need a few front matter keys of every postmortem; parsing 5,000 files costs
+    seconds, re-reading a cached summary milliseconds. The rule is git's (and the lint
+    cache's): same size, mtime and inode, and not modified within 2 s of the cache's
+    writing. Stored in `.git/bpm/report-files.json`; anything odd starts it afresh.
+    """
+
+    def __init__(self, root: Path):
+        import json
+
+        from bpmcli import __version__
+        from bpmcli.config import git_dir
+
+        gitdir = git_dir(root)
+        self.path = gitdir / "bpm" / "report-files.json" if gitdir else None
+        self.salt = [1, __version__]
+        self.files: dict[str, list[Any]] = {}
+        self.written_ns = 0
+        self.dirty = False
+        if self.path is None:
+            return
+        try:
+            stored = json.loads(self.path.read_bytes())
+            if stored["salt"] == self.salt and isinstance(stored["files"], dict):
+                self.files, self.written_ns = stored["files"], int(stored["written_ns"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.files, self.written_ns = {}, 0
+
+    def load(self, path: Path) -> Postmortem:
+        from bpmcli.lint.cache import RACY_NS
+
+        stat = path.stat()
+        key = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        record = self.files.get(str(path))
+        if (
+            isinstance(record, list)
+            and len(record) == 2
+            and record[0] == key
+            and stat.st_mtime_ns < self.written_ns - RACY_NS
+        ):
+            return _restore(path, record[1])
+        pm = load(path)
+        self.files[str(path)] = [key, _summary(pm)]
+        self.dirty = True
+        return pm
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        import json
+        import time
+
+        from bpmcli.files import atomic_write
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = {"salt": self.salt, "written_ns": time.time_ns(), "files": self.files}
+            atomic_write(self.path, json.dumps(data).encode())
+        except (OSError, BpmError):
+            return
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return ["datetime", value.isoformat()]
+    if isinstance(value, dt.date):
+        return ["date", value.isoformat()]
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list) and len(value) == 2 and value[0] in ("date", "datetime"):
+        kind = dt.date if value[0] == "date" else dt.datetime
+        return kind.fromisoformat(value[1])
+    return value
+
+
+def _summary(pm: Postmortem) -> dict[str, Any]:
+    meta = {k: _encode(pm.meta[k]) for k in _KEPT if k in pm.meta and k != "actions"}
+    actions = pm.meta.get("actions")
+    if isinstance(actions, list):
+        meta["actions"] = [
+            {k: _encode(a[k]) for k in _ACTION_KEPT if k in a} if isinstance(a, dict) else None
+            for a in actions
+        ]
+    return meta
+
+
+_DATED = ("review_by", "started", "due", "closed")
+
+
+def _restore(path: Path, summary: dict[str, Any]) -> Postmortem:
+    from bpmcli.model import Split
+
+    meta = dict(summary)
+    for key in _DATED:
+        if key in meta:
+            meta[key] = _decode(meta[key])
+    for action in meta.get("actions") or []:
+        if isinstance(action, dict):
+            for key in ("due", "closed"):
+                if key in action:
+                    action[key] = _decode(action[key])
+    return Postmortem(path, "", meta, Split(0, 0, 0, 2, 2, "\n"))
 
 
 def _natural(action_id: str | None) -> tuple[str, int]:
