@@ -430,3 +430,30 @@ def test_the_corpus_truth(bpm: Bpm, corpus_factory: Callable[[int], tuple[Path, 
         for r in json.loads(ran.stdout)
     ]
     assert vanished == truth["vanished"]
+
+
+def test_cached_file_facts_are_reused_and_stay_correct(bpm: Bpm, history: Repo) -> None:
+    import os
+    import time
+
+    other = "postmortems/2026/2026-01-09-dns.md"
+    history.commit(
+        "dns",
+        {other: pm_text("2026-01-09-dns", [act("A1", "2026-01-30", owner="eve")])},
+        date="2026-02-03T09:00:00+00:00",
+    )
+    hour_ago = time.time() - 3600
+    for name in (P, other):  # older than the cache: their cached facts are trusted
+        os.utime(history.path / name, (hour_ago, hour_ago))
+    first = overdue(bpm)
+    cache = history.path / ".git" / "bpm" / "report-files.json"
+    assert cache.is_file()
+    history.write(other, pm_text("2026-01-09-dns", [act("A1", "2026-02-27", owner="eve")]))
+    second = overdue(bpm)  # P from the cache, the edited file read again, the cache rewritten
+    assert [(r["action_id"], r["due"]) for r in second] == [
+        ("A1", "2026-02-10"),
+        ("A1", "2026-02-27"),
+    ]
+    assert [r["due"] for r in first] == ["2026-01-30", "2026-02-10"]
+    assert overdue(bpm) == second
+    assert json.loads(cache.read_text())["salt"]

@@ -143,8 +143,8 @@ class _FactsCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = {"salt": self.salt, "written_ns": time.time_ns(), "files": self.files}
             atomic_write(self.path, json.dumps(data).encode())
-        except (OSError, BpmError):
-            return
+        except (OSError, BpmError, TypeError, ValueError):
+            return  # the cache only saves time: failing to write it must not fail the report
 
 
 def _encode(value: Any) -> Any:
@@ -179,15 +179,15 @@ _DATED = ("review_by", "started", "due", "closed")
 def _restore(path: Path, summary: dict[str, Any]) -> Postmortem:
     from bpmcli.model import Split
 
-    meta = dict(summary)
-    for key in _DATED:
-        if key in meta:
-            meta[key] = _decode(meta[key])
-    for action in meta.get("actions") or []:
-        if isinstance(action, dict):
-            for key in ("due", "closed"):
-                if key in action:
-                    action[key] = _decode(action[key])
+    # Copies all the way down: the cached summary itself must stay JSON.
+    meta = {key: _decode(value) if key in _DATED else value for key, value in summary.items()}
+    if isinstance(summary.get("actions"), list):
+        meta["actions"] = [
+            {key: _decode(value) if key in _DATED else value for key, value in action.items()}
+            if isinstance(action, dict)
+            else action
+            for action in summary["actions"]
+        ]
     return Postmortem(path, "", meta, Split(0, 0, 0, 2, 2, "\n"))
 
 
