@@ -181,10 +181,6 @@ class History:
 Facts = tuple[str | None, dict[str, tuple[str | None, str | None, str | None, str | None]]]
 # (status, {action id: (due, status, kind, text)})
 
-_TOP = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
-_ITEM = re.compile(r"( *)- ([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
-_FIELD = re.compile(r"( +)([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
-
 
 class _Unusual(Exception):
     """Front matter outside the simple block shape bpm writes: read it with YAML instead."""
@@ -217,63 +213,66 @@ def _scalar(raw: str | None) -> str | None:
     return value
 
 
-def front_matter_facts(lines: list[str]) -> Facts | None:
+def front_matter_facts(lines: list[bytes]) -> Facts | None:
     """Status and actions of a version of a file; None when its front matter is unusable."""
-    if not lines or lines[0].lstrip("\ufeff").rstrip() != "---":
+    end = _front_matter_end(lines) - 1
+    if end <= 0 or end >= len(lines) or lines[end].rstrip() != b"---":
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if end is None:
-        return None
+    text = [line.decode("utf-8", "replace") for line in lines[1:end]]
     try:
-        return _scan_facts(lines[1:end])
+        return _scan_facts(text)
     except _Unusual:
-        return _yaml_facts("\n".join(lines[1:end]) + "\n")
+        return _yaml_facts("\n".join(text) + "\n")
+
+
+_WANTED = frozenset(("id", "due", "status", "kind", "action"))
 
 
 def _scan_facts(lines: list[str]) -> Facts:
+    """The block shape bpm writes, line by line; _Unusual for anything else."""
     status: str | None = None
-    actions: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
     in_actions = False
     item: dict[str, str | None] | None = None
     items: list[dict[str, str | None]] = []
+    wanted = _WANTED
     for line in lines:
-        if not line.strip() or line.lstrip().startswith("#"):
+        if not line or line[0] == "#":
             continue
-        if not line[0].isspace() and not line.startswith("- "):
-            top = _TOP.match(line)
-            if top is None:
+        first = line[0]
+        if first != " " and first != "-":  # a top-level key
+            name, colon, rest = line.partition(":")
+            if not colon or " " in name or "\t" in name:
                 raise _Unusual
-            in_actions = top.group(1) == "actions"
-            if top.group(1) == "status":
-                status = _scalar(top.group(2))
-            elif (
-                in_actions
-                and top.group(2) not in (None, "[]", "")
-                and not top.group(2).lstrip().startswith("#")
-            ):
-                raise _Unusual  # a flow-style list with items
+            in_actions = name == "actions"
+            if name == "status":
+                status = _scalar(rest)
+            elif in_actions:
+                rest = rest.strip()
+                if rest and rest != "[]" and rest[0] != "#":
+                    raise _Unusual  # a flow-style list with items
             continue
         if not in_actions:
             continue
-        start = _ITEM.match(line)
-        if start:
-            item = {start.group(2): _scalar(start.group(3))}
-            items.append(item)
+        body = line.lstrip(" ")
+        if not body or body[0] == "#":
             continue
-        more = _FIELD.match(line)
-        if more is None or item is None:
+        if body[:2] == "- ":
+            item = {}
+            items.append(item)
+            body = body[2:]
+        elif item is None:
             raise _Unusual
-        item[more.group(2)] = _scalar(more.group(3))
-    for entry in items:
-        action_id = entry.get("id")
-        if action_id:
-            actions[action_id] = (
-                entry.get("due"),
-                entry.get("status"),
-                entry.get("kind"),
-                entry.get("action"),
-            )
-    return status, actions
+        name, colon, rest = body.partition(":")
+        if not colon or (rest and rest[0] != " ") or " " in name:
+            raise _Unusual
+        if name in wanted:
+            item[name] = _scalar(rest)
+    actions = {
+        entry["id"]: (entry.get("due"), entry.get("status"), entry.get("kind"), entry.get("action"))
+        for entry in items
+        if entry.get("id")
+    }
+    return status, actions  # type: ignore[return-value]
 
 
 def _yaml_facts(source: str) -> Facts | None:
@@ -309,11 +308,11 @@ class _Blobs:
 
     def __init__(self, root: Path):
         self.root = root
-        self.lines: dict[str, list[str]] = {}
+        self.lines: dict[str, list[bytes]] = {}
         self.facts: dict[str, Facts | None] = {}
         self.reader: subprocess.Popen[bytes] | None = None
 
-    def get(self, blob: str) -> list[str] | None:
+    def get(self, blob: str) -> list[bytes] | None:
         if blob == ZERO:
             return []
         found = self.lines.get(blob)
@@ -323,19 +322,19 @@ class _Blobs:
                 self.put(blob, found)
         return found
 
-    def put(self, blob: str, lines: list[str]) -> None:
+    def put(self, blob: str, lines: list[bytes]) -> None:
         self.lines[blob] = lines
         if len(self.lines) > self.LIMIT:  # forget the oldest versions: bounded memory
             for old in list(self.lines)[: self.LIMIT // 4]:
                 del self.lines[old]
 
-    def facts_of(self, blob: str, lines: list[str] | None = None) -> Facts | None:
+    def facts_of(self, blob: str, lines: list[bytes] | None = None) -> Facts | None:
         if blob not in self.facts:
             content = lines if lines is not None else self.get(blob)
             self.facts[blob] = front_matter_facts(content) if content is not None else None
         return self.facts[blob]
 
-    def _read(self, blob: str) -> list[str] | None:
+    def _read(self, blob: str) -> list[bytes] | None:
         if self.reader is None:
             self.reader = subprocess.Popen(
                 ["git", "cat-file", "--batch"],
@@ -350,7 +349,7 @@ class _Blobs:
         if len(header) < 3 or header[1] != b"blob":
             return None
         data = self.reader.stdout.read(int(header[2]) + 1)[:-1]
-        return data.decode("utf-8", "replace").split("\n")
+        return data.split(b"\n")
 
     def close(self) -> None:
         if self.reader is not None:
@@ -365,7 +364,7 @@ class _FilePatch:
     new_path: str | None = None
     old_blob: str = ZERO
     new_blob: str = ZERO
-    hunks: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    hunks: list[tuple[int, int, list[bytes]]] = field(default_factory=list)
     binary: bool = False
 
 
@@ -378,21 +377,22 @@ def _unquote(path: str) -> str:
     return raw.encode("latin-1").decode("utf-8", "replace")
 
 
-def _apply(base: list[str], hunks: list[tuple[int, int, list[str]]]) -> list[str]:
+def _apply(base: list[bytes], hunks: list[tuple[int, int, list[bytes]]]) -> list[bytes]:
     lines = list(base)
     shift = 0
     for old_start, old_count, body in hunks:
-        new = [line[1:] for line in body if line[:1] in (" ", "+")]
+        new = [line[1:] for line in body if line[:1] in (b" ", b"+")]
         at = old_start - 1 + shift if old_count else old_start + shift
         lines[at : at + old_count] = new
         shift += len(new) - old_count
     return lines
 
 
-def _front_matter_end(lines: list[str]) -> int:
-    if not lines or lines[0].lstrip("\ufeff").rstrip() != "---":
+def _front_matter_end(lines: list[bytes]) -> int:
+    """The 1-based line of the closing `---`; 0 without front matter."""
+    if not lines or lines[0].removeprefix(b"\xef\xbb\xbf").rstrip() != b"---":
         return 0
-    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() == "---"), len(lines))
+    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() == b"---"), len(lines))
 
 
 class _Pass:
@@ -494,14 +494,15 @@ def scan(
     assert process.stdout is not None
     commit: Commit | None = None
     patch: _FilePatch | None = None
-    hunk: list[str] | None = None
+    hunk: list[bytes] | None = None
     for raw in process.stdout:
-        line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
-        if hunk is not None and line[:1] in (" ", "+", "-", "\\"):
-            if line[:1] != "\\":
-                hunk.append(line)
+        data = raw[:-1] if raw[-1:] == b"\n" else raw
+        if hunk is not None and data[:1] in (b" ", b"+", b"-", b"\\"):
+            if data[:1] != b"\\":
+                hunk.append(data)  # content stays bytes: only front matter is ever decoded
             continue
         hunk = None
+        line = data.decode("utf-8", "surrogateescape")
         if line.startswith("\0"):
             if patch is not None and commit is not None:
                 state.file(commit, patch)
