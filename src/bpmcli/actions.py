@@ -17,7 +17,7 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, PostmortemError, UsageError
 from bpmcli.files import display, iter_postmortems, rewrite
-from bpmcli.model import ACTION_KINDS, Postmortem, decode, edit_text, load, parse, set_field
+from bpmcli.model import ACTION_KINDS, Postmortem, decode, edit_text, load_all, parse, set_field
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _ID = re.compile(r"^A(\d+)$")
@@ -185,13 +185,9 @@ def list_actions(
     config: Config, today: dt.date, owner: str | None = None, status: str | None = None
 ) -> tuple[list[ActionRow], list[BpmError]]:
     rows: list[ActionRow] = []
-    problems: list[BpmError] = []
-    for path in iter_postmortems(config):
-        try:
-            pm = load(path)
-        except BpmError as exc:
-            problems.append(exc)
-            continue
+    postmortems, problems = load_all(iter_postmortems(config))
+    for pm in postmortems:
+        path = pm.path
         for a in pm.actions:
             if (owner and a.owner != owner) or (status and a.status != status):
                 continue

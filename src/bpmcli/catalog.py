@@ -10,7 +10,7 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import display, iter_postmortems
-from bpmcli.model import Postmortem, load
+from bpmcli.model import Postmortem, load, load_all
 from bpmcli.times import format_timestamp, zone
 
 
@@ -52,13 +52,8 @@ def entry(pm: Postmortem, config: Config, today: dt.date) -> Entry:
 
 def list_postmortems(config: Config, today: dt.date) -> tuple[list[Entry], list[BpmError]]:
     """Every readable postmortem, newest first; the unreadable ones as errors beside them."""
-    entries: list[Entry] = []
-    problems: list[BpmError] = []
-    for path in iter_postmortems(config):
-        try:
-            entries.append(entry(load(path), config, today))
-        except BpmError as exc:
-            problems.append(exc)
+    postmortems, problems = load_all(iter_postmortems(config))
+    entries = [entry(pm, config, today) for pm in postmortems]
     entries.sort(key=lambda e: (e.date or "", e.id), reverse=True)
     return entries, problems
 
@@ -140,15 +135,11 @@ def summarize(path: Path, config: Config, today: dt.date) -> Summary:
 
 def newest_draft(config: Config) -> Path:
     """The postmortem with status `draft` that started last: the default target of edits."""
-    drafts: list[tuple[str, str, Path]] = []
-    for path in iter_postmortems(config):
-        try:
-            pm = load(path)
-        except BpmError:
-            continue
-        if pm.status == "draft":
-            started = pm.started
-            drafts.append((started.isoformat() if started else "", pm.id, path))
+    drafts = [
+        (pm.started.isoformat() if pm.started else "", pm.id, pm.path)
+        for pm in load_all(iter_postmortems(config))[0]
+        if pm.status == "draft"
+    ]
     if not drafts:
         raise UsageError(
             f"no postmortem with status 'draft' in {display(config.postmortem_dir)}; "

@@ -265,7 +265,7 @@ timeline_app = typer.Typer(
 app.add_typer(timeline_app, name="timeline")
 
 
-class TimelineFormat(StrEnum):
+class TableFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -353,7 +353,7 @@ def timeline_add(
 @timeline_app.command("show")
 def timeline_show(
     postmortem: PostmortemArg = None,
-    format: Annotated[TimelineFormat, typer.Option("--format", "-f")] = TimelineFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Print the timeline: a table, JSON, CSV, or the Markdown the file should hold."""
     from bpmcli import render, timeline
@@ -361,11 +361,11 @@ def timeline_show(
 
     config = _config()
     rows = timeline.read(load(_target(config, postmortem)))
-    if format is TimelineFormat.json:
+    if format is TableFormat.json:
         render.print_json([row.as_json() for row in rows])
-    elif format is TimelineFormat.csv:
+    elif format is TableFormat.csv:
         sys.stdout.write(render.to_csv(timeline.FIELDS, (row.as_json() for row in rows)))
-    elif format is TimelineFormat.markdown:
+    elif format is TableFormat.markdown:
         table = [timeline.header_line(config.timezone), timeline.RULE]
         sys.stdout.write("\n".join([*table, *(timeline.format_row(r) for r in rows)]) + "\n")
     else:
@@ -532,13 +532,6 @@ report_app = typer.Typer(
 app.add_typer(report_app, name="report")
 
 
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
 def _day(value: str | None, option: str) -> Any:
     import datetime as dt
 
@@ -559,15 +552,15 @@ def _history(config: Any, rev: str | None, use_cache: bool) -> Any:
     return loaded.history
 
 
-def _emit(format: ReportFormat, rows: list[Any], columns: list[str]) -> None:
+def _emit(format: TableFormat, rows: list[Any], columns: list[str]) -> None:
     from bpmcli import render
 
     data = [row.as_json() for row in rows]
-    if format is ReportFormat.json:
+    if format is TableFormat.json:
         render.print_json(data)
-    elif format is ReportFormat.csv:
+    elif format is TableFormat.csv:
         sys.stdout.write(render.to_csv(columns, data))
-    elif format is ReportFormat.markdown:
+    elif format is TableFormat.markdown:
         sys.stdout.write(render.to_markdown(columns, data))
     else:
         render.print_table(columns, ([row.get(c) for c in columns] for row in data))
@@ -581,7 +574,7 @@ def report_overdue(
         str | None,
         typer.Option(help="Read the postmortems at this revision; default: the working tree."),
     ] = None,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue.")
     ] = False,
@@ -603,7 +596,7 @@ def report_overdue(
         _note(f"warning: {problem}")
     past = None if no_history else _history(config, rev, not no_cache)
     rows = report.find_overdue(postmortems, day, past, owner)
-    if format is ReportFormat.table:
+    if format is TableFormat.table:
         _overdue_table(rows)
     else:
         _emit(format, rows, list(report.Overdue.__dataclass_fields__))
@@ -656,7 +649,7 @@ def report_vanished(
     since: Annotated[
         str | None, typer.Option(help="Only those removed on or after YYYY-MM-DD.")
     ] = None,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the history cache.")
     ] = False,
@@ -673,7 +666,7 @@ def report_vanished(
 
 @report_app.command("sla")
 def report_sla(
-    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the history cache.")
     ] = False,
@@ -689,12 +682,12 @@ def report_sla(
     result = report.find_sla(
         postmortems, today(zone(config.timezone)), _history(config, None, not no_cache)
     )
-    if format is ReportFormat.json:
+    if format is TableFormat.json:
         render.print_json(result.as_json())
         return
     _emit(format, result.late, list(report.Late.__dataclass_fields__))
     share = "n/a" if result.on_time_share is None else f"{result.on_time_share:.0%}"
-    if format in (ReportFormat.table, ReportFormat.markdown):
+    if format in (TableFormat.table, TableFormat.markdown):
         typer.echo(
             f"\n{result.published_on_time} of {result.published} published on time ({share})"
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bpmcli.errors import PostmortemError
+from bpmcli.errors import BpmError, PostmortemError
 from bpmcli.times import as_date, as_timestamp
 
 FRONT_MATTER_FIELDS = (
@@ -414,6 +414,21 @@ def load(path: Path) -> Postmortem:
     from bpmcli.files import read_bytes
 
     return parse(read_bytes(path), path)
+
+
+def load_all(
+    paths: Iterable[Path], loader: Callable[[Path], Postmortem] | None = None
+) -> tuple[list[Postmortem], list[BpmError]]:
+    """Every readable postmortem of `paths`, and the errors of the others, in order."""
+    read = loader or load
+    found: list[Postmortem] = []
+    problems: list[BpmError] = []
+    for path in paths:
+        try:
+            found.append(read(path))
+        except BpmError as exc:
+            problems.append(exc)
+    return found, problems
 
 
 def _shown(path: Path) -> str:

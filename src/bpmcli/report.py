@@ -18,7 +18,7 @@ from bpmcli.config import Config, find_repo_root
 from bpmcli.errors import BpmError
 from bpmcli.files import iter_postmortems
 from bpmcli.history import ActionHistory, History, Lineage, verify_revision
-from bpmcli.model import Postmortem, load, parse
+from bpmcli.model import Postmortem, load, load_all, parse
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,15 @@ def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmErr
     problems: list[BpmError] = []
     if rev is None:
         facts = _FactsCache(root)
+        postmortems, problems = load_all(iter_postmortems(config), facts.load)
+        facts.save()
         prefix = str(root) + os.sep
-        for path in iter_postmortems(config):
-            name = str(path)
+        for pm in postmortems:
+            name = str(pm.path)
             relative = (
                 name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, root)
             )
-            try:
-                found.append(Current(relative.replace(os.sep, "/"), facts.load(path)))
-            except BpmError as exc:
-                problems.append(exc)
-        facts.save()
+            found.append(Current(relative.replace(os.sep, "/"), pm))
         return found, problems
     sha = verify_revision(root, rev)
     folder = Path(os.path.relpath(config.postmortem_dir, root)).as_posix()

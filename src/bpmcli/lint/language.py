@@ -112,6 +112,10 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
     return found
 
 
+def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
+    return ((line, column, phrase) for code, line, column, phrase in _hits(ctx) if code == wanted)
+
+
 @rule(
     "BPM301",
     "blaming-language",
@@ -124,13 +128,12 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
     "and the conditions that turned a normal action into an incident.",
 )
 def check_blame(ctx: Context) -> Iterator[Hit]:
-    for code, line, column, phrase in _hits(ctx):
-        if code == _BLAME_CODE:
-            yield Hit(
-                line,
-                column,
-                f"blaming language {phrase!r}: describe what made the action reasonable at the time and what let it cause harm",
-            )
+    for line, column, phrase in _phrases_of(ctx, _BLAME_CODE):
+        yield Hit(
+            line,
+            column,
+            f"blaming language {phrase!r}: describe what made the action reasonable at the time and what let it cause harm",
+        )
 
 
 @rule(
@@ -144,10 +147,9 @@ def check_blame(ctx: Context) -> Iterator[Hit]:
     "and Assumptions columns are the place for it), and what would have told them otherwise.",
 )
 def check_hindsight(ctx: Context) -> Iterator[Hit]:
-    for code, line, column, phrase in _hits(ctx):
-        if code == _HINDSIGHT_CODE:
-            yield Hit(
-                line,
-                column,
-                f"hindsight {phrase!r}: describe what people knew and expected then, not what is known now",
-            )
+    for line, column, phrase in _phrases_of(ctx, _HINDSIGHT_CODE):
+        yield Hit(
+            line,
+            column,
+            f"hindsight {phrase!r}: describe what people knew and expected then, not what is known now",
+        )
