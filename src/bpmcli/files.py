@@ -21,6 +21,12 @@ SUFFIX = ".md"
 
 def iter_postmortems(config: Config) -> list[Path]:
     """Every `.md` file under the postmortem folder, sorted by path; hidden folders skipped."""
+    root = os.path.realpath(config.root)
+    top = os.path.realpath(config.postmortem_dir)
+    if top != root and not top.startswith(root + os.sep):
+        raise UsageError(
+            f"the postmortem folder {config.dir!r} leads outside the project (a symbolic link?)"
+        )
     found: list[str] = []
     stack = [str(config.postmortem_dir)]
     while stack:
@@ -36,9 +42,20 @@ def iter_postmortems(config: Config) -> list[Path]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif entry.name.endswith(SUFFIX):
+            elif entry.name.endswith(SUFFIX) and _readable_inside(entry, root):
                 found.append(entry.path)
     return [Path(name) for name in sorted(found)]
+
+
+def _readable_inside(entry: os.DirEntry[str], root: str) -> bool:
+    """A regular file (a FIFO would block a read forever) that stays inside the project.
+
+    Repositories come from strangers: a link to a file outside must not make bpm read it.
+    """
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        return target.startswith(root + os.sep) and Path(target).is_file()
+    return entry.is_file(follow_symlinks=False)
 
 
 def resolve(config: Config, ref: str) -> Path:
@@ -176,6 +193,7 @@ def rewrite(path: Path, transform: Callable[[bytes], bytes]) -> bytes:
 
     Returns the old bytes. Nothing is written when the transform changes nothing or raises.
     """
+    _refuse_links(path)  # before reading: a link may lead outside the project
     with locked(path):
         old = read_bytes(path)
         new = transform(old)
