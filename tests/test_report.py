@@ -457,3 +457,53 @@ def test_cached_file_facts_are_reused_and_stay_correct(bpm: Bpm, history: Repo) 
     assert [r["due"] for r in first] == ["2026-01-30", "2026-02-10"]
     assert overdue(bpm) == second
     assert json.loads(cache.read_text())["salt"]
+
+
+def test_detached_head_and_an_octopus_merge(bpm: Bpm, history: Repo) -> None:
+    base = history.git("rev-parse", "HEAD").strip()
+    for name in ("one", "two"):
+        history.git("checkout", "-q", "-b", name, base)
+        history.commit(
+            name,
+            {
+                f"postmortems/2026/2026-01-2{len(name)}-{name}.md": pm_text(
+                    f"2026-01-2{len(name)}-{name}", [act("A1", "2026-02-01", owner=name)]
+                )
+            },
+            author=f"Author {name}",
+            date="2026-02-04T09:00:00+00:00",
+        )
+    history.git("checkout", "-q", "main")
+    git(
+        history.path,
+        "merge",
+        "-q",
+        "--no-ff",
+        "one",
+        "two",
+        "-m",
+        "Octopus",
+        env={
+            "GIT_AUTHOR_NAME": "M",
+            "GIT_AUTHOR_EMAIL": "m@x",
+            "GIT_COMMITTER_NAME": "M",
+            "GIT_COMMITTER_EMAIL": "m@x",
+        },
+    )
+    assert len(history.git("log", "-1", "--format=%P").split()) == 3
+    rows = {r["owner"]: r for r in overdue(bpm)}
+    assert (rows["one"]["introduced_by"], rows["two"]["introduced_by"]) == (
+        "Author one",
+        "Author two",
+    )
+    history.git("checkout", "-q", "--detach", "HEAD^2")  # the second parent: branch one
+    detached = overdue(bpm)
+    assert {r["owner"] for r in detached} == {"bob", "one"}
+
+
+def test_a_bare_repository_is_not_a_work_tree(bpm: Bpm, history: Repo, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(history.path), str(bare)], check=True)
+    ran = bpm("report", "overdue", "-f", "json", cwd=bare)
+    assert ran.exit_code == 0 and json.loads(ran.stdout) == []
+    assert "Traceback" not in ran.stderr
