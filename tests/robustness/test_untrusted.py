@@ -92,3 +92,17 @@ def test_terminal_output_is_inert(bpm: Bpm, repo: Repo) -> None:
         ran = bpm(*args)
         assert "\x1b" not in ran.stdout + ran.stderr and "\x07" not in ran.stdout, args
     assert "[link=http://x]safe[/link]" in bpm("action", "list").stdout  # shown as text, not markup
+
+
+def test_a_read_only_file_is_not_replaced(bpm: Bpm, repo: Repo) -> None:
+    from conftest import read_only
+
+    target = repo.write(PATH, CLEAN)
+    before = snapshot(repo.path)
+    with read_only(target):
+        ran = bpm("timeline", "add", PATH, "--time", "14:30", "--actor", "a", "--event", "b")
+    assert ran.exit_code == 1
+    assert (
+        ran.stderr == f"error: {PATH}: cannot write: permission denied; the file was not changed\n"
+    )
+    assert snapshot(repo.path) == before
