@@ -644,6 +644,64 @@ def _overdue_table(rows: list[Any]) -> None:
     )
 
 
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Group(StrEnum):
+    severity = "severity"
+    service = "service"
+    owner = "owner"
+
+
+class StatsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@report_app.command("stats")
+def report_stats(
+    by: Annotated[Period, typer.Option(help="The length of a period.")] = Period.month,
+    since: Annotated[
+        str | None, typer.Option(help="Start with the period holding YYYY-MM-DD.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: the last period ends here; default: today.")
+    ] = None,
+    group_by: Annotated[Group | None, typer.Option(help="One row per period and group.")] = None,
+    format: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.table,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the caches.")
+    ] = False,
+) -> None:
+    """Follow-through over time: publication, actions added and closed, slips, overdue."""
+    from bpmcli import render, stats
+    from bpmcli.times import today, zone
+
+    config = _config()
+    options = stats.Options(
+        by.value,
+        _day(as_of, "--as-of") or today(zone(config.timezone)),
+        _day(since, "--since"),
+        group_by.value if group_by else None,
+    )
+    rows = stats.run(config, options, not no_cache)
+    columns = list(stats.COLUMNS)
+    if group_by is not None:
+        columns.insert(1, "group")
+    if format is StatsFormat.json:
+        render.print_json(rows)
+    elif format is StatsFormat.csv:
+        sys.stdout.write(render.to_csv(columns, rows))
+    else:
+        render.print_table(
+            [c.replace("_", " ") for c in columns], ([row[c] for c in columns] for row in rows)
+        )
+
+
 @report_app.command("vanished")
 def report_vanished(
     since: Annotated[

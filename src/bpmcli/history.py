@@ -34,6 +34,31 @@ def git(root: Path, *args: str, check: bool = True) -> str:
     return done.stdout
 
 
+class CatFile:
+    """One long-lived `git cat-file --batch`: objects by name, without a process each."""
+
+    def __init__(self, root: Path):
+        self.process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    def read(self, name: str) -> tuple[bytes, bytes] | None:
+        """(type, content) of `name` (a blob id, or `commit:path`); None when it is missing."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) < 3:
+            return None
+        return header[1], stdout.read(int(header[2]) + 1)[:-1]
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
 def repo_root(start: Path) -> Path:
     done = subprocess.run(
         ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
@@ -55,6 +80,32 @@ def verify_revision(root: Path, rev: str) -> str:
     if done.returncode != 0:
         raise UsageError(f"unknown revision {rev!r}")
     return done.stdout.strip()
+
+
+def first_parent_steps(
+    root: Path, head: str, known: str | None = None
+) -> tuple[list[list[str]], bool]:
+    """Where the first-parent line of `head` reaches a new earliest author date, newest first.
+
+    Each step is [date, sha]: for any day D, the first commit met walking back from `head`
+    whose author date is on or before D is the step with the latest date <= D. With `known`
+    (an older head), only the commits after it are walked; the second value says whether
+    that worked (`known` must be on the line), else the caller walks from scratch.
+    """
+    spec = [head, f"^{known}"] if known else [head]
+    out = git(root, "log", "--first-parent", "--format=%H %P%x1f%ad", "--date=short", *spec)
+    steps: list[list[str]] = []
+    earliest = "9999-99-99"
+    parent = None
+    for line in out.splitlines():
+        shas, _, date = line.partition("\x1f")
+        sha, *parents = shas.split()
+        parent = parents[0] if parents else None
+        if date < earliest:
+            earliest = date
+            steps.append([date, sha])
+    reached = known is None or (parent == known if out else head == known)
+    return steps, reached
 
 
 def changed_lines(start: Path, rev: str, files: Sequence[Path]) -> dict[Path, set[int] | None]:
@@ -124,9 +175,10 @@ def action_numbers_ever(path: Path) -> set[int]:
 # `git cat-file --batch`. Action facts are read again only when a hunk touches the front
 # matter.
 
-import json  # noqa: E402 - the history pass's own imports, below the small helpers above
+import datetime as dt  # noqa: E402 - the history pass's own imports, below the small helpers
+import json  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, NamedTuple  # noqa: E402
 
 ZERO = "0" * 40
 
@@ -151,6 +203,7 @@ class ActionHistory:
     dropped: Commit | None = None
     removed: Commit | None = None  # the commit it disappeared in, if it did
     text: str | None = None
+    owner: str | None = None  # as last written
 
     @property
     def vanished(self) -> bool:
@@ -178,15 +231,50 @@ class History:
         return {lineage.path: lineage for lineage in self.lineages if not lineage.deleted}
 
 
-Facts = tuple[str | None, dict[str, tuple[str | None, str | None, str | None, str | None]]]
-# (status, {action id: (due, status, kind, text)})
+class ActionFacts(NamedTuple):
+    due: str | None  # ISO date, only when written as a real date (as the model reads it)
+    status: str | None
+    kind: str | None
+    text: str | None
+    owner: str | None
+
+
+class Facts(NamedTuple):
+    """What reports need of one version of a postmortem's front matter."""
+
+    status: str | None
+    actions: dict[str, ActionFacts]
+    started: str | None = None  # the date part of `started`, in its own offset
+    review_by: str | None = None
+    severity: str | None = None
+    services: tuple[str, ...] = ()
+    facilitator: str | None = None
 
 
 class _Unusual(Exception):
     """Front matter outside the simple block shape bpm writes: read it with YAML instead."""
 
 
-def _scalar(raw: str | None) -> str | None:
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATED = frozenset(("due", "started", "review_by"))
+
+
+def _date_text(value: str | None, timestamp: bool = False) -> str | None:
+    """`value` when the model would read it as a date (a timestamp, for `started`), else None."""
+    if value is None or not _DATE.match(value):
+        return None
+    if timestamp:
+        if len(value) < 11 or value[10] not in "Tt ":
+            return None
+    elif len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _scalar(raw: str | None, dated: bool = False) -> str | None:
     """A plain or quoted YAML scalar of the simple kinds bpm writes."""
     if raw is None:
         return None
@@ -194,6 +282,8 @@ def _scalar(raw: str | None) -> str | None:
     if not value or value in ("~", "null"):
         return None
     first = value[0]
+    if first in "\"'" and dated:
+        raise _Unusual  # a quoted date is a string to YAML: let YAML say so
     if first == '"':
         try:
             text = json.loads(value)
@@ -213,8 +303,21 @@ def _scalar(raw: str | None) -> str | None:
     return value
 
 
+def _flow_list(raw: str) -> tuple[str, ...]:
+    """`[a, b]` with plain items; _Unusual for anything richer."""
+    value = raw.strip()
+    if " #" in value:
+        value = value.split(" #", 1)[0].rstrip()
+    if not (value.startswith("[") and value.endswith("]")):
+        raise _Unusual
+    inner = value[1:-1]
+    if any(c in inner for c in "[]{}\"'&*!|>#"):
+        raise _Unusual
+    return tuple(item for item in (part.strip() for part in inner.split(",")) if item)
+
+
 def front_matter_facts(lines: list[bytes]) -> Facts | None:
-    """Status and actions of a version of a file; None when its front matter is unusable."""
+    """The facts of a version of a file; None when its front matter is unusable."""
     end = _front_matter_end(lines) - 1
     if end <= 0 or end >= len(lines) or lines[end].rstrip() != b"---":
         return None
@@ -225,13 +328,15 @@ def front_matter_facts(lines: list[bytes]) -> Facts | None:
         return _yaml_facts("\n".join(text) + "\n")
 
 
-_WANTED = frozenset(("id", "due", "status", "kind", "action"))
+_WANTED = frozenset(("id", "due", "status", "kind", "action", "owner"))
+_TOP = frozenset(("status", "started", "review_by", "severity", "facilitator"))
 
 
 def _scan_facts(lines: list[str]) -> Facts:
     """The block shape bpm writes, line by line; _Unusual for anything else."""
-    status: str | None = None
-    in_actions = False
+    top: dict[str, str | None] = {}
+    services: list[str] = []
+    section = ""  # the top-level key whose block the next indented lines belong to
     item: dict[str, str | None] | None = None
     items: list[dict[str, str | None]] = []
     wanted = _WANTED
@@ -243,15 +348,26 @@ def _scan_facts(lines: list[str]) -> Facts:
             name, colon, rest = line.partition(":")
             if not colon or " " in name or "\t" in name:
                 raise _Unusual
-            in_actions = name == "actions"
-            if name == "status":
-                status = _scalar(rest)
-            elif in_actions:
+            section = name
+            if name in _TOP:
+                top[name] = _scalar(rest, name in _DATED)
+            elif name in ("actions", "services"):
                 rest = rest.strip()
-                if rest and rest != "[]" and rest[0] != "#":
-                    raise _Unusual  # a flow-style list with items
+                if name == "services" and rest and rest[0] == "[":
+                    services.extend(_flow_list(rest))
+                elif rest and rest != "[]" and rest[0] != "#":
+                    raise _Unusual  # a flow-style list with items, or a scalar
             continue
-        if not in_actions:
+        if section == "services":
+            body = line.lstrip(" ")
+            if body and body[0] != "#":
+                if body[:2] != "- ":
+                    raise _Unusual
+                value = _scalar(body[2:])
+                if value:
+                    services.append(value)
+            continue
+        if section != "actions":
             continue
         body = line.lstrip(" ")
         if not body or body[0] == "#":
@@ -266,13 +382,42 @@ def _scan_facts(lines: list[str]) -> Facts:
         if not colon or (rest and rest[0] != " ") or " " in name:
             raise _Unusual
         if name in wanted:
-            item[name] = _scalar(rest)
-    actions = {
-        entry["id"]: (entry.get("due"), entry.get("status"), entry.get("kind"), entry.get("action"))
-        for entry in items
-        if entry.get("id")
-    }
-    return status, actions  # type: ignore[return-value]
+            item[name] = _scalar(rest, name in _DATED)
+    actions: dict[str, ActionFacts] = {}
+    for entry in items:
+        key = entry.get("id")
+        if key:
+            actions[key] = ActionFacts(
+                _date_text(entry.get("due")),
+                entry.get("status"),
+                entry.get("kind"),
+                entry.get("action"),
+                entry.get("owner"),
+            )
+    return Facts(
+        top.get("status"),
+        actions,
+        _date_text(top.get("started"), timestamp=True),
+        _date_text(top.get("review_by")),
+        top.get("severity"),
+        tuple(services),
+        top.get("facilitator"),
+    )
+
+
+def _yaml_date(value: object) -> str | None:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        return None
+    return value.isoformat()
+
+
+def _yaml_text(value: object) -> str | None:
+    """A value as the model's text accessors read it."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if value is None or isinstance(value, bool | dict | list):
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _yaml_facts(source: str) -> Facts | None:
@@ -285,20 +430,32 @@ def _yaml_facts(source: str) -> Facts | None:
         return None  # broken YAML in this version: the commit is skipped
     if not isinstance(data, dict):
         return None
-    actions: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
+    actions: dict[str, ActionFacts] = {}
     raw = data.get("actions")
     for entry in raw if isinstance(raw, list) else []:
-        if isinstance(entry, dict) and entry.get("id") is not None:
-
-            def text(key: str, item: dict[str, object] = entry) -> str | None:
-                value = item.get(key)
-                if value is None:
-                    return None
-                return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-            actions[str(entry["id"])] = (text("due"), text("status"), text("kind"), text("action"))
-    status = data.get("status")
-    return (str(status) if status is not None else None), actions
+        if isinstance(entry, dict) and _yaml_text(entry.get("id")) is not None:
+            actions[str(_yaml_text(entry["id"]))] = ActionFacts(
+                _yaml_date(entry.get("due")),
+                _yaml_text(entry.get("status")),
+                _yaml_text(entry.get("kind")),
+                _yaml_text(entry.get("action")),
+                _yaml_text(entry.get("owner")),
+            )
+    started = data.get("started")
+    services = data.get("services")
+    return Facts(
+        _yaml_text(data.get("status")),
+        actions,
+        started.date().isoformat()
+        if isinstance(started, dt.datetime) and started.tzinfo is not None
+        else None,
+        _yaml_date(data.get("review_by")),
+        _yaml_text(data.get("severity")),
+        tuple(str(s) for s in services if isinstance(s, str | int | float))
+        if isinstance(services, list)
+        else (),
+        _yaml_text(data.get("facilitator")),
+    )
 
 
 class _Blobs:
@@ -310,7 +467,7 @@ class _Blobs:
         self.root = root
         self.lines: dict[str, list[bytes]] = {}
         self.facts: dict[str, Facts | None] = {}
-        self.reader: subprocess.Popen[bytes] | None = None
+        self.reader: CatFile | None = None
 
     def get(self, blob: str) -> list[bytes] | None:
         if blob == ZERO:
@@ -336,26 +493,15 @@ class _Blobs:
 
     def _read(self, blob: str) -> list[bytes] | None:
         if self.reader is None:
-            self.reader = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=self.root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        assert self.reader.stdin is not None and self.reader.stdout is not None
-        self.reader.stdin.write(blob.encode() + b"\n")
-        self.reader.stdin.flush()
-        header = self.reader.stdout.readline().split()
-        if len(header) < 3 or header[1] != b"blob":
+            self.reader = CatFile(self.root)
+        found = self.reader.read(blob)
+        if found is None or found[0] != b"blob":
             return None
-        data = self.reader.stdout.read(int(header[2]) + 1)[:-1]
-        return data.split(b"\n")
+        return found[1].split(b"\n")
 
     def close(self) -> None:
         if self.reader is not None:
-            assert self.reader.stdin is not None
-            self.reader.stdin.close()
-            self.reader.wait()
+            self.reader.close()
 
 
 @dataclass
@@ -437,27 +583,28 @@ class _Pass:
 
 def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts) -> None:
     """What changed between two versions of one postmortem's front matter, in `commit`."""
-    old_actions = before[1] if before else {}
-    status, actions = after
-    if status == "published" and lineage.published is None:
+    old_actions = before.actions if before else {}
+    if after.status == "published" and lineage.published is None:
         lineage.published = commit
-    for action_id, (due, state, kind, text) in actions.items():
+    for action_id, facts in after.actions.items():
         known = lineage.actions.get(action_id)
         if known is None:
-            known = ActionHistory(commit, due, kind, text=text)
+            known = ActionHistory(commit, facts.due, facts.kind)
             lineage.actions[action_id] = known
-        known.text = text or known.text
+        known.text = facts.text or known.text
+        known.owner = facts.owner
         known.removed = None
         previous = old_actions.get(action_id)
-        if previous is not None and previous[0] != due:
+        due, state = facts.due, facts.status
+        if previous is not None and previous.due != due:
             known.postponed += 1
-            if state == "open" and due and previous[0] and due > previous[0]:
+            if state == "open" and due and previous.due and due > previous.due:
                 known.postponed_later.append(commit)
         if state == "done" and known.done is None:
             known.done = commit
         if state == "dropped" and known.dropped is None:
             known.dropped = commit
-    for action_id in old_actions.keys() - actions.keys():
+    for action_id in old_actions.keys() - after.actions.keys():
         gone = lineage.actions.get(action_id)
         if gone is not None and gone.removed is None:
             gone.removed = commit
@@ -469,8 +616,9 @@ def scan(
     folder: str,
     since: str | None = None,
     lineages: list[Lineage] | None = None,
-) -> list[Lineage]:
-    """Every change to `folder` reachable from `rev` (after `since`), as lineages."""
+) -> tuple[list[Lineage], dict[str, Facts | None]]:
+    """Every change to `folder` reachable from `rev` (after `since`), as lineages; and the
+    facts of every version the pass read, by blob id."""
     spec = f"{since}..{rev}" if since else rev
     command = [
         "git",
@@ -547,7 +695,7 @@ def scan(
         raise BpmError(
             f"git log failed: {message.splitlines()[-1] if message else process.returncode}"
         )
-    return state.lineages
+    return state.lineages, state.blobs.facts
 
 
 _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
@@ -555,7 +703,7 @@ _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 # -- the history a report needs, cached under .git/ ------------------------------------------
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 class _Commits:
@@ -594,6 +742,7 @@ def _dump(lineages: list[Lineage]) -> dict[str, object]:
                 table.ref(a.dropped),
                 table.ref(a.removed),
                 a.text,
+                a.owner,
             ]
             for action_id, a in lineage.actions.items()
         }
@@ -608,7 +757,7 @@ def _restore(data: dict[str, Any]) -> list[Lineage]:
     for path, deleted, published, actions in data["lineages"]:
         lineage = Lineage(str(path), deleted=bool(deleted), published=get(published))
         for action_id, fields in actions.items():
-            intro, original, kind, postponed, later, done, dropped, removed, text = fields
+            intro, original, kind, postponed, later, done, dropped, removed, text, owner = fields
             introduced = get(intro)
             assert introduced is not None
             lineage.actions[action_id] = ActionHistory(
@@ -621,6 +770,7 @@ def _restore(data: dict[str, Any]) -> list[Lineage]:
                 get(dropped),
                 get(removed),
                 text,
+                owner,
             )
         lineages.append(lineage)
     return lineages
@@ -630,6 +780,7 @@ def _restore(data: dict[str, Any]) -> list[Lineage]:
 class Loaded:
     history: History | None
     warnings: list[str]
+    facts: dict[str, Facts | None] = field(default_factory=dict)  # what a scan read, by blob
 
 
 def load(start: Path, folder: Path, rev: str | None = None, use_cache: bool = True) -> Loaded:
@@ -675,15 +826,16 @@ def load(start: Path, folder: Path, rev: str | None = None, use_cache: bool = Tr
     salt = [CACHE_FORMAT, __version__, relative]
     cached = _read_cache(cache, salt)
     lineages: list[Lineage]
+    facts: dict[str, Facts | None] = {}
     if cached is not None and cached[0] == head:
         lineages = cached[1]
     elif cached is not None and _is_ancestor(root, cached[0], head):
-        lineages = scan(root, head, relative, since=cached[0], lineages=cached[1])
+        lineages, facts = scan(root, head, relative, since=cached[0], lineages=cached[1])
     else:
-        lineages = scan(root, head, relative)
+        lineages, facts = scan(root, head, relative)
     if cache is not None and (cached is None or cached[0] != head) and rev is None:
         _write_cache(cache, salt, head, lineages)
-    return Loaded(History(head, lineages, shallow), warnings)
+    return Loaded(History(head, lineages, shallow), warnings, facts)
 
 
 def _is_ancestor(root: Path, old: str, new: str) -> bool:

@@ -270,8 +270,12 @@ class Action:
         return as_date(self.data.get("closed"))
 
     def is_overdue(self, on: dt.date) -> bool:
-        due = self.due
-        return self.status == "open" and due is not None and due < on
+        return is_overdue(self.status, self.due, on)
+
+
+def is_overdue(status: str | None, due: dt.date | None, on: dt.date) -> bool:
+    """Overdue on day `on`: open, and due before it. The one definition every report uses."""
+    return status == "open" and due is not None and due < on
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 from bpmcli.config import Config, find_repo_root
 from bpmcli.errors import BpmError
 from bpmcli.files import iter_postmortems
-from bpmcli.history import ActionHistory, History, Lineage, verify_revision
+from bpmcli.history import ActionHistory, CatFile, History, Lineage, verify_revision
 from bpmcli.model import Postmortem, load, load_all, parse
 
 
@@ -57,23 +57,16 @@ def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmErr
     names = [
         n.decode("utf-8", "surrogateescape") for n in listing.split(b"\0") if n.endswith(b".md")
     ]
-    reader = subprocess.Popen(
-        ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    assert reader.stdin is not None and reader.stdout is not None
+    reader = CatFile(root)
     for name in names:
-        reader.stdin.write(f"{sha}:{name}\n".encode("utf-8", "surrogateescape"))
-        reader.stdin.flush()
-        header = reader.stdout.readline().split()
-        if len(header) < 3:
+        read = reader.read(f"{sha}:{name}")
+        if read is None:
             continue
-        data = reader.stdout.read(int(header[2]) + 1)[:-1]
         try:
-            found.append(Current(name, parse(data, Path(name))))
+            found.append(Current(name, parse(read[1], Path(name))))
         except BpmError as exc:
             problems.append(exc)
-    reader.stdin.close()
-    reader.wait()
+    reader.close()
     return found, problems
 
 
@@ -226,7 +219,7 @@ def find_overdue(
         lineage = lineages.get(item.path)
         for action in item.pm.actions:
             due = action.due
-            if action.status != "open" or due is None or due >= as_of:
+            if due is None or not action.is_overdue(as_of):
                 continue
             if owner is not None and action.owner != owner:
                 continue
@@ -324,6 +317,11 @@ class Sla:
         }
 
 
+def published_on_time(published: str, review_by: str | None) -> bool:
+    """Published (by the commit's author date) on or before `review_by`: the review SLA."""
+    return review_by is not None and published <= review_by
+
+
 def find_sla(postmortems: list[Current], today: dt.date, history: History | None) -> Sla:
     late = []
     for item in postmortems:
@@ -346,6 +344,6 @@ def find_sla(postmortems: list[Current], today: dt.date, history: History | None
         if lineage is None or lineage.published is None or review_by is None:
             continue
         published += 1
-        on_time += lineage.published.date <= review_by.isoformat()
+        on_time += published_on_time(lineage.published.date, review_by.isoformat())
     share = round(on_time / published, 4) if published else None
     return Sla(late, published, on_time, share)

@@ -133,4 +133,4 @@ def test_the_suppression_parser(data: str) -> None:
 def test_the_history_facts_scanner(data: str) -> None:
     lines = ("---\n" + data + "\n---\n").encode("utf-8", "surrogatepass").split(b"\n")
     facts = history.front_matter_facts(lines)
-    assert facts is None or isinstance(facts[1], dict)
+    assert facts is None or isinstance(facts.actions, dict)

@@ -1,0 +1,246 @@
+"""The postmortem folder as it stood on a given day: what the main line held then.
+
+`report stats` counts open and overdue actions "at the end of a period", in the files of
+the last commit on or before that day. "Last" is taken along the revision's first-parent
+line (what the main branch held, not a side branch's work in progress): the first commit
+met walking back from the revision whose author date is on or before the day.
+
+Reading 5,000 files for each of 72 month-ends would cost minutes, so a snapshot is a tree
+listing (git tree objects, read once per distinct tree) mapped to the facts of each blob
+(what the history pass already read, or the cache under `.git/bpm/`, or one read).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from pathlib import Path
+from typing import Any
+
+from bpmcli.history import ActionFacts, CatFile, Facts, first_parent_steps, front_matter_facts
+
+CACHE_FORMAT = 1
+
+
+def _encode(facts: Facts | None) -> list[Any] | None:
+    if facts is None:
+        return None
+    actions = [[key, a.due, a.status, a.kind, a.owner] for key, a in facts.actions.items()]
+    return [
+        facts.status,
+        facts.started,
+        facts.review_by,
+        facts.severity,
+        list(facts.services),
+        facts.facilitator,
+        actions,
+    ]
+
+
+def _decode(data: list[Any] | None) -> Facts | None:
+    if data is None:
+        return None
+    status, started, review_by, severity, services, facilitator, actions = data
+    return Facts(
+        status,
+        {
+            key: ActionFacts(due, state, kind, None, owner)
+            for key, due, state, kind, owner in actions
+        },
+        started,
+        review_by,
+        severity,
+        tuple(services),
+        facilitator,
+    )
+
+
+OpenAction = list[Any]
+# [due, owner, severity, services, facilitator] of an open action, for counting by group
+
+
+def _entries(tree: bytes) -> list[tuple[bytes, str, str]]:
+    """(mode, name, object id) of each entry of a git tree object."""
+    entries = []
+    at = 0
+    while at < len(tree):
+        space = tree.index(b" ", at)
+        nul = tree.index(b"\0", space)
+        name = tree[space + 1 : nul].decode("utf-8", "surrogateescape")
+        entries.append((tree[at:space], name, tree[nul + 1 : nul + 21].hex()))
+        at = nul + 21
+    return entries
+
+
+class Mainline:
+    """Snapshots of `folder` along the first-parent line of `head`."""
+
+    def __init__(
+        self,
+        root: Path,
+        folder: str,
+        head: str,
+        known: dict[str, Facts | None],
+        cache: Path | None,
+        salt: list[object],
+    ):
+        self.root, self.folder, self.head = root, folder.strip("/"), head
+        self.cache, self.salt = cache, [CACHE_FORMAT, *salt, self.folder]
+        self.facts_by_blob: dict[str, Facts | None] = {}
+        self.encoded: dict[str, Any] = {}
+        self.parts: dict[str, list[OpenAction]] = {}
+        self.dirty = False
+        stored_head, steps = self._read_cache()
+        if stored_head == head:
+            self.steps = steps
+        else:
+            self.dirty = True
+            new, reached = first_parent_steps(root, head, stored_head)
+            if stored_head is not None and reached:
+                earliest = new[-1][0] if new else "9999-99-99"
+                self.steps = new + [step for step in steps if step[0] < earliest]
+            else:
+                self.steps = first_parent_steps(root, head)[0]
+        self.facts_by_blob.update(known)
+        self.dates = [step[0] for step in reversed(self.steps)]  # ascending, for bisect
+        self.reader: CatFile | None = None
+        self.trees: dict[str, dict[str, str]] = {}
+        self.used: set[str] = set()
+        self.loose: dict[str, dict[str, str]] = {}
+
+    def _read_cache(self) -> tuple[str | None, list[list[str]]]:
+        if self.cache is None:
+            return None, []
+        try:
+            stored = json.loads(self.cache.read_bytes())
+            if stored["salt"] != self.salt:
+                return None, []
+            self.encoded = dict(stored["facts"])
+            self.parts = dict(stored["parts"])
+            return str(stored["head"]), [[str(d), str(s)] for d, s in stored["steps"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None, []  # corrupt or foreign: rebuilt, never trusted
+
+    def commit_on(self, day: str) -> str | None:
+        """The commit whose files stood on `day` (None: before the first commit)."""
+        at = bisect.bisect_right(self.dates, day)
+        return self.steps[len(self.steps) - at][1] if at else None
+
+    def files_at(self, commit: str | None) -> dict[str, str]:
+        """{repository-relative path: blob id} of the `.md` files under the folder."""
+        prefix = "" if self.folder == "." else self.folder + "/"
+        files = {}
+        for key, name in self.parts_at(commit):
+            below = prefix + name + "/" if name else prefix
+            for path, blob in self.part_files(key).items():
+                files[below + path] = blob
+        return files
+
+    def parts_at(self, commit: str | None) -> list[tuple[str, str]]:
+        """The folder in parts that keep their key while nothing in them changes: a
+        subfolder (key: its tree id) or the files directly in it; (key, subfolder name)."""
+        if commit is None:
+            return []
+        found = self._read(
+            f"{commit}:{self.folder}" if self.folder != "." else f"{commit}^{{tree}}"
+        )
+        if found is None or found[0] != b"tree":
+            return []
+        parts: list[tuple[str, str]] = []
+        loose: dict[str, str] = {}
+        for mode, name, sha in _entries(found[1]):
+            if mode == b"40000":
+                parts.append((sha, name))
+            elif mode != b"160000" and name.endswith(".md"):
+                loose[name] = sha
+        if loose:
+            key = "files:" + ",".join(f"{name}={blob}" for name, blob in loose.items())
+            self.loose[key] = loose
+            parts.append((key, ""))
+        return parts
+
+    def part_files(self, key: str) -> dict[str, str]:
+        """{path below the part: blob id}."""
+        return self.loose[key] if key in self.loose else self._tree(key)
+
+    def _tree(self, sha: str) -> dict[str, str]:
+        found = self.trees.get(sha)
+        if found is None:
+            sub = self._read(sha)
+            found = self.trees[sha] = self._listing(sub[1]) if sub and sub[0] == b"tree" else {}
+        return found
+
+    def _listing(self, tree: bytes) -> dict[str, str]:
+        """A tree object's files, recursively, by path below it; subtrees read once each."""
+        files: dict[str, str] = {}
+        for mode, name, sha in _entries(tree):
+            if mode == b"40000":
+                for path, blob in self._tree(sha).items():
+                    files[f"{name}/{path}"] = blob
+            elif mode != b"160000" and name.endswith(".md"):
+                files[name] = sha
+        return files
+
+    def facts(self, blob: str) -> Facts | None:
+        self.used.add(blob)
+        if blob in self.facts_by_blob:
+            return self.facts_by_blob[blob]
+        if blob in self.encoded:
+            found = _decode(self.encoded[blob])
+        else:
+            read = self._read(blob)
+            found = (
+                front_matter_facts(read[1].split(b"\n")) if read and read[0] == b"blob" else None
+            )
+            self.encoded[blob] = _encode(found)
+            self.dirty = True
+        self.facts_by_blob[blob] = found
+        return found
+
+    def open_in(self, key: str) -> list[OpenAction]:
+        """The open actions in a part of the folder (see `parts_at`), kept by its key."""
+        found = self.parts.get(key)
+        if found is None:
+            found = self.parts[key] = [
+                [action.due, action.owner, facts.severity, list(facts.services), facts.facilitator]
+                for blob in self.part_files(key).values()
+                if (facts := self.facts(blob)) is not None
+                for action in facts.actions.values()
+                if action.status == "open"
+            ]
+            self.dirty = True
+        return found
+
+    def _read(self, name: str) -> tuple[bytes, bytes] | None:
+        if self.reader is None:
+            self.reader = CatFile(self.root)
+        return self.reader.read(name)
+
+    def close(self) -> None:
+        """Stop the reader; keep the facts of every blob asked for in the cache."""
+        if self.reader is not None:
+            self.reader.close()
+        missing = self.used - self.encoded.keys()
+        if self.cache is None or not (self.dirty or missing or len(self.encoded) > len(self.used)):
+            return
+        # Facts are kept for the blobs read this time (the files at HEAD, mostly); a part's
+        # open actions for as long as the part may be asked for again.
+        kept = {
+            blob: self.encoded.get(blob) or _encode(self.facts_by_blob.get(blob))
+            for blob in self.used
+        }
+        from bpmcli.errors import BpmError
+        from bpmcli.files import atomic_write
+
+        data = {
+            "salt": self.salt,
+            "head": self.head,
+            "steps": self.steps,
+            "facts": kept,
+            "parts": self.parts,
+        }
+        try:
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.cache, json.dumps(data, separators=(",", ":")).encode())
+        except (OSError, BpmError):
+            return  # the cache is an optimisation
