@@ -834,6 +834,39 @@ def _changed(changed: dict[Path, set[int] | None], finding: Any) -> bool:
 
 
 @app.command()
+def site(
+    out: Annotated[
+        Path, typer.Argument(help="The folder to write (new, empty, or a previous bpm site).")
+    ],
+    as_of: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: overdue as of this day; default: today.")
+    ] = None,
+    by: Annotated[
+        Period, typer.Option(help="Period length on the follow-through page.")
+    ] = Period.month,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the caches.")
+    ] = False,
+) -> None:
+    """A static site: every postmortem, follow-through charts, open actions by owner and service."""
+    from bpmcli import site as site_builder
+    from bpmcli.times import today, zone
+
+    config = _config()
+    options = site_builder.Options(
+        _day(as_of, "--as-of") or today(zone(config.timezone)), by.value, not no_cache
+    )
+    built = site_builder.build(config, out, options)
+    for problem in built.problems:
+        _note(f"warning: {problem}")
+    _note(
+        f"{out}: {built.pages} pages, {built.rendered} written, "
+        f"{built.pages - built.rendered} unchanged"
+        + (f", {built.removed} removed" if built.removed else "")
+    )
+
+
+@app.command()
 def demo(
     directory: Annotated[
         Path | None,

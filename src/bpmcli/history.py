@@ -190,6 +190,12 @@ class Commit:
     date: str  # author date, YYYY-MM-DD
 
 
+class DueChange(NamedTuple):
+    commit: Commit
+    old: str | None
+    new: str | None
+
+
 @dataclass
 class ActionHistory:
     """What history says of one action id in one postmortem."""
@@ -197,13 +203,18 @@ class ActionHistory:
     introduced: Commit
     original_due: str | None
     kind: str | None
-    postponed: int = 0  # commits that changed its due
+    due_changes: list[DueChange] = field(default_factory=list)  # every commit that changed its due
     postponed_later: list[Commit] = field(default_factory=list)  # ... to a later date, while open
     done: Commit | None = None
     dropped: Commit | None = None
     removed: Commit | None = None  # the commit it disappeared in, if it did
     text: str | None = None
     owner: str | None = None  # as last written
+
+    @property
+    def postponed(self) -> int:
+        """How many commits changed its due (earlier or later)."""
+        return len(self.due_changes)
 
     @property
     def vanished(self) -> bool:
@@ -597,7 +608,7 @@ def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts
         previous = old_actions.get(action_id)
         due, state = facts.due, facts.status
         if previous is not None and previous.due != due:
-            known.postponed += 1
+            known.due_changes.append(DueChange(commit, previous.due, due))
             if state == "open" and due and previous.due and due > previous.due:
                 known.postponed_later.append(commit)
         if state == "done" and known.done is None:
@@ -703,7 +714,7 @@ _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 # -- the history a report needs, cached under .git/ ------------------------------------------
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 class _Commits:
@@ -736,7 +747,7 @@ def _dump(lineages: list[Lineage]) -> dict[str, object]:
                 table.ref(a.introduced),
                 a.original_due,
                 a.kind,
-                a.postponed,
+                [[table.ref(c.commit), c.old, c.new] for c in a.due_changes],
                 [table.ref(c) for c in a.postponed_later],
                 table.ref(a.done),
                 table.ref(a.dropped),
@@ -757,14 +768,14 @@ def _restore(data: dict[str, Any]) -> list[Lineage]:
     for path, deleted, published, actions in data["lineages"]:
         lineage = Lineage(str(path), deleted=bool(deleted), published=get(published))
         for action_id, fields in actions.items():
-            intro, original, kind, postponed, later, done, dropped, removed, text, owner = fields
+            intro, original, kind, changes, later, done, dropped, removed, text, owner = fields
             introduced = get(intro)
             assert introduced is not None
             lineage.actions[action_id] = ActionHistory(
                 introduced,
                 original,
                 kind,
-                postponed,
+                [DueChange(c, old, new) for ref, old, new in changes if (c := get(ref))],
                 [c for c in map(get, later) if c],
                 get(done),
                 get(dropped),

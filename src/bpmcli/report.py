@@ -70,7 +70,18 @@ def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmErr
     return found, problems
 
 
-_KEPT = ("id", "status", "review_by", "started", "actions")
+_KEPT = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "severity",
+    "review_by",
+    "started",
+    "facilitator",
+    "services",
+    "actions",
+)
 _ACTION_KEPT = ("id", "action", "owner", "due", "kind", "status", "closed")
 
 
@@ -91,7 +102,7 @@ class _FactsCache:
 
         gitdir = git_dir(root)
         self.path = gitdir / "bpm" / "report-files.json" if gitdir else None
-        self.salt = [1, __version__]
+        self.salt = [2, __version__]
         self.files: dict[str, list[Any]] = {}
         self.written_ns = 0
         self.dirty = False
@@ -143,6 +154,8 @@ def _encode(value: Any) -> Any:
         return ["datetime", value.isoformat()]
     if isinstance(value, dt.date):
         return ["date", value.isoformat()]
+    if isinstance(value, list):  # services: only the dated keys are ever decoded
+        return [_encode(item) for item in value]
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
-from bpmcli.history import Facts, History
+from bpmcli.history import Facts, History, Loaded
 from bpmcli.report import find_vanished, published_on_time
 from bpmcli.snapshots import Mainline
 
@@ -322,7 +322,22 @@ def _rows(
     return rows
 
 
-def prepare(config: Config, use_cache: bool = True) -> tuple[History, Mainline]:
+def whole_history(loaded: Loaded) -> History:
+    """The history, when there is all of it; else the one-line reason there is not."""
+    past = loaded.history
+    if past is None or past.head is None:
+        raise BpmError("no history yet: commit the postmortems first (git add, git commit)")
+    if past.shallow:
+        raise BpmError(
+            "shallow clone: follow-through needs the whole history "
+            "(git fetch --unshallow, or fetch-depth: 0 in CI)"
+        )
+    return past
+
+
+def prepare(
+    config: Config, use_cache: bool = True, loaded: Loaded | None = None
+) -> tuple[History, Mainline]:
     """The whole history of the postmortem folder at HEAD, and its main line.
 
     Follow-through needs all of it: outside a repository, before the first commit, in a
@@ -336,18 +351,13 @@ def prepare(config: Config, use_cache: bool = True) -> tuple[History, Mainline]:
     from bpmcli.config import git_dir
 
     root = history.repo_root(config.root)
-    loaded = history.load(config.root, config.postmortem_dir, None, use_cache)
-    past = loaded.history
-    if past is None or past.head is None:
-        raise BpmError("no history yet: commit the postmortems first (git add, git commit)")
-    if past.shallow:
-        raise BpmError(
-            "shallow clone: follow-through needs the whole history "
-            "(git fetch --unshallow, or fetch-depth: 0 in CI)"
-        )
+    if loaded is None:
+        loaded = history.load(config.root, config.postmortem_dir, None, use_cache)
+    past = whole_history(loaded)
     folder = Path(os.path.relpath(config.postmortem_dir.resolve(), root)).as_posix()
     gitdir = git_dir(root)
     cache = gitdir / "bpm" / "mainline.json" if gitdir and use_cache else None
+    assert past.head is not None  # whole_history refused a history without commits
     mainline = Mainline(root, folder, past.head, loaded.facts, cache, [__version__])
     if not mainline.files_at(past.head):
         mainline.close()
@@ -355,9 +365,12 @@ def prepare(config: Config, use_cache: bool = True) -> tuple[History, Mainline]:
     return past, mainline
 
 
-def run(config: Config, options: Options, use_cache: bool = True) -> list[dict[str, Any]]:
+def run(
+    config: Config, options: Options, use_cache: bool = True, loaded: Loaded | None = None
+) -> list[dict[str, Any]]:
     """`compute` at HEAD, remembering the last answers: the same question about the same
-    commit has the same answer (stats never read the working tree)."""
+    commit has the same answer (stats never read the working tree). `loaded`: the history,
+    when the caller has it already."""
     import json
 
     from bpmcli import __version__
@@ -387,7 +400,7 @@ def run(config: Config, options: Options, use_cache: bool = True) -> list[dict[s
                 return list(answers[key])
         except (OSError, ValueError, TypeError):
             answers = {}
-    past, mainline = prepare(config, use_cache)
+    past, mainline = prepare(config, use_cache, loaded)
     try:
         rows = compute(past, mainline, options)
     finally:

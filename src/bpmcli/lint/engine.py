@@ -8,7 +8,6 @@ BPM001 finding, never an exception.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,8 +190,7 @@ def lint_file(path: Path, settings: Settings) -> list[Finding]:
     return lint_bytes(data, path, settings)
 
 
-def _lint_chunk(job: tuple[list[Path], Settings]) -> list[list[Finding]]:
-    paths, chosen = job
+def _lint_paths(chosen: Settings, paths: list[Path]) -> list[list[Finding]]:
     return [lint_file(path, chosen) for path in paths]
 
 
@@ -253,18 +251,10 @@ def _digest(path: Path, cache: Any, key: Any) -> str | None:
 
 
 def _run(paths: list[Path], chosen: Settings, jobs: int | None) -> list[list[Finding]]:
-    workers = jobs or min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(paths) < PARALLEL_FROM:
-        return [lint_file(path, chosen) for path in paths]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     from bpmcli.lint.registry import all_rules
+    from bpmcli.parallel import map_chunks
 
     all_rules()  # import the rules once, before forking
-    size = max(16, len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        done = pool.map(_lint_chunk, [(chunk, chosen) for chunk in chunks])
-        return [found for chunk in done for found in chunk]
+    return map_chunks(partial(_lint_paths, chosen), paths, PARALLEL_FROM, jobs)
