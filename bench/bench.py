@@ -71,15 +71,9 @@ def venv() -> Path:
             str(node),
             "markdownlint-cli2",
         )
-    else:
-        sh(
-            str(env_dir / "bin" / "pip"),
-            "install",
-            "-q",
-            "--no-deps",
-            "--force-reinstall",
-            str(ROOT),
-        )
+    # this checkout's code, and any dependency it gained since the venv was made
+    sh(str(env_dir / "bin" / "pip"), "install", "-q", str(ROOT))
+    sh(str(env_dir / "bin" / "pip"), "install", "-q", "--no-deps", "--force-reinstall", str(ROOT))
     return env_dir
 
 
@@ -251,11 +245,109 @@ def bench_report(
     return results
 
 
+ONE_CHANGE = r"""
+import subprocess, sys
+from pathlib import Path
+path = sorted(Path("postmortems").rglob("*.md"))[int(sys.argv[1])]
+path.write_text(path.read_text() + "\nOne more line.\n")
+if sys.argv[2] == "commit":
+    subprocess.run(["git", "commit", "-q", "-am", "bench: one change"], check=True,
+                   env={"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "B",
+                        "GIT_COMMITTER_EMAIL": "b@x", "PATH": "/usr/bin:/bin"})
+"""
+
+
+def bench_stats_site(
+    repo: Path, bin_dir: Path, runs: int, env: dict[str, str]
+) -> list[dict[str, object]]:
+    """report stats and site against report overdue, cold; warm stats; site rebuilds."""
+    bpm = str(bin_dir / "bpm")
+    python = str(bin_dir / "python")
+    overdue = [bpm, "report", "overdue", "--as-of", AS_OF, "--format", "json"]
+    stats = [bpm, "report", "stats", "--as-of", AS_OF, "--format", "json"]
+    site_out = OUT / "site"
+    site = [bpm, "site", str(site_out), "--as-of", AS_OF]
+    results = []
+    cold = {
+        "bpm report overdue --no-cache": [*overdue, "--no-cache"],
+        "bpm report stats --no-cache": [*stats, "--no-cache"],
+        "bpm site OUT --no-cache (OUT empty)": [*site, "--no-cache"],
+    }
+    clear = ["rm", "-rf", str(site_out)]
+    results.append(
+        report(
+            "report stats and site, cold (no caches)",
+            measure(cold, repo, max(3, runs // 2), env, prepare=dict.fromkeys(cold, clear)),
+            "bpm report overdue --no-cache",
+        )
+    )
+    subprocess.run(stats, cwd=repo, env=env, stdout=subprocess.DEVNULL)
+    forget = ["rm", "-f", ".git/bpm/stats.json"]
+    warm = {
+        "bpm report stats (warm: same question again)": stats,
+        "bpm report stats (warm caches, a new question)": stats,
+        "bpm report overdue (warm)": overdue,
+    }
+    results.append(
+        report(
+            "report stats, warm",
+            measure(
+                warm,
+                repo,
+                runs,
+                env,
+                prepare={"bpm report stats (warm caches, a new question)": forget},
+            ),
+            "bpm report overdue (warm)",
+        )
+    )
+    scratch = OUT / "scratch-site"
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    sh("git", "clone", "-q", str(repo), str(scratch))
+    subprocess.run(site, cwd=scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    saved = OUT / "scratch-site-state"
+    if saved.exists():
+        shutil.rmtree(saved)
+    saved.mkdir()
+    shutil.copytree(scratch / ".git" / "bpm", saved / "cache")
+    shutil.copytree(site_out, saved / "site")
+    counter = iter(range(10_000))
+
+    def one_change(mode: str) -> list[str]:
+        return [
+            "sh",
+            "-c",
+            f"git reset -q --hard origin/main && rm -rf .git/bpm {site_out} "
+            f"&& cp -r {saved / 'cache'} .git/bpm && cp -r {saved / 'site'} {site_out} "
+            f"&& {python} -c '{ONE_CHANGE}' {next(counter) % 5000} {mode}",
+        ]
+
+    rebuild = {
+        "bpm site OUT (one postmortem changed, uncommitted)": site,
+        "bpm site OUT (one postmortem changed and committed)": site,
+        "bpm site OUT (nothing changed)": site,
+        "bpm report overdue (warm, same state)": overdue,
+    }
+    prepare = {
+        "bpm site OUT (one postmortem changed, uncommitted)": one_change("edit"),
+        "bpm site OUT (one postmortem changed and committed)": one_change("commit"),
+    }
+    results.append(
+        report(
+            "site, rebuilds",
+            measure(rebuild, scratch, runs, env, prepare=prepare),
+            "bpm report overdue (warm, same state)",
+        )
+    )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postmortems", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["lint", "report"], default=None)
+    parser.add_argument("--only", choices=["lint", "report", "site"], default=None)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     repo = corpus(args.postmortems)
@@ -268,6 +360,8 @@ def main() -> None:
         results += bench_lint(repo, bin_dir, args.runs, env)
     if args.only in (None, "report"):
         results += bench_report(repo, bin_dir, args.runs, env)
+    if args.only in (None, "site"):
+        results += bench_stats_site(repo, bin_dir, args.runs, env)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -73,3 +73,24 @@ def test_lint_over_the_whole_archive(bpm: Bpm, archive: Repo) -> None:
     assert one_bpm001 == {p.name for p in FILES} - with_front_matter | {
         "13-rust-dns-outage-2023.md"
     }
+
+
+def test_stats_and_site_over_the_committed_archive(bpm: Bpm, archive: Repo, tmp_path: Path) -> None:
+    import json
+
+    archive.git("add", "-A")
+    archive.commit("Import the old postmortems")
+    ran = bpm("report", "stats", "--format", "json")
+    assert ran.exit_code == 0, ran.stderr
+    assert "Traceback" not in ran.stderr
+    rows = json.loads(ran.stdout)
+    assert rows and all(row["actions_vanished"] == 0 for row in rows)
+    out = tmp_path / "site"
+    ran = bpm("site", str(out))
+    assert ran.exit_code == 0, ran.stderr
+    assert "Traceback" not in ran.stderr
+    *warnings, summary = ran.stderr.splitlines()
+    assert all(line.startswith("warning: postmortems/old/") for line in warnings)
+    assert summary.startswith(f"{out}: ")
+    pages = {p.stem for p in (out / "pm").glob("*.html")}
+    assert len(pages) + len(warnings) == len(FILES)

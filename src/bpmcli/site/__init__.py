@@ -64,6 +64,7 @@ def build(config: Config, out: Path, options: Options) -> Built:
     """Write (or update) the site in `out`."""
     from bpmcli import history, report, stats
 
+    history.repo_root(config.root)  # outside a repository: a usage error, before anything else
     previous = _previous(out)
     loaded = history.load(config.root, config.postmortem_dir, None, options.use_cache)
     past = stats.whole_history(loaded)

@@ -47,6 +47,10 @@
   Array.from(table.tHead.rows[0].cells).forEach((header, index) => {
     header.querySelector("button").addEventListener("click", () => sortBy(header, index));
   });
-  [text, severity, status, overdue].forEach((control) => control.addEventListener("input", filter));
+  // "change" as well as "input": not every browser fires "input" for a select or a checkbox
+  [text, severity, status, overdue].forEach((control) => {
+    control.addEventListener("input", filter);
+    control.addEventListener("change", filter);
+  });
   document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
 })();
