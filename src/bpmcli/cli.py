@@ -527,7 +527,7 @@ def action_list(
 
 
 report_app = typer.Typer(
-    no_args_is_help=True, help="What slipped: overdue and vanished actions, late reviews."
+    no_args_is_help=True, help="What slipped, and whether the team follows through: overdue, vanished, sla, stats."
 )
 app.add_typer(report_app, name="report")
 
