@@ -527,7 +527,8 @@ def action_list(
 
 
 report_app = typer.Typer(
-    no_args_is_help=True, help="What slipped, and whether the team follows through: overdue, vanished, sla, stats."
+    no_args_is_help=True,
+    help="What slipped, and whether the team follows through: overdue, vanished, sla, stats.",
 )
 app.add_typer(report_app, name="report")
 
@@ -831,6 +832,95 @@ def _changed(changed: dict[Path, set[int] | None], finding: Any) -> bool:
         return False
     lines = changed[key]
     return lines is None or finding.line in lines
+
+
+class ImportStatus(StrEnum):
+    draft = "draft"
+    in_review = "in-review"
+    published = "published"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown files, or folders of them.", show_default=False)
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing: say what would be imported.")
+    ] = False,
+    stdout: Annotated[
+        bool, typer.Option("--stdout", help="Print the imported files instead of writing them.")
+    ] = False,
+    kind: Annotated[str, typer.Option(help="The kind of every imported postmortem.")] = "incident",
+    date: Annotated[
+        str | None,
+        typer.Option(help="YYYY-MM-DD for files that name no date anywhere (else refused)."),
+    ] = None,
+    status: Annotated[
+        ImportStatus, typer.Option(help="Their status (they were written already).")
+    ] = ImportStatus.published,
+    report: Annotated[
+        ReportFormat, typer.Option("--report", help="What was found, per file: text or json.")
+    ] = ReportFormat.text,
+) -> None:
+    """Convert postmortems written in other shapes into bpm's format, losing nothing."""
+    from bpmcli import importer, render, templates
+
+    config = _config()
+    templates.find(config, kind)
+    options = importer.Options(kind, status.value, _day(date, "--date"))
+    results = importer.run(config, paths, options, write=not (dry_run or stdout))
+    if stdout:
+        for result in results:
+            if result.error is None:
+                sys.stdout.write(result.text_with(result.id))
+    if report is ReportFormat.json:
+        render.print_json([result.as_json() for result in results])
+    elif not stdout:
+        _import_report(results, dry_run)
+    for result in results:
+        if result.error is not None:
+            _note(f"error: {result.error}")
+    if any(result.error is not None for result in results):
+        raise typer.Exit(1)
+
+
+def _import_report(results: list[Any], dry_run: bool) -> None:
+    from bpmcli.files import display
+    from bpmcli.render import clean
+
+    verb = "would import" if dry_run else "imported"
+    for result in results:
+        if result.error is not None:
+            continue
+        typer.echo(clean(f"{verb} {result.source} -> {display(result.target)}"))
+        sections = ", ".join(
+            f"{section} ({heading})"
+            if section and section.lower() != heading.lower()
+            else (section or "")
+            for heading, section in result.sections
+            if section
+        )
+        kept = ", ".join(heading for heading, section in result.sections if section is None)
+        typer.echo(
+            clean(
+                f"  started {result.day} (from the {result.date_from}); severity {result.severity}"
+            )
+        )
+        typer.echo(
+            clean(
+                f"  sections: {sections or 'none recognised'}"
+                + (f"; kept as they are: {kept}" if kept else "")
+            )
+        )
+        typer.echo(f"  timeline rows: {result.timeline_rows}; actions: {result.actions}")
+        for line in result.attention:
+            typer.echo(clean(f"  needs attention: {line}"))
 
 
 @app.command()

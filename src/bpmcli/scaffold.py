@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,13 +147,23 @@ def _candidate(config: Config, request: NewRequest, slug: str, number: int) -> t
 def create(config: Config, request: NewRequest) -> NewPostmortem:
     """Write a new postmortem; a clash with an existing file gets `-2`, `-3`, ... (FORMAT.md)."""
     slug = check_request(config, request)
-    first_id, first_path = _candidate(config, request, slug, 1)
-    render(config, request, first_id)  # a broken template fails before any folder is made
+    day = request.started.astimezone(zone(config.timezone)).date()
+    render(config, request, f"{day.isoformat()}-{slug}")  # a broken template fails first
+    return write_new(config, day, slug, lambda pm_id: render(config, request, pm_id))
+
+
+def write_new(
+    config: Config, day: dt.date, slug: str, text_for: Callable[[str], str]
+) -> NewPostmortem:
+    """Create `<dir>/YYYY/YYYY-MM-DD-<slug>.md` without ever overwriting a file: a clash
+    gets `-2`, `-3`, ... (FORMAT.md). `text_for(id)` gives the file's text."""
+    first_path = config.postmortem_dir / f"{day.year:04d}" / f"{day.isoformat()}-{slug}.md"
     made = _make_folders(first_path.parent)
     try:
         for number in range(1, 1000):
-            pm_id, path = _candidate(config, request, slug, number)
-            text = render(config, request, pm_id)
+            pm_id = f"{day.isoformat()}-{slug}" + ("" if number == 1 else f"-{number}")
+            path = first_path.with_name(f"{pm_id}.md")
+            text = text_for(pm_id)
             if not path.exists() and create_exclusive(path, text.encode("utf-8")):
                 return NewPostmortem(path, text, pm_id)
         raise BpmError("999 postmortems share this date and title", display(first_path))

@@ -1,0 +1,169 @@
+"""A postmortem written in someone else's shape: its front matter, title and sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bpmcli.errors import PostmortemError
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
+
+# FORMAT.md's sections, and the headings other teams give them.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "Summary": ("summary", "overview", "tl;dr", "tldr", "executive summary", "incident summary"),
+    "Impact": (
+        "impact",
+        "customer impact",
+        "user impact",
+        "impact assessment",
+        "what was impacted",
+    ),
+    "Timeline": ("timeline", "chronology", "sequence of events", "incident timeline"),
+    "Contributing factors": (
+        "contributing factors",
+        "contributing factor",
+        "root cause",
+        "root causes",
+        "trigger",
+        "triggers",
+        "why",
+        "whys",
+        "five whys",
+        "5 whys",
+        "why did it happen",
+        "causes",
+        "cause",
+    ),
+    "What we learned": (
+        "what we learned",
+        "lessons learned",
+        "lessons learnt",
+        "lessons",
+        "learnings",
+        "what went well",
+        "what went wrong",
+        "what went poorly",
+        "what went badly",
+        "where we got lucky",
+        "takeaways",
+    ),
+    "Action items": (
+        "action items",
+        "action item",
+        "corrective actions",
+        "corrective measures",
+        "remediation",
+        "remediations",
+        "follow-ups",
+        "follow ups",
+        "followups",
+        "follow-up actions",
+        "next steps",
+        "what we're doing about it",
+        "what we are doing about it",
+    ),
+}
+
+
+@dataclass
+class Source:
+    """The file as read: text without its front matter, and that front matter."""
+
+    name: str
+    body: str  # LF line endings
+    meta: dict[str, Any] = field(default_factory=dict)
+    front_matter: str | None = None  # verbatim, kept in the imported file
+    front_matter_kind: str | None = None  # "YAML" or "TOML"
+
+
+def read(raw: bytes, name: str) -> Source:
+    """Decode and split a file; PostmortemError for what cannot be a postmortem at all."""
+    if not raw.strip():
+        raise PostmortemError("the file is empty", name)
+    if b"\0" in raw[:8192]:
+        raise PostmortemError("a binary file, not Markdown", name)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PostmortemError("not UTF-8 text", name, line) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _split_front_matter(text, name)
+
+
+def _split_front_matter(text: str, name: str) -> Source:
+    for marker, kind in (("---", "YAML"), ("+++", "TOML")):
+        if not text.startswith(marker + "\n"):
+            continue
+        end = re.search(rf"^{re.escape(marker)}[ \t]*$", text[len(marker) + 1 :], re.M)
+        if end is None:
+            return Source(name, text)  # never closed: it is all body, kept as written
+        raw = text[len(marker) + 1 : len(marker) + 1 + end.start()]
+        body = text[len(marker) + 1 + end.end() :].removeprefix("\n")
+        return Source(name, body, _parse(raw, kind), raw, kind)
+    return Source(name, text)
+
+
+def _parse(raw: str, kind: str) -> dict[str, Any]:
+    """The front matter as data; {} when it does not parse (it is still kept, verbatim)."""
+    import tomllib
+
+    import yaml
+
+    try:
+        data = tomllib.loads(raw) if kind == "TOML" else yaml.load(raw, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, TypeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class Heading:
+    line: int  # index in the body's lines
+    level: int
+    text: str
+
+
+def headings(lines: list[str]) -> list[Heading]:
+    """ATX headings outside fenced code."""
+    found = []
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        marker = FENCE.match(line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)
+            elif marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        match = HEADING.match(line)
+        if match:
+            level = len(match.group(1) or match.group(3))
+            found.append(Heading(index, level, (match.group(2) or "").strip()))
+    return found
+
+
+def normalize(title: str) -> str:
+    """A heading reduced to words: no emphasis, numbering, links or trailing punctuation."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title)
+    text = re.sub(r"[*_`]", "", text).lower()
+    text = re.sub(r"^\s*(\d+[.)]|[ivx]+\.)\s*", "", text)
+    text = text.replace("’", "'")
+    text = re.sub(r"\s*\(.*?\)\s*", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" :.?!-")
+
+
+def section_of(title: str) -> str | None:
+    """The FORMAT.md section a heading stands for, or None."""
+    whole = normalize(title)
+    for text in (whole, *re.split(r"\s*(?:/|&|\band\b)\s*", whole)):  # "Problems/Timeline"
+        for section, names in SYNONYMS.items():
+            for name in names:
+                if text == name or (text.startswith(name) and not text[len(name)].isalnum()):
+                    return section
+    return None
