@@ -105,7 +105,7 @@ def convert(raw: bytes, name: str, config: Config, options: Options) -> Converte
             "'Date: YYYY-MM-DD' will do), or give --date",
             name,
         )
-    body = _Body(lines, heads, title_heading, result.day, config)
+    body = _Body(lines, heads, title_heading, result.day, config, (name, source.first_line))
     if not _looks_like_a_postmortem(name, result.title, source.body, body):
         raise PostmortemError(
             "does not look like a postmortem (no summary, impact, timeline, cause, lessons "
@@ -313,8 +313,9 @@ class _Body:
         title: document.Heading | None,
         day: dt.date,
         config: Config,
+        where: tuple[str, int],
     ):
-        self.lines, self.day, self.config = lines, day, config
+        self.lines, self.day, self.config, self.where = lines, day, config, where
         self.mapped: list[tuple[str, str | None]] = []
         self.items: list[action_items.Item] = []
         self.rows = 0
@@ -395,7 +396,9 @@ class _Body:
     def _timeline(self, start: int, end: int, extra: int) -> None:
         from bpmcli.timeline import format_row
 
-        found = timeline_rows.extract(self.lines[start:end], self.day)
+        found = timeline_rows.extract(
+            self.lines[start:end], self.day, (self.where[0], self.where[1] + start)
+        )
         self.rows = len(found.rows)
         self.out += [self._header(), "|---|---|---|---|---|---|"]
         self.out += [format_row(row) for row in found.rows]

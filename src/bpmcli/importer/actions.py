@@ -75,7 +75,7 @@ def _kind(text: str) -> str | None:
 
 def extract(lines: list[str]) -> Found:
     """Action items in an Action items section's lines (its heading excluded)."""
-    found = Found()
+    found, bullets = Found(), Found()
     index = 0
     fence: str | None = None
     done_here = False  # under a sub-heading such as "Immediate actions (completed)"
@@ -97,9 +97,11 @@ def extract(lines: list[str]) -> Found:
             continue
         bullet = BULLET.match(line)
         if bullet and len(bullet.group(1)) <= 1:
-            index = _bullet(lines, index, bullet.group(2), done_here, found)
+            index = _bullet(lines, index, bullet.group(2), done_here, bullets)
             continue
         index += 1
+    if not found.items:  # with a table of actions, bullets are its commentary (legends...)
+        found.items, found.converted = bullets.items, found.converted | bullets.converted
     return found
 
 

@@ -55,6 +55,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "action item",
         "corrective actions",
         "corrective measures",
+        "corrective and preventative measures",
+        "corrective and preventive measures",
+        "preventative measures",
+        "preventive measures",
         "remediation",
         "remediations",
         "follow-ups",
@@ -77,6 +81,7 @@ class Source:
     meta: dict[str, Any] = field(default_factory=dict)
     front_matter: str | None = None  # verbatim, kept in the imported file
     front_matter_kind: str | None = None  # "YAML" or "TOML"
+    first_line: int = 1  # the body's first line in the file
 
 
 def read(raw: bytes, name: str) -> Source:
@@ -102,8 +107,10 @@ def _split_front_matter(text: str, name: str) -> Source:
         if end is None:
             return Source(name, text)  # never closed: it is all body, kept as written
         raw = text[len(marker) + 1 : len(marker) + 1 + end.start()]
-        body = text[len(marker) + 1 + end.end() :].removeprefix("\n")
-        return Source(name, body, _parse(raw, kind), raw, kind)
+        rest = text[len(marker) + 1 + end.end() :]
+        body = rest.removeprefix("\n")
+        first_line = text.count("\n", 0, len(text) - len(body)) + 1
+        return Source(name, body, _parse(raw, kind), raw, kind, first_line)
     return Source(name, text)
 
 

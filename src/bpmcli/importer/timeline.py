@@ -23,7 +23,6 @@ DELIMITER = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
 OPENERS = "*_`[("
 CLOSERS = "*_`])"
 ZONE = re.compile(r"^\s*\(?\b(UTC|GMT|Z|[A-Z]{2,4}T|IST|CET|CEST|PST|PDT|EST|EDT|BST)\b\)?")
-SEPARATOR = re.compile(r"^\s*[-–—:|>]+\s*|^\s+")
 TIME_HEADER = re.compile(r"\b(time|date|when|timestamp|utc|day)\b", re.I)
 EVENT_HEADER = re.compile(
     r"\b(event|events|what|description|action|details|happened|update)\b", re.I
@@ -77,8 +76,7 @@ def _leading_moment(text: str, year: int | None) -> _Moment | None:
     if zone:
         written += rest[: zone.end()]
         rest = rest[zone.end() :]
-    rest = rest.lstrip(CLOSERS + " ")
-    rest = SEPARATOR.sub("", rest, count=1).strip()
+    rest = rest.lstrip(CLOSERS + " :-–—|>").strip()  # `**21:48:** text`, `14:03 UTC - text`
     return _Moment(day, clock, rest, written)
 
 
@@ -94,8 +92,9 @@ def _time_cell(day: dt.date | None, time: dt.time | None, written: str) -> tuple
     return written.strip(), False
 
 
-def extract(lines: list[str], start: dt.date | None) -> Found:
-    """Rows from a Timeline section's lines (its heading excluded)."""
+def extract(lines: list[str], start: dt.date | None, where: tuple[str, int] = ("", 1)) -> Found:
+    """Rows from a Timeline section's lines (its heading excluded); `where` is the file and
+    the line of lines[0], for the one error there is: a timeline table that is malformed."""
     found = Found()
     day = start
     year = start.year if start else None
@@ -110,17 +109,18 @@ def extract(lines: list[str], start: dt.date | None) -> Found:
             index += 1
             continue
         if TABLE_ROW.match(line) and index + 1 < len(lines) and DELIMITER.match(lines[index + 1]):
-            index, day = _table(lines, index, day, year, found)
+            index, day = _table(lines, index, day, year, found, where)
             continue
         heading = HEADING.match(line)
         if heading:
             moment = _leading_moment(heading.group(2) or "", year)
-            if moment is not None and not moment.rest:
-                day = moment.day or day
-                if moment.time is not None:
+            if moment is not None:
+                day = moment.day or day  # "### October 24, 2025 - Rate limiting": the date
+                if not moment.rest and moment.time is not None:
                     index = _heading_row(lines, index, moment, day, found)
                     continue
-                found.converted.add(index)  # a date heading: its date is in the rows' times
+                if not moment.rest:
+                    found.converted.add(index)  # a bare date heading: in the rows' times
             index += 1
             continue
         bullet = BULLET.match(line)
@@ -188,6 +188,24 @@ def _heading_row(
     return index
 
 
+def _check_shape(
+    lines: list[str], index: int, end: int, width: int, where: tuple[str, int]
+) -> None:
+    """A timeline table whose rows do not fit its header would be converted wrongly."""
+    from bpmcli.errors import PostmortemError
+
+    for at in range(index + 1, end):
+        cells = len(_cells(lines[at]))
+        if cells != width:
+            what = "delimiter row" if at == index + 1 else "row"
+            raise PostmortemError(
+                f"timeline table is malformed: its header has {width} cells, this {what} "
+                f"{cells} (an unescaped | in a cell?); fix the table and import it again",
+                where[0],
+                where[1] + at,
+            )
+
+
 def _cells(line: str) -> list[str]:
     from bpmcli.timeline import split_cells
 
@@ -195,7 +213,12 @@ def _cells(line: str) -> list[str]:
 
 
 def _table(
-    lines: list[str], index: int, day: dt.date | None, year: int | None, found: Found
+    lines: list[str],
+    index: int,
+    day: dt.date | None,
+    year: int | None,
+    found: Found,
+    where: tuple[str, int],
 ) -> tuple[int, dt.date | None]:
     """A table with a time or date column: each row a timeline row; else left as it is."""
     header = _cells(lines[index])
@@ -205,6 +228,7 @@ def _table(
     time_col = next((i for i, h in enumerate(header) if TIME_HEADER.search(h)), None)
     if time_col is None:
         return end, day
+    _check_shape(lines, index, end, len(header), where)
     event_col = next(
         (i for i, h in enumerate(header) if i != time_col and EVENT_HEADER.search(h)),
         next((i for i in range(len(header)) if i != time_col), None),
