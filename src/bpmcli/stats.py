@@ -13,13 +13,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
-from bpmcli.history import Facts, History, Loaded
+from bpmcli.history import Facts, History, Lineage, Loaded
 from bpmcli.report import find_vanished, published_on_time
 from bpmcli.snapshots import Mainline
 
@@ -214,13 +214,19 @@ def compute(history: History, mainline: Mainline, options: Options) -> list[dict
     return _rows(tallies.found, keys, options.group_by is not None)
 
 
+def _at_head(
+    history: History, at_head: dict[str, Facts | None]
+) -> Iterator[tuple[Lineage, Facts | None]]:
+    """The postmortems that exist at HEAD, with their facts there: the ones stats count."""
+    for lineage in history.lineages:
+        if not lineage.deleted and lineage.path in at_head:
+            yield lineage, at_head[lineage.path]
+
+
 def _count_postmortems(
     history: History, at_head: dict[str, Facts | None], groups: _Groups, tallies: _Tallies
 ) -> None:
-    for lineage in history.lineages:
-        if lineage.deleted or lineage.path not in at_head:
-            continue
-        facts = at_head[lineage.path]
+    for lineage, facts in _at_head(history, at_head):
         started = facts.started if facts else None
         published = lineage.published.date if lineage.published else None
         for group in groups.of_postmortem(facts):
@@ -239,10 +245,7 @@ def _count_postmortems(
 def _count_actions(
     history: History, at_head: dict[str, Facts | None], groups: _Groups, tallies: _Tallies
 ) -> None:
-    for lineage in history.lineages:
-        if lineage.deleted or lineage.path not in at_head:
-            continue
-        facts = at_head[lineage.path]
+    for lineage, facts in _at_head(history, at_head):
         for past in lineage.actions.values():
             added, done, dropped = past.introduced.date, past.done, past.dropped
             for group in groups.of_action(facts, past.owner):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bpmcli.importer.document import FENCE, HEADING, normalize
+from bpmcli.importer.document import FENCE, HEADING, in_code, normalize
 from bpmcli.importer.timeline import BULLET, DELIMITER, TABLE_ROW, _cells
 
 KINDS = {
@@ -77,14 +77,11 @@ def extract(lines: list[str]) -> Found:
     """Action items in an Action items section's lines (its heading excluded)."""
     found, bullets = Found(), Found()
     index = 0
-    fence: str | None = None
+    code = in_code(lines)
     done_here = False  # under a sub-heading such as "Immediate actions (completed)"
     while index < len(lines):
         line = lines[index]
-        marker = FENCE.match(line)
-        if marker or fence is not None:
-            if marker and (fence is None or marker.group(1)[0] == fence[0]):
-                fence = None if fence else marker.group(1)
+        if code[index]:
             index += 1
             continue
         heading = HEADING.match(line)

@@ -134,21 +134,33 @@ class Heading:
     text: str
 
 
+def in_code(lines: list[str]) -> list[bool]:
+    """For each line: whether it is a fenced code block's (its fences included)."""
+    flags = []
+    fence: str | None = None
+    for line in lines:
+        marker = FENCE.match(line)
+        if marker and fence is None:
+            fence = marker.group(1)
+            flags.append(True)
+        elif (
+            marker
+            and fence
+            and marker.group(1)[0] == fence[0]
+            and len(marker.group(1)) >= len(fence)
+        ):
+            fence = None
+            flags.append(True)
+        else:
+            flags.append(fence is not None)
+    return flags
+
+
 def headings(lines: list[str]) -> list[Heading]:
     """ATX headings outside fenced code."""
     found = []
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        marker = FENCE.match(line)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)
-            elif marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        match = HEADING.match(line)
+    for index, (line, code) in enumerate(zip(lines, in_code(lines), strict=True)):
+        match = None if code else HEADING.match(line)
         if match:
             level = len(match.group(1) or match.group(3))
             found.append(Heading(index, level, (match.group(2) or "").strip()))

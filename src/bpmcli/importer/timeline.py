@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from bpmcli.importer.dates import find_date, find_time, month_day
-from bpmcli.importer.document import FENCE, HEADING
+from bpmcli.importer.document import FENCE, HEADING, in_code
 from bpmcli.timeline import Row
 
 BULLET = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])[ \t]+(.*)$")
@@ -99,13 +99,10 @@ def extract(lines: list[str], start: dt.date | None, where: tuple[str, int] = ("
     day = start
     year = start.year if start else None
     index = 0
-    fence: str | None = None
+    code = in_code(lines)
     while index < len(lines):
         line = lines[index]
-        marker = FENCE.match(line)
-        if marker or fence is not None:
-            if marker and (fence is None or marker.group(1)[0] == fence[0]):
-                fence = None if fence else marker.group(1)
+        if code[index]:
             index += 1
             continue
         if TABLE_ROW.match(line) and index + 1 < len(lines) and DELIMITER.match(lines[index + 1]):
