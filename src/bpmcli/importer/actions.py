@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bpmcli.importer.document import FENCE, HEADING, in_code, normalize
-from bpmcli.importer.timeline import BULLET, DELIMITER, TABLE_ROW, _cells
+from bpmcli.importer.document import (
+    BULLET,
+    DELIMITER,
+    HEADING,
+    TABLE_ROW,
+    continuation,
+    in_code,
+    normalize,
+    table_cells,
+)
 
 KINDS = {
     "prevent": "prevent",
@@ -106,24 +114,10 @@ def _bullet(lines: list[str], index: int, text: str, done_here: bool, found: Fou
     """One top-level bullet (its continuation lines joined; nested bullets are details)."""
     task = TASK.match(text)
     body = text[task.end() :] if task else text
-    parts = [body]
-    found.converted.add(index)
-    index += 1
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip() or HEADING.match(line) or FENCE.match(line):
-            break
-        bullet = BULLET.match(line)
-        if bullet and len(bullet.group(1)) <= 1:
-            break
-        if not bullet and not line.startswith((" ", "\t")):
-            parts.append(line.strip())  # a lazy continuation line
-        elif not bullet:
-            parts.append(line.strip())
-        else:
-            break  # nested bullets: details, kept with the original
-        found.converted.add(index)
-        index += 1
+    end = continuation(lines, index + 1, any_bullet=True)  # nested bullets: details, kept
+    found.converted.update(range(index, end))
+    parts = [body] + [line.strip() for line in lines[index + 1 : end]]
+    index = end
     action = _one_line(" ".join(parts))
     if not action:
         return index
@@ -148,7 +142,7 @@ def _status_marker(text: str) -> str:
 
 
 def _table(lines: list[str], index: int, found: Found) -> int:
-    header = _cells(lines[index])
+    header = table_cells(lines[index])
     end = index + 2
     while end < len(lines) and TABLE_ROW.match(lines[end]):
         end += 1
@@ -168,7 +162,7 @@ def _table(lines: list[str], index: int, found: Found) -> int:
         return cells[at].strip() if at is not None and at < len(cells) else ""
 
     for row_index in range(index + 2, end):
-        cells = _cells(lines[row_index])
+        cells = table_cells(lines[row_index])
         action = _one_line(cell(cells, action_col))
         if not action:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,6 +155,39 @@ def in_code(lines: list[str]) -> list[bool]:
         else:
             flags.append(fence is not None)
     return flags
+
+
+BULLET = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])[ \t]+(.*)$")
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+DELIMITER = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a Markdown table row, as written (escaped pipes stay inside a cell)."""
+    from bpmcli.timeline import split_cells
+
+    return [cell.strip() for cell in split_cells(line)]
+
+
+def continuation(
+    lines: list[str],
+    index: int,
+    any_bullet: bool = False,
+    stop: Callable[[str], bool] | None = None,
+) -> int:
+    """Where the lines that continue an item (a bullet, a paragraph) end: at a blank line, a
+    heading, a fence, a table, the next top-level bullet (any bullet, if asked), or `stop`."""
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip() or HEADING.match(line) or FENCE.match(line) or TABLE_ROW.match(line):
+            break
+        bullet = BULLET.match(line)
+        if bullet and (any_bullet or len(bullet.group(1)) <= 1):
+            break
+        if stop is not None and stop(line):
+            break
+        index += 1
+    return index
 
 
 def headings(lines: list[str]) -> list[Heading]:

@@ -14,12 +14,17 @@ import re
 from dataclasses import dataclass, field
 
 from bpmcli.importer.dates import find_date, find_time, month_day
-from bpmcli.importer.document import FENCE, HEADING, in_code
+from bpmcli.importer.document import (
+    BULLET,
+    DELIMITER,
+    HEADING,
+    TABLE_ROW,
+    continuation,
+    in_code,
+    table_cells,
+)
 from bpmcli.timeline import Row
 
-BULLET = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])[ \t]+(.*)$")
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-DELIMITER = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
 OPENERS = "*_`[("
 CLOSERS = "*_`])"
 ZONE = re.compile(r"^\s*\(?\b(UTC|GMT|Z|[A-Z]{2,4}T|IST|CET|CEST|PST|PDT|EST|EDT|BST)\b\)?")
@@ -145,23 +150,17 @@ def _text_row(
     lines: list[str], index: int, moment: _Moment, day: dt.date | None, found: Found, bulleted: bool
 ) -> int:
     """A bullet or paragraph that starts with a time; its continuation lines join it."""
-    parts = [moment.rest] if moment.rest else []
     found.converted.add(index)
-    index += 1
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip() or HEADING.match(line) or FENCE.match(line):
-            break
-        bullet = BULLET.match(line)
-        if bullet and len(bullet.group(1)) <= 1:
-            break  # the next bullet at the same level
-        if not bulleted and _leading_moment(line, day.year if day else None):
-            break
-        parts.append(line.strip())
-        found.converted.add(index)
-        index += 1
+    year = day.year if day else None
+    end = continuation(
+        lines, index + 1, stop=None if bulleted else lambda line: bool(_leading_moment(line, year))
+    )
+    found.converted.update(range(index + 1, end))
+    parts = ([moment.rest] if moment.rest else []) + [
+        line.strip() for line in lines[index + 1 : end]
+    ]
     _add(found, moment, day, "\n".join(parts))
-    return index
+    return end
 
 
 def _heading_row(
@@ -173,16 +172,10 @@ def _heading_row(
     while index < len(lines) and not lines[index].strip():
         found.converted.add(index)
         index += 1
-    parts = []
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip() or HEADING.match(line) or FENCE.match(line) or TABLE_ROW.match(line):
-            break
-        parts.append(line.strip())
-        found.converted.add(index)
-        index += 1
-    _add(found, moment, day, "\n".join(parts))
-    return index
+    end = continuation(lines, index)
+    found.converted.update(range(index, end))
+    _add(found, moment, day, "\n".join(line.strip() for line in lines[index:end]))
+    return end
 
 
 def _check_shape(
@@ -192,7 +185,7 @@ def _check_shape(
     from bpmcli.errors import PostmortemError
 
     for at in range(index + 1, end):
-        cells = len(_cells(lines[at]))
+        cells = len(table_cells(lines[at]))
         if cells != width:
             what = "delimiter row" if at == index + 1 else "row"
             raise PostmortemError(
@@ -201,12 +194,6 @@ def _check_shape(
                 where[0],
                 where[1] + at,
             )
-
-
-def _cells(line: str) -> list[str]:
-    from bpmcli.timeline import split_cells
-
-    return [cell.strip() for cell in split_cells(line)]
 
 
 def _table(
@@ -218,7 +205,7 @@ def _table(
     where: tuple[str, int],
 ) -> tuple[int, dt.date | None]:
     """A table with a time or date column: each row a timeline row; else left as it is."""
-    header = _cells(lines[index])
+    header = table_cells(lines[index])
     end = index + 2
     while end < len(lines) and TABLE_ROW.match(lines[end]):
         end += 1
@@ -244,7 +231,7 @@ def _table(
     if zone:
         found.zones.add("UTC" if zone in ("Z", "GMT") else zone)
     for row_index in range(index + 2, end):
-        cells = _cells(lines[row_index])
+        cells = table_cells(lines[row_index])
         cells += [""] * (len(header) - len(cells))
         written = cells[time_col]
         moment = _leading_moment(written, year) or _Moment(None, None, "", written)
