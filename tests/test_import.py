@@ -272,3 +272,10 @@ def test_bad_input(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
     assert (ran.exit_code, ran.stderr) == (1, f"error: {old.parent}/missing.md: no such file\n")
     ran = bpm("import", str(tmp_path / "old" / "e-good.md"), "--kind", "nope")
     assert ran.exit_code == 2 and "nope" in ran.stderr
+
+
+def test_front_matter_authors_become_participants(bpm: Bpm, repo: Repo) -> None:
+    ran = bpm("import", str(REALWORLD / "14-rust-docsrs-outage-2019.md"), "--stdout")
+    assert "\nparticipants: [Pietro Albini]\nactions:\n" in ran.stdout
+    ran = bpm("import", str(REALWORLD / "27-pypi-leaked-admin-token-2024.md"), "--stdout")
+    assert "\nparticipants: [ewdurbin]\n" in ran.stdout

@@ -121,6 +121,9 @@ def convert(raw: bytes, name: str, config: Config, options: Options) -> Converte
     _attention(result)
     header = _record(source.front_matter, f"the original {source.front_matter_kind} front matter")
     result.meta = _front_matter(config, options, result, body.items)
+    authors = _authors(source.meta)
+    if authors:
+        result.meta.insert(list(result.meta).index("actions"), "participants", authors)
     result.body = f"# {result.title}\n\n" + (header + "\n\n" if header else "") + body.text()
     result.slug = _slug(result.title)
     result.id = f"{result.day.isoformat()}-{result.slug}"
@@ -185,6 +188,21 @@ def _would_go(config: Config, converted: Converted) -> Path:
         pm_id = f"{converted.id}-{number}"
     converted.id = pm_id
     return folder / f"{pm_id}.md"
+
+
+def _authors(meta: dict[str, Any]) -> Any:
+    """The front matter's `authors` / `author`, as FORMAT.md's `participants` list."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    value = meta.get("authors", meta.get("author"))
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found = CommentedSeq(
+        str(name).strip() for name in names if isinstance(name, str | int) and str(name).strip()
+    )
+    if not found:
+        return None
+    found.fa.set_flow_style()
+    return found
 
 
 def _title_heading(heads: list[document.Heading]) -> document.Heading | None:
