@@ -24,6 +24,9 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
     assert "2026-10-20 14:11   alice        Rolled back to config v41" in done.stdout
     assert "1 overdue action, 1 owner; most overdue: bob (1)" in done.stdout
     assert "2026-10-22   Bob Chen" in done.stdout
+    assert "$ bpm report stats --since 2026-10-01" in done.stdout
+    assert "site: 6 pages, 6 written, 0 unchanged" in done.stdout
+    assert (target / "site" / "index.html").is_file()
     assert "Traceback" not in done.stdout + done.stderr
     log = git(target, "log", "--format=%an|%ad|%s", "--date=short").splitlines()
     assert log[-1] == "Ana Okafor|2026-09-01|Adopt bpm"

@@ -83,6 +83,7 @@ def run(target: Path) -> Iterator[Step]:
     repo.git("init", "-q", "-b", "main")
     pm = "2026-10-20-checkout"
     yield repo.bpm("init")
+    (target / ".gitignore").write_text("/site/\n")  # `bpm site site` at the end writes there
     repo.commit("Adopt bpm", "Ana Okafor", "2026-09-01T09:00:00Z")
     yield repo.bpm(
         "new",
@@ -175,3 +176,5 @@ def run(target: Path) -> Iterator[Step]:
     yield repo.bpm("action", "list")
     yield repo.bpm("list")
     yield repo.bpm("report", "overdue")
+    yield repo.bpm("report", "stats", "--since", "2026-10-01")
+    yield repo.bpm("site", "site")
