@@ -19,9 +19,9 @@ from typing import Any
 
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
-from bpmcli.history import Facts, History, Lineage, Loaded
+from bpmcli.history import History, Lineage, Loaded
 from bpmcli.report import find_vanished, published_on_time
-from bpmcli.snapshots import Mainline
+from bpmcli.snapshots import Attributes, Mainline
 
 PERIODS = ("month", "quarter", "year")
 GROUPS = ("severity", "service", "owner")
@@ -148,12 +148,12 @@ class _Groups:
     def __init__(self, group_by: str | None):
         self.group_by = group_by
 
-    def of_postmortem(self, facts: Facts | None) -> tuple[str | None, ...]:
+    def of_postmortem(self, facts: Attributes | None) -> tuple[str | None, ...]:
         if facts is None:
             return self.of(None, (), None, None)
         return self.of(facts.severity, facts.services, facts.facilitator, None)
 
-    def of_action(self, facts: Facts | None, owner: str | None) -> tuple[str | None, ...]:
+    def of_action(self, facts: Attributes | None, owner: str | None) -> tuple[str | None, ...]:
         if facts is None:
             return self.of(None, (), None, owner, action=True)
         return self.of(facts.severity, facts.services, facts.facilitator, owner, action=True)
@@ -199,7 +199,9 @@ class _Tallies:
 def compute(history: History, mainline: Mainline, options: Options) -> list[dict[str, Any]]:
     """The rows of `report stats`, oldest period first (then by group)."""
     groups = _Groups(options.group_by)
-    at_head = {path: mainline.facts(blob) for path, blob in mainline.files_at(history.head).items()}
+    at_head = {
+        path: mainline.attributes(blob) for path, blob in mainline.files_at(history.head).items()
+    }
     tallies = _Tallies(options.by, options.as_of.isoformat())
     _count_postmortems(history, at_head, groups, tallies)
     _count_actions(history, at_head, groups, tallies)
@@ -215,8 +217,8 @@ def compute(history: History, mainline: Mainline, options: Options) -> list[dict
 
 
 def _at_head(
-    history: History, at_head: dict[str, Facts | None]
-) -> Iterator[tuple[Lineage, Facts | None]]:
+    history: History, at_head: dict[str, Attributes | None]
+) -> Iterator[tuple[Lineage, Attributes | None]]:
     """The postmortems that exist at HEAD, with their facts there: the ones stats count."""
     for lineage in history.lineages:
         if not lineage.deleted and lineage.path in at_head:
@@ -224,7 +226,7 @@ def _at_head(
 
 
 def _count_postmortems(
-    history: History, at_head: dict[str, Facts | None], groups: _Groups, tallies: _Tallies
+    history: History, at_head: dict[str, Attributes | None], groups: _Groups, tallies: _Tallies
 ) -> None:
     for lineage, facts in _at_head(history, at_head):
         started = facts.started if facts else None
@@ -243,7 +245,7 @@ def _count_postmortems(
 
 
 def _count_actions(
-    history: History, at_head: dict[str, Facts | None], groups: _Groups, tallies: _Tallies
+    history: History, at_head: dict[str, Attributes | None], groups: _Groups, tallies: _Tallies
 ) -> None:
     for lineage, facts in _at_head(history, at_head):
         for past in lineage.actions.values():
