@@ -134,3 +134,61 @@ def test_the_history_facts_scanner(data: str) -> None:
     lines = ("---\n" + data + "\n---\n").encode("utf-8", "surrogatepass").split(b"\n")
     facts = history.front_matter_facts(lines)
     assert facts is None or isinstance(facts.actions, dict)
+
+
+IMPORT_PIECES = [
+    "\n",
+    "# Outage\n",
+    "## Timeline\n",
+    "## Action items\n",
+    "### 09:02 PM\n",
+    "- **14:03 UTC** - ",
+    "- [ ] ",
+    "- [x] ",
+    "* `12:00` ",
+    "[11-23 14:03] ",
+    "| Time | Event |\n|---|---|\n",
+    "| Action Item | Owner | Type | Status |\n|---|---|---|---|\n",
+    "| 2019-10-24 06:16 | a |\n",
+    "| x | y | z |\n",
+    "```\n",
+    "+++\n",
+    "---\n",
+    "title: x\n",
+    "date: 2024-01-02\n",
+    "2024-02-30",
+    "Oct 24, 2019",
+    "-->",
+    "<!--",
+    "DONE",
+    "sev2",
+    "\t",
+    "\ufeff",
+]
+fragments = st.lists(
+    st.one_of(st.text(max_size=10), st.sampled_from(IMPORT_PIECES)), max_size=50
+).map("".join)
+# Most random text is no postmortem at all (refused early): half of it gets a title that is
+markdown = st.tuples(st.booleans(), fragments).map(lambda t: ("# Outage\n" if t[0] else "") + t[1])
+
+
+@fuzz
+@given(markdown)
+def test_the_importer(data: str) -> None:
+    """Any text: an imported file that keeps every word and parses, or bpm's own error."""
+    import re
+
+    from bpmcli import importer
+
+    config = Config(root=Path("/nonexistent"))
+    raw = data.encode("utf-8", "surrogatepass")
+    try:
+        done = importer.convert(raw, "old.md", config, importer.Options(date=dt.date(2020, 1, 2)))
+    except BpmError:
+        return
+    text = done.text_with(done.id)
+    pm = model.parse(text.encode("utf-8"), Path(f"{done.id}.md"))
+    assert pm.title == done.title and len(pm.actions) == done.actions
+    original = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    assert set(re.findall(r"\w+", original.casefold())) <= set(re.findall(r"\w+", text.casefold()))
+    assert timeline.find(pm) is not None  # the Timeline section, with its table

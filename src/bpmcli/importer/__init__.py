@@ -399,6 +399,10 @@ class _Body:
                 self._actions(start, end, extra)
             else:
                 self._copy(start, end, extra)
+        fence = document.open_fence(self.lines)
+        if fence is not None:  # close it, or the sections added below would be code
+            self.out += [fence[0] * len(fence)]
+            self.attention.append("a code block was never closed: closed at the end")
         for section in self.config.required_sections:
             if section not in present:
                 self.out += ["", f"## {section}", ""]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,24 +137,35 @@ class Heading:
 
 def in_code(lines: list[str]) -> list[bool]:
     """For each line: whether it is a fenced code block's (its fences included)."""
-    flags = []
+    return [code for code, _ in _fences(lines)]
+
+
+def open_fence(lines: list[str]) -> str | None:
+    """The fence a text leaves open at its end (CommonMark closes it at the document's
+    end; anything appended after it would be code too)."""
+    state = list(_fences(lines))
+    return state[-1][1] if state else None
+
+
+def _fences(lines: list[str]) -> Iterator[tuple[bool, str | None]]:
+    """(in code, the open fence after this line) for each line."""
     fence: str | None = None
     for line in lines:
         marker = FENCE.match(line)
         if marker and fence is None:
             fence = marker.group(1)
-            flags.append(True)
+            yield True, fence
         elif (
             marker
             and fence
             and marker.group(1)[0] == fence[0]
             and len(marker.group(1)) >= len(fence)
+            and not line.strip()[len(marker.group(1)) :].strip()
         ):
             fence = None
-            flags.append(True)
+            yield True, None
         else:
-            flags.append(fence is not None)
-    return flags
+            yield fence is not None, fence
 
 
 BULLET = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])[ \t]+(.*)$")
