@@ -848,7 +848,8 @@ class ReportFormat(StrEnum):
 @app.command("import")
 def import_(
     paths: Annotated[
-        list[Path], typer.Argument(help="Markdown files, or folders of them.", show_default=False)
+        list[Path],
+        typer.Argument(help="Markdown files, or folders of them.", show_default=False),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write nothing: say what would be imported.")
