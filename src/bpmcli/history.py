@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bpmcli.errors import BpmError, UsageError
@@ -792,9 +792,18 @@ class Loaded:
     history: History | None
     warnings: list[str]
     facts: dict[str, Facts | None] = field(default_factory=dict)  # what a scan read, by blob
+    unsaved: Callable[[], None] | None = None  # writes the cache, when `load` was told to wait
+
+    def save(self) -> None:
+        """Write the history cache now, if `load(..., save=False)` left it unwritten."""
+        if self.unsaved is not None:
+            self.unsaved()
+            self.unsaved = None
 
 
-def load(start: Path, folder: Path, rev: str | None = None, use_cache: bool = True) -> Loaded:
+def load(
+    start: Path, folder: Path, rev: str | None = None, use_cache: bool = True, save: bool = True
+) -> Loaded:
     """The history of the postmortem folder up to `rev` (HEAD by default), with warnings.
 
     Outside a repository, or in one without commits, there is no history (a warning says
@@ -844,9 +853,12 @@ def load(start: Path, folder: Path, rev: str | None = None, use_cache: bool = Tr
         lineages, facts = scan(root, head, relative, since=cached[0], lineages=cached[1])
     else:
         lineages, facts = scan(root, head, relative)
+    loaded = Loaded(History(head, lineages, shallow), warnings, facts)
     if cache is not None and (cached is None or cached[0] != head) and rev is None:
-        _write_cache(cache, salt, head, lineages)
-    return Loaded(History(head, lineages, shallow), warnings, facts)
+        loaded.unsaved = lambda: _write_cache(cache, salt, head, lineages)
+        if save:  # else the caller saves it, where it costs nothing (bpm site: in a child)
+            loaded.save()
+    return loaded
 
 
 def _is_ancestor(root: Path, old: str, new: str) -> bool:

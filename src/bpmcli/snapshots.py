@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from bpmcli.history import ActionFacts, CatFile, Facts, first_parent_steps, front_matter_facts
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _encode(facts: Facts | None) -> list[Any] | None:
@@ -65,8 +65,8 @@ class Attributes(NamedTuple):
     facilitator: str | None
 
 
-OpenAction = list[Any]
-# [due, owner, severity, services, facilitator] of an open action, for counting by group
+OpenFile = list[Any]
+# [severity, services, facilitator, [[due, owner], ...]]: a file's open actions, for counting
 
 
 def _entries(tree: bytes) -> list[tuple[bytes, str, str]]:
@@ -98,7 +98,7 @@ class Mainline:
         self.cache, self.salt = cache, [CACHE_FORMAT, *salt, self.folder]
         self.facts_by_blob: dict[str, Facts | None] = {}
         self.encoded: dict[str, Any] = {}
-        self.parts: dict[str, list[OpenAction]] = {}
+        self.parts: dict[str, list[OpenFile]] = {}
         self.dirty = False
         stored_head, steps = self._read_cache()
         if stored_head == head:
@@ -222,17 +222,21 @@ class Mainline:
             facts.started, facts.review_by, facts.severity, facts.services, facts.facilitator
         )
 
-    def open_in(self, key: str) -> list[OpenAction]:
-        """The open actions in a part of the folder (see `parts_at`), kept by its key."""
+    def open_in(self, key: str) -> list[OpenFile]:
+        """The files with open actions in a part of the folder (see `parts_at`), kept by key:
+        [severity, services, facilitator, [[due, owner], ...]] each."""
         found = self.parts.get(key)
         if found is None:
-            found = self.parts[key] = [
-                [action.due, action.owner, facts.severity, list(facts.services), facts.facilitator]
-                for blob in self.part_files(key).values()
-                if (facts := self.facts(blob)) is not None
-                for action in facts.actions.values()
-                if action.status == "open"
-            ]
+            found = self.parts[key] = []
+            for blob in self.part_files(key).values():
+                facts = self.facts(blob)
+                opened = [
+                    [a.due, a.owner]
+                    for a in (facts.actions.values() if facts else ())
+                    if a.status == "open"
+                ]
+                if facts is not None and opened:
+                    found.append([facts.severity, list(facts.services), facts.facilitator, opened])
             self.dirty = True
         return found
 

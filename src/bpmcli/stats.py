@@ -301,11 +301,12 @@ class _AtEnd:
             return found
         opened: dict[str | None, int] = {}
         dues: dict[str | None, list[str]] = {}
-        for due, owner, severity, services, facilitator in self.mainline.open_in(key):
-            for group in self.groups.of(severity, services, facilitator, owner, action=True):
-                opened[group] = opened.get(group, 0) + 1
-                if due is not None:  # model.is_overdue: open, and due before the day
-                    dues.setdefault(group, []).append(due)
+        for severity, services, facilitator, actions in self.mainline.open_in(key):
+            for due, owner in actions:
+                for group in self.groups.of(severity, services, facilitator, owner, action=True):
+                    opened[group] = opened.get(group, 0) + 1
+                    if due is not None:  # model.is_overdue: open, and due before the day
+                        dues.setdefault(group, []).append(due)
         found = self.parts[key] = {
             group: (count, sorted(dues.get(group, []))) for group, count in opened.items()
         }

@@ -47,7 +47,6 @@ class Converted:
 
     source: str
     id: str = ""
-    text: str = ""
     title: str = ""
     day: dt.date | None = None
     date_from: str = ""
@@ -76,7 +75,7 @@ class Converted:
             "timeline_rows": self.timeline_rows,
             "actions": self.actions,
             "actions_without_owner": self.without_owner,
-            "actions_without_due": self.actions,
+            "actions_without_due": self.actions,  # every one: due dates are never invented
             "attention": self.attention,
             "error": self.error,
         }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 import os
 import re
 from dataclasses import dataclass, field
@@ -66,12 +67,12 @@ def build(config: Config, out: Path, options: Options) -> Built:
 
     history.repo_root(config.root)  # outside a repository: a usage error, before anything else
     previous = _previous(out)
-    loaded = history.load(config.root, config.postmortem_dir, None, options.use_cache)
+    loaded = history.load(config.root, config.postmortem_dir, None, options.use_cache, save=False)
     past = stats.whole_history(loaded)
-    # The follow-through numbers and the pages' facts do not depend on each other:
-    # one process each.
+    # The follow-through numbers (and writing the history cache) and the pages' facts do
+    # not depend on each other: one process each.
     wanted = stats.Options(options.by, options.as_of)
-    rows_when_done = in_background(partial(stats.run, config, wanted, options.use_cache, loaded))
+    rows_when_done = in_background(partial(_numbers, config, wanted, options.use_cache, loaded))
     postmortems, problems = report.current(config, None)
     cards = _cards(postmortems, past.by_path(), options.as_of, config)
     rows = rows_when_done()
@@ -97,6 +98,15 @@ def build(config: Config, out: Path, options: Options) -> Built:
         json.dumps({"bpm_site": 1, "version": __version__, "pages": kept}, indent=0).encode(),
     )
     return built
+
+
+def _numbers(config: Config, wanted: Any, use_cache: bool, loaded: Any) -> list[dict[str, Any]]:
+    """The follow-through rows; first, the history cache the parent left unwritten."""
+    from bpmcli import stats
+
+    loaded.save()
+    rows: list[dict[str, Any]] = stats.run(config, wanted, use_cache, loaded)
+    return rows
 
 
 def _previous(out: Path) -> dict[str, Any]:
@@ -214,8 +224,9 @@ def _page_key(card: dict[str, Any], as_of: dt.date) -> str:
         seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     except OSError:
         seen = []
-    shown = json.dumps([__version__, as_of.isoformat(), seen, card], default=str)
-    return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+    # version 2: no back-references, so equal values give equal bytes whatever their identity
+    shown = marshal.dumps([__version__, as_of.isoformat(), seen, card], 2)
+    return hashlib.blake2b(shown, digest_size=16).hexdigest()
 
 
 # -- rendering -------------------------------------------------------------------------
