@@ -207,6 +207,7 @@ def _action(action: Action, lineage: Lineage | None, as_of: dt.date) -> dict[str
         "due": due.isoformat() if due else None,
         "overdue": overdue,
         "days_overdue": (as_of - due).days if overdue and due else 0,
+        "badge": _badge(status, overdue, (as_of - due).days if overdue and due else 0),
         "added": past.introduced.date if past else None,
         "added_by": past.introduced.author if past else None,
         "history": [
@@ -214,6 +215,13 @@ def _action(action: Action, lineage: Lineage | None, as_of: dt.date) -> dict[str
             for c in (past.due_changes if past else [])
         ],
     }
+
+
+def _badge(status: str | None, overdue: bool, days: int) -> list[str]:
+    """[CSS class, text] of an action's status badge, worked out once for every page."""
+    if overdue:
+        return ["overdue", f"overdue {days} d"]
+    return [status or "unknown", status or "no status"]
 
 
 def _page_key(card: dict[str, Any], as_of: dt.date) -> str:
