@@ -134,21 +134,25 @@ def check_request(config: Config, request: NewRequest) -> str:
 def preview(config: Config, request: NewRequest) -> NewPostmortem:
     """What `bpm new` would write, without writing it (`--stdout`)."""
     slug = check_request(config, request)
-    pm_id, path = _candidate(config, request, slug, 1)
+    pm_id, path = path_for(config, _day(config, request), slug)
     return NewPostmortem(path, render(config, request, pm_id), pm_id)
 
 
-def _candidate(config: Config, request: NewRequest, slug: str, number: int) -> tuple[str, Path]:
-    day = request.started.astimezone(zone(config.timezone)).date()
+def path_for(config: Config, day: dt.date, slug: str, number: int = 1) -> tuple[str, Path]:
+    """FORMAT.md's id and path for a postmortem of `day`; the `number`th on a clash."""
     pm_id = f"{day.isoformat()}-{slug}" + ("" if number == 1 else f"-{number}")
     return pm_id, config.postmortem_dir / f"{day.year:04d}" / f"{pm_id}.md"
+
+
+def _day(config: Config, request: NewRequest) -> dt.date:
+    return request.started.astimezone(zone(config.timezone)).date()
 
 
 def create(config: Config, request: NewRequest) -> NewPostmortem:
     """Write a new postmortem; a clash with an existing file gets `-2`, `-3`, ... (FORMAT.md)."""
     slug = check_request(config, request)
-    day = request.started.astimezone(zone(config.timezone)).date()
-    render(config, request, f"{day.isoformat()}-{slug}")  # a broken template fails first
+    day = _day(config, request)
+    render(config, request, path_for(config, day, slug)[0])  # a broken template fails first
     return write_new(config, day, slug, lambda pm_id: render(config, request, pm_id))
 
 
@@ -157,12 +161,11 @@ def write_new(
 ) -> NewPostmortem:
     """Create `<dir>/YYYY/YYYY-MM-DD-<slug>.md` without ever overwriting a file: a clash
     gets `-2`, `-3`, ... (FORMAT.md). `text_for(id)` gives the file's text."""
-    first_path = config.postmortem_dir / f"{day.year:04d}" / f"{day.isoformat()}-{slug}.md"
+    first_path = path_for(config, day, slug)[1]
     made = _make_folders(first_path.parent)
     try:
         for number in range(1, 1000):
-            pm_id = f"{day.isoformat()}-{slug}" + ("" if number == 1 else f"-{number}")
-            path = first_path.with_name(f"{pm_id}.md")
+            pm_id, path = path_for(config, day, slug, number)
             text = text_for(pm_id)
             if not path.exists() and create_exclusive(path, text.encode("utf-8")):
                 return NewPostmortem(path, text, pm_id)

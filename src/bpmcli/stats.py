@@ -149,14 +149,14 @@ class _Groups:
         self.group_by = group_by
 
     def of_postmortem(self, facts: Attributes | None) -> tuple[str | None, ...]:
-        if facts is None:
-            return self.of(None, (), None, None)
-        return self.of(facts.severity, facts.services, facts.facilitator, None)
+        return self.of_action(facts, None, action=False)
 
-    def of_action(self, facts: Attributes | None, owner: str | None) -> tuple[str | None, ...]:
+    def of_action(
+        self, facts: Attributes | None, owner: str | None, action: bool = True
+    ) -> tuple[str | None, ...]:
         if facts is None:
-            return self.of(None, (), None, owner, action=True)
-        return self.of(facts.severity, facts.services, facts.facilitator, owner, action=True)
+            return self.of(None, (), None, owner, action)
+        return self.of(facts.severity, facts.services, facts.facilitator, owner, action)
 
     def of(
         self,

@@ -179,14 +179,15 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def _would_go(config: Config, converted: Converted) -> Path:
+    """Where `write_new` would put it now (the first free `-N`), for --dry-run and --stdout."""
+    from bpmcli.scaffold import path_for
+
     assert converted.day is not None
-    folder = config.postmortem_dir / f"{converted.day.year:04d}"
-    number, pm_id = 1, converted.id
-    while (folder / f"{pm_id}.md").exists():
+    number = 1
+    while (found := path_for(config, converted.day, converted.slug, number))[1].exists():
         number += 1
-        pm_id = f"{converted.id}-{number}"
-    converted.id = pm_id
-    return folder / f"{pm_id}.md"
+    converted.id = found[0]
+    return found[1]
 
 
 def _authors(meta: dict[str, Any]) -> Any:
@@ -344,6 +345,7 @@ class _Body:
         )
         self.starts = [h for h in others if h.level <= self.level]
         self.title_line = title.line if title else None
+        self.code = document.in_code(lines)
         self.out: list[str] = []
         self._build()
 
@@ -351,25 +353,20 @@ class _Body:
         return "\n".join(self.out).strip("\n") + "\n"
 
     def _shift(self, line: str, extra: int) -> str:
+        """A heading moved to its level in the new document (FORMAT.md's sections are H2)."""
         match = document.HEADING.match(line)
-        if not match or document.FENCE.match(line):
+        if not match:
             return line
         level = len(match.group(1) or match.group(3))
         new = max(1, min(6, level - self.level + 2 + extra))
         return "#" * new + line.lstrip(" ")[level:]
 
     def _copy(self, start: int, end: int, extra: int, skip: set[int] | None = None) -> None:
-        fence: str | None = None
         for index in range(start, end):
             if index == self.title_line or (skip and index in skip):
                 continue
             line = self.lines[index]
-            marker = document.FENCE.match(line)
-            if marker and (fence is None or marker.group(1)[0] == fence[0]):
-                fence = None if fence else marker.group(1)
-                self.out.append(line)
-                continue
-            self.out.append(line if fence else self._shift(line, extra))
+            self.out.append(line if self.code[index] else self._shift(line, extra))
 
     def _build(self) -> None:
         first = self.starts[0].line if self.starts else len(self.lines)

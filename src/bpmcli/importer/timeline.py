@@ -27,7 +27,9 @@ from bpmcli.timeline import Row
 
 OPENERS = "*_`[("
 CLOSERS = "*_`])"
-ZONE = re.compile(r"^\s*\(?\b(UTC|GMT|Z|[A-Z]{2,4}T|IST|CET|CEST|PST|PDT|EST|EDT|BST)\b\)?")
+ZONES = r"UTC|GMT|IST|CET|CEST|PST|PDT|EST|EDT|BST|[A-Z]{2,4}T"  # names, not offsets
+ZONE = re.compile(rf"^\s*\(?\b({ZONES}|Z)\b\)?")  # right after a time: `14:03 UTC`
+NAMED_ZONE = re.compile(rf"\b({ZONES})\b")
 TIME_HEADER = re.compile(r"\b(time|date|when|timestamp|utc|day)\b", re.I)
 EVENT_HEADER = re.compile(
     r"\b(event|events|what|description|action|details|happened|update)\b", re.I
@@ -85,9 +87,11 @@ def _leading_moment(text: str, year: int | None) -> _Moment | None:
     return _Moment(day, clock, rest, written)
 
 
-def _zone_of(written: str) -> str | None:
-    match = re.search(r"\b(UTC|GMT|IST|CET|CEST|PST|PDT|EST|EDT|BST|[A-Z]{2,4}T)\b", written)
-    return match.group(1) if match else None
+def _note_zone(found: Found, written: str) -> None:
+    """Remember the time zone a time (or a column header) names, if any."""
+    match = NAMED_ZONE.search(written)
+    if match:
+        found.zones.add("UTC" if match.group(1) == "GMT" else match.group(1))
 
 
 def _time_cell(day: dt.date | None, time: dt.time | None, written: str) -> tuple[str, bool]:
@@ -140,9 +144,7 @@ def _add(found: Found, moment: _Moment, day: dt.date | None, event: str) -> None
     when = moment.day or day
     cell, read = _time_cell(when, moment.time, moment.written)
     found.unread_times += not read
-    zone = _zone_of(moment.written)
-    if zone:
-        found.zones.add("UTC" if zone in ("Z", "GMT") else zone)
+    _note_zone(found, moment.written)
     found.rows.append(Row(cell, "", event))
 
 
@@ -227,9 +229,7 @@ def _table(
         ),
         None,
     )
-    zone = _zone_of(header[time_col])
-    if zone:
-        found.zones.add("UTC" if zone in ("Z", "GMT") else zone)
+    _note_zone(found, header[time_col])
     for row_index in range(index + 2, end):
         cells = table_cells(lines[row_index])
         cells += [""] * (len(header) - len(cells))
