@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 MANIFEST = ".bpm-site.json"
 HERE = Path(__file__).parent
+SITE_PAGES = ("index.html", "follow-through.html", "owners.html", "services.html")
 PARALLEL_FROM = 48  # fewer pages than this render in this process
 
 
@@ -79,7 +80,7 @@ def build(config: Config, out: Path, options: Options) -> Built:
     out.mkdir(parents=True, exist_ok=True)
     env = _environment()
     common = {"version": __version__, "as_of": options.as_of.isoformat()}
-    built = Built(pages=len(cards) + 4, problems=problems)
+    built = Built(pages=len(cards) + len(SITE_PAGES), problems=problems)
     pages = previous.get("pages", {})
     todo = [card for card in cards if pages.get(card["href"]) != card["key"]]
     results = _render_postmortems(env, out, common, todo, options.jobs)
@@ -87,7 +88,7 @@ def build(config: Config, out: Path, options: Options) -> Built:
         if problem is not None:
             built.problems.append(BpmError(problem))
             card["key"] = None  # render it again next time
-    built.rendered = len(todo) + 4
+    built.rendered = len(todo) + len(SITE_PAGES)  # the site's own pages are always written
     _write_site_pages(env, out, common, cards, rows, options.by)
     kept = {card["href"]: card["key"] for card in cards}
     for stale in sorted(set(pages) - set(kept)):
