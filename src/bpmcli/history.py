@@ -178,6 +178,7 @@ def action_numbers_ever(path: Path) -> set[int]:
 import datetime as dt  # noqa: E402 - the history pass's own imports, below the small helpers
 import json  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
+from functools import lru_cache  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
 ZERO = "0" * 40
@@ -270,6 +271,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATED = frozenset(("due", "started", "review_by"))
 
 
+@lru_cache(maxsize=8192)  # the same few thousand dates, in version after version
 def _date_text(value: str | None, timestamp: bool = False) -> str | None:
     """`value` when the model would read it as a date (a timestamp, for `started`), else None."""
     if value is None or not _DATE.match(value):
@@ -285,6 +287,7 @@ def _date_text(value: str | None, timestamp: bool = False) -> str | None:
         return None
 
 
+@lru_cache(maxsize=65536)  # `status: open` and friends, in every version of every file
 def _scalar(raw: str | None, dated: bool = False) -> str | None:
     """A plain or quoted YAML scalar of the simple kinds bpm writes."""
     if raw is None:
@@ -314,6 +317,7 @@ def _scalar(raw: str | None, dated: bool = False) -> str | None:
     return value
 
 
+@lru_cache(maxsize=8192)  # a postmortem's services line rarely changes between versions
 def _flow_list(raw: str) -> tuple[str, ...]:
     """`[a, b]` with plain items; _Unusual for anything richer."""
     value = raw.strip()
