@@ -17,7 +17,15 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, PostmortemError, UsageError
 from bpmcli.files import display, iter_postmortems, rewrite
-from bpmcli.model import ACTION_KINDS, Postmortem, decode, edit_text, load_all, parse, set_field
+from bpmcli.format.postmortem import (
+    ACTION_KINDS,
+    Postmortem,
+    decode,
+    edit_text,
+    load_all,
+    parse,
+    set_field,
+)
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _ID = re.compile(r"^A(\d+)$")
@@ -74,7 +82,7 @@ class Problem:
 def review(new: NewAction, pm: Postmortem, config: Config, today: dt.date) -> list[Problem]:
     """What `bpm lint` would say of the new action alone (its action rules)."""
     from bpmcli.lint.engine import settings
-    from bpmcli.lint.registry import Context, all_rules
+    from bpmcli.lint.rule import Context, all_rules
 
     chosen = settings(config, today)
     alone = Postmortem(pm.path, pm.text, {**pm.meta, "actions": [new.as_data("A0")]}, pm.where)
@@ -90,7 +98,7 @@ def review(new: NewAction, pm: Postmortem, config: Config, today: dt.date) -> li
 
 def next_id(pm: Postmortem) -> str:
     """One more than any id the file holds or, in git, ever held: ids are never reused."""
-    from bpmcli.history import action_numbers_ever
+    from bpmcli.store.repo import action_numbers_ever
 
     numbers = {int(m.group(1)) for a in pm.actions if a.id and (m := _ID.match(a.id))}
     numbers |= action_numbers_ever(pm.path)

@@ -10,7 +10,7 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import display, iter_postmortems
-from bpmcli.model import Postmortem, load, load_all
+from bpmcli.format.postmortem import Postmortem, load, load_all
 from bpmcli.times import format_timestamp, zone
 
 

@@ -34,14 +34,14 @@ class _Group(TyperGroup):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    from bpmcli.render import clean
+    from bpmcli.output.terminal import clean
 
     typer.echo(f"error: {clean(message)}", err=True)
     raise typer.Exit(code)
 
 
 def _note(message: str) -> None:
-    from bpmcli.render import clean
+    from bpmcli.output.terminal import clean
 
     typer.echo(clean(message), err=True)
 
@@ -177,7 +177,8 @@ def list_command(
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """List postmortems: id, date, severity, status, open and overdue actions."""
-    from bpmcli import catalog, render
+    from bpmcli import catalog
+    from bpmcli.output import terminal as render
     from bpmcli.times import today, zone
 
     config = _config()
@@ -207,8 +208,9 @@ def show(
     format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
 ) -> None:
     """Summarise one postmortem: fields, sections, actions."""
-    from bpmcli import catalog, render
+    from bpmcli import catalog
     from bpmcli.files import resolve
+    from bpmcli.output import terminal as render
     from bpmcli.times import today, zone
 
     config = _config()
@@ -220,7 +222,7 @@ def show(
 
 
 def _print_summary(summary: Any) -> None:
-    from bpmcli import render
+    from bpmcli.output import terminal as render
 
     data = summary.as_json()
     out = render.console()
@@ -325,7 +327,7 @@ def timeline_add(
 
     from bpmcli import timeline
     from bpmcli.files import display
-    from bpmcli.model import load
+    from bpmcli.format.postmortem import load
     from bpmcli.times import zone
 
     config = _config()
@@ -356,8 +358,9 @@ def timeline_show(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Print the timeline: a table, JSON, CSV, or the Markdown the file should hold."""
-    from bpmcli import render, timeline
-    from bpmcli.model import load
+    from bpmcli import timeline
+    from bpmcli.format.postmortem import load
+    from bpmcli.output import terminal as render
 
     config = _config()
     rows = timeline.read(load(_target(config, postmortem)))
@@ -386,7 +389,7 @@ def timeline_import(
     """Add many rows at once from CSV or JSON lines: all of them, or none."""
     from bpmcli import timeline
     from bpmcli.files import display, read_bytes
-    from bpmcli.model import decode, load
+    from bpmcli.format.postmortem import decode, load
     from bpmcli.times import zone
 
     config = _config()
@@ -426,7 +429,7 @@ def action_add(
     """Add an action item; refused (exit 1) when bpm lint would reject it, unless --force."""
     from bpmcli import actions
     from bpmcli.files import display, resolve
-    from bpmcli.model import load
+    from bpmcli.format.postmortem import load
     from bpmcli.times import today, zone
 
     config = _config()
@@ -495,7 +498,8 @@ def action_list(
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """List action items across all postmortems, soonest due first."""
-    from bpmcli import actions, render
+    from bpmcli import actions
+    from bpmcli.output import terminal as render
     from bpmcli.times import today, zone
 
     config = _config()
@@ -545,7 +549,7 @@ def _day(value: str | None, option: str) -> Any:
 
 
 def _history(config: Any, rev: str | None, use_cache: bool) -> Any:
-    from bpmcli import history
+    from bpmcli.store import history
 
     loaded = history.load(config.root, config.postmortem_dir, rev, use_cache)
     for warning in loaded.warnings:
@@ -554,7 +558,7 @@ def _history(config: Any, rev: str | None, use_cache: bool) -> Any:
 
 
 def _emit(format: TableFormat, rows: list[Any], columns: list[str]) -> None:
-    from bpmcli import render
+    from bpmcli.output import terminal as render
 
     data = [row.as_json() for row in rows]
     if format is TableFormat.json:
@@ -608,7 +612,7 @@ def report_overdue(
 def _overdue_table(rows: list[Any]) -> None:
     from collections import Counter
 
-    from bpmcli import render
+    from bpmcli.output import terminal as render
 
     out = render.console()
     if not rows:
@@ -679,7 +683,8 @@ def report_stats(
     ] = False,
 ) -> None:
     """Follow-through over time: publication, actions added and closed, slips, overdue."""
-    from bpmcli import render, stats
+    from bpmcli import stats
+    from bpmcli.output import terminal as render
     from bpmcli.times import today, zone
 
     config = _config()
@@ -731,7 +736,8 @@ def report_sla(
     ] = False,
 ) -> None:
     """Reviews past their review_by date, and the share published on time."""
-    from bpmcli import render, report
+    from bpmcli import report
+    from bpmcli.output import terminal as render
     from bpmcli.times import today, zone
 
     config = _config()
@@ -787,7 +793,8 @@ def lint(
     ] = False,
 ) -> None:
     """Check postmortems: owned, dated, concrete actions; blameless language; structure."""
-    from bpmcli.lint import engine, formats
+    from bpmcli.lint import engine
+    from bpmcli.output import lint as formats
     from bpmcli.times import today, zone
 
     config = _config()
@@ -803,7 +810,7 @@ def lint(
         cache.save()
     findings = result.findings
     if since is not None:
-        from bpmcli.history import changed_lines
+        from bpmcli.store.repo import changed_lines
 
         changed = changed_lines(Path.cwd(), since, files)
         findings = [f for f in findings if _changed(changed, f)]
@@ -870,7 +877,8 @@ def import_(
     ] = ReportFormat.text,
 ) -> None:
     """Convert postmortems written in other shapes into bpm's format, losing nothing."""
-    from bpmcli import importer, render, templates
+    from bpmcli import importer, templates
+    from bpmcli.output import terminal as render
 
     config = _config()
     templates.find(config, kind)
@@ -893,7 +901,7 @@ def import_(
 
 def _import_report(results: list[Any], dry_run: bool) -> None:
     from bpmcli.files import display
-    from bpmcli.render import clean
+    from bpmcli.output.terminal import clean
 
     verb = "would import" if dry_run else "imported"
     for result in results:
@@ -968,7 +976,7 @@ def demo(
     import tempfile
 
     from bpmcli import demo as example
-    from bpmcli import render
+    from bpmcli.output import terminal as render
 
     target = directory or Path(tempfile.mkdtemp(prefix="bpm-demo-")) / "postmortems-repo"
     out = render.console()

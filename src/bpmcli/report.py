@@ -17,8 +17,9 @@ from typing import Any
 from bpmcli.config import Config, find_repo_root
 from bpmcli.errors import BpmError
 from bpmcli.files import iter_postmortems
-from bpmcli.history import ActionHistory, CatFile, History, Lineage, verify_revision
-from bpmcli.model import Postmortem, load, load_all, parse
+from bpmcli.format.postmortem import Postmortem, load, load_all, parse
+from bpmcli.store.history import ActionHistory, History, Lineage
+from bpmcli.store.repo import CatFile, verify_revision
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ _DATED = ("review_by", "started", "due", "closed")
 
 
 def _restore(path: Path, summary: dict[str, Any]) -> Postmortem:
-    from bpmcli.model import Split
+    from bpmcli.format.postmortem import Split
 
     # Copies all the way down: the cached summary itself must stay JSON.
     meta = {key: _decode(value) if key in _DATED else value for key, value in summary.items()}

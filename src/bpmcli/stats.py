@@ -19,9 +19,9 @@ from typing import Any
 
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
-from bpmcli.history import History, Lineage, Loaded
 from bpmcli.report import find_vanished, published_on_time
-from bpmcli.snapshots import Attributes, Mainline
+from bpmcli.store.history import History, Lineage, Loaded
+from bpmcli.store.snapshots import Attributes, Mainline
 
 PERIODS = ("month", "quarter", "year")
 GROUPS = ("severity", "service", "owner")
@@ -353,10 +353,11 @@ def prepare(
     import os
     from pathlib import Path
 
-    from bpmcli import __version__, history
+    from bpmcli import __version__
     from bpmcli.config import git_dir
+    from bpmcli.store import history, repo
 
-    root = history.repo_root(config.root)
+    root = repo.repo_root(config.root)
     if loaded is None:
         loaded = history.load(config.root, config.postmortem_dir, None, use_cache)
     past = whole_history(loaded)
@@ -381,7 +382,7 @@ def run(
 
     from bpmcli import __version__
     from bpmcli.config import git_dir
-    from bpmcli.history import git, repo_root
+    from bpmcli.store.repo import git, repo_root
 
     root = repo_root(config.root)
     gitdir = git_dir(root)

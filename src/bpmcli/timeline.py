@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bpmcli.errors import PostmortemError, UsageError
-from bpmcli.model import FENCE, Postmortem, lines
+from bpmcli.format.postmortem import FENCE, Postmortem, lines
 
 FIELDS = ("time", "actor", "event", "outcome", "expected", "assumed")
 TITLES = ("Time", "Actor", "Action or event", "Outcome", "Expectations", "Assumptions")
@@ -342,7 +342,7 @@ def event_time(
 def add(path: Path, rows: Sequence[Row], zone_name: str) -> Postmortem:
     """Insert `rows` into the file at `path`: under a lock, in one atomic write."""
     from bpmcli.files import rewrite
-    from bpmcli.model import parse
+    from bpmcli.format.postmortem import parse
 
     def insert(raw: bytes) -> bytes:
         return insert_rows(parse(raw, path), rows, zone_name).encode("utf-8")

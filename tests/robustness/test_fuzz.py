@@ -13,10 +13,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpmcli import history, model, timeline
+from bpmcli import timeline
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
-from bpmcli.lint import engine, suppression
+from bpmcli.format import facts as facts_module
+from bpmcli.format import postmortem as model
+from bpmcli.lint import engine
+from bpmcli.lint.rules import suppression
 from lint.base import CLEAN
 
 EXAMPLES = int(os.environ.get("BPM_FUZZ_EXAMPLES", "150"))
@@ -132,7 +135,7 @@ def test_the_suppression_parser(data: str) -> None:
 @given(text)
 def test_the_history_facts_scanner(data: str) -> None:
     lines = ("---\n" + data + "\n---\n").encode("utf-8", "surrogatepass").split(b"\n")
-    facts = history.front_matter_facts(lines)
+    facts = facts_module.front_matter_facts(lines)
     assert facts is None or isinstance(facts.actions, dict)
 
 

@@ -312,7 +312,7 @@ def _front_matter(config: Config, options: Options, result: Converted, items: li
 
 
 def render(meta: Any, pm_id: str, body: str) -> str:
-    from bpmcli.model import dump_front_matter
+    from bpmcli.format.postmortem import dump_front_matter
 
     meta["id"] = pm_id
     return "---\n" + dump_front_matter(meta) + "---\n" + body

@@ -28,15 +28,15 @@ from bpmcli import __version__
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import atomic_write
-from bpmcli.model import is_overdue
+from bpmcli.format.postmortem import is_overdue
 from bpmcli.parallel import in_background
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from bpmcli.history import ActionHistory, Lineage
-    from bpmcli.model import Action
+    from bpmcli.format.postmortem import Action
     from bpmcli.report import Current
+    from bpmcli.store.history import ActionHistory, Lineage
 
 MANIFEST = ".bpm-site.json"
 HERE = Path(__file__).parent
@@ -64,9 +64,10 @@ class Built:
 
 def build(config: Config, out: Path, options: Options) -> Built:
     """Write (or update) the site in `out`."""
-    from bpmcli import history, report, stats
+    from bpmcli import report, stats
+    from bpmcli.store import history, repo
 
-    history.repo_root(config.root)  # outside a repository: a usage error, before anything else
+    repo.repo_root(config.root)  # outside a repository: a usage error, before anything else
     previous = _previous(out)
     loaded = history.load(config.root, config.postmortem_dir, None, options.use_cache, save=False)
     past = stats.whole_history(loaded)
@@ -289,7 +290,7 @@ def _render_postmortem(
     """Write one postmortem's page; a one-line problem instead when its file went bad."""
     from markupsafe import Markup
 
-    from bpmcli.model import load
+    from bpmcli.format.postmortem import load
 
     try:
         pm = load(Path(card["file"]))

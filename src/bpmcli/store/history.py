@@ -1,170 +1,6 @@
-"""Everything bpm learns from git. The only module that runs git."""
+"""The one streaming pass over a postmortem folder's git history, and its cache."""
 
 from __future__ import annotations
-
-import os
-import re
-import subprocess
-from collections.abc import Callable, Sequence
-from pathlib import Path
-
-from bpmcli.errors import BpmError, UsageError
-
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
-
-
-def git(root: Path, *args: str, check: bool = True) -> str:
-    """Run git in `root`; its stdout. BpmError with git's own words when it fails."""
-    try:
-        done = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except FileNotFoundError as exc:
-        raise UsageError("git is not installed (it is needed for this command)") from exc
-    if check and done.returncode != 0:
-        message = (
-            done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed"
-        )
-        raise BpmError(f"git: {message}")
-    return done.stdout
-
-
-class CatFile:
-    """One long-lived `git cat-file --batch`: objects by name, without a process each."""
-
-    def __init__(self, root: Path):
-        self.process = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-
-    def read(self, name: str) -> tuple[bytes, bytes] | None:
-        """(type, content) of `name` (a blob id, or `commit:path`); None when it is missing."""
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        if len(header) < 3:
-            return None
-        return header[1], stdout.read(int(header[2]) + 1)[:-1]
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait()
-
-
-def repo_root(start: Path) -> Path:
-    done = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise UsageError("not inside a git repository")
-    return Path(done.stdout.strip())
-
-
-def verify_revision(root: Path, rev: str) -> str:
-    if rev.startswith("-"):
-        raise UsageError(f"not a revision: {rev!r}")
-    done = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise UsageError(f"unknown revision {rev!r}")
-    return done.stdout.strip()
-
-
-def first_parent_steps(
-    root: Path, head: str, known: str | None = None
-) -> tuple[list[list[str]], bool]:
-    """Where the first-parent line of `head` reaches a new earliest author date, newest first.
-
-    Each step is [date, sha]: for any day D, the first commit met walking back from `head`
-    whose author date is on or before D is the step with the latest date <= D. With `known`
-    (an older head), only the commits after it are walked; the second value says whether
-    that worked (`known` must be on the line), else the caller walks from scratch.
-    """
-    spec = [head, f"^{known}"] if known else [head]
-    out = git(root, "log", "--first-parent", "--format=%H %P%x1f%ad", "--date=short", *spec)
-    steps: list[list[str]] = []
-    earliest = "9999-99-99"
-    parent = None
-    for line in out.splitlines():
-        shas, _, date = line.partition("\x1f")
-        sha, *parents = shas.split()
-        parent = parents[0] if parents else None
-        if date < earliest:
-            earliest = date
-            steps.append([date, sha])
-    reached = known is None or (parent == known if out else head == known)
-    return steps, reached
-
-
-def changed_lines(start: Path, rev: str, files: Sequence[Path]) -> dict[Path, set[int] | None]:
-    """Lines added or changed since `rev`, in the working tree, per file (resolved path).
-
-    None for a file that is new since `rev` or not tracked: every line of it counts.
-    """
-    root = repo_root(start)
-    base = verify_revision(root, rev)
-    specs = [str(Path(f).resolve()) for f in files]
-    changed: dict[Path, set[int] | None] = {}
-    current: set[int] | None = None
-    diff = git(
-        root, "diff", "--no-color", "--no-ext-diff", "--no-renames", "-U0", base, "--", *specs
-    )
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
-            name = line[4:]
-            current = set() if name != "/dev/null" else None
-            if current is not None:
-                changed[(root / name.removeprefix("b/")).resolve()] = current
-        elif current is not None and line.startswith("@@"):
-            hunk = _HUNK.match(line)
-            if hunk:
-                first, count = int(hunk.group(1)), int(hunk.group(2) or 1)
-                current.update(range(first, first + count))
-    untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
-    for name in filter(None, untracked.split("\0")):
-        changed[(root / name).resolve()] = None
-    added = git(
-        root, "diff", "--no-color", "--name-only", "--diff-filter=A", "-z", base, "--", *specs
-    )
-    for name in filter(None, added.split("\0")):
-        changed[(root / name).resolve()] = None
-    return changed
-
-
-_ACTION_ID = re.compile(r"^[-+ ]\s*(?:-\s+)?id:\s*['\"]?A(\d+)\b", re.M)
-
-
-def action_numbers_ever(path: Path) -> set[int]:
-    """The numbers of every action id (A1, A2, ...) the file has ever held in git history.
-
-    Empty outside a repository or for a file git does not know: ids are then unique only
-    against the file itself.
-    """
-    folder = path.resolve().parent
-    done = subprocess.run(
-        ["git", "log", "-p", "--follow", "--format=", "--", path.resolve().name],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
-    if done.returncode != 0:
-        return set()
-    return {int(number) for number in _ACTION_ID.findall(done.stdout)}
-
 
 # -- the history pass ------------------------------------------------------------------------
 #
@@ -174,12 +10,18 @@ def action_numbers_ever(path: Path) -> set[int]:
 # base it does not hold (a fresh cache, a shallow clone) is read through one long-lived
 # `git cat-file --batch`. Action facts are read again only when a hunk touches the front
 # matter.
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
 
-import datetime as dt  # noqa: E402 - the history pass's own imports, below the small helpers
-import json  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from functools import lru_cache  # noqa: E402
-from typing import Any, NamedTuple  # noqa: E402
+from bpmcli.errors import BpmError, UsageError
+from bpmcli.format.facts import Facts, front_matter_end, front_matter_facts
+from bpmcli.store.repo import CatFile, git, verify_revision
 
 ZERO = "0" * 40
 
@@ -241,236 +83,6 @@ class History:
 
     def by_path(self) -> dict[str, Lineage]:
         return {lineage.path: lineage for lineage in self.lineages if not lineage.deleted}
-
-
-class ActionFacts(NamedTuple):
-    due: str | None  # ISO date, only when written as a real date (as the model reads it)
-    status: str | None
-    kind: str | None
-    text: str | None
-    owner: str | None
-
-
-class Facts(NamedTuple):
-    """What reports need of one version of a postmortem's front matter."""
-
-    status: str | None
-    actions: dict[str, ActionFacts]
-    started: str | None = None  # the date part of `started`, in its own offset
-    review_by: str | None = None
-    severity: str | None = None
-    services: tuple[str, ...] = ()
-    facilitator: str | None = None
-
-
-class _Unusual(Exception):
-    """Front matter outside the simple block shape bpm writes: read it with YAML instead."""
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATED = frozenset(("due", "started", "review_by"))
-
-
-@lru_cache(maxsize=8192)  # the same few thousand dates, in version after version
-def _date_text(value: str | None, timestamp: bool = False) -> str | None:
-    """`value` when the model would read it as a date (a timestamp, for `started`), else None."""
-    if value is None or not _DATE.match(value):
-        return None
-    if timestamp:
-        if len(value) < 11 or value[10] not in "Tt ":
-            return None
-    elif len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None
-
-
-@lru_cache(maxsize=65536)  # `status: open` and friends, in every version of every file
-def _scalar(raw: str | None, dated: bool = False) -> str | None:
-    """A plain or quoted YAML scalar of the simple kinds bpm writes."""
-    if raw is None:
-        return None
-    value = raw.strip()
-    if not value or value in ("~", "null"):
-        return None
-    first = value[0]
-    if first in "\"'" and dated:
-        raise _Unusual  # a quoted date is a string to YAML: let YAML say so
-    if first == '"':
-        try:
-            text = json.loads(value)
-        except ValueError as exc:
-            raise _Unusual from exc
-        return str(text)
-    if first == "'":
-        if len(value) < 2 or not value.endswith("'"):
-            raise _Unusual
-        return value[1:-1].replace("''", "'")
-    if first in "[{&*!|>%@`#":
-        raise _Unusual
-    if " #" in value:
-        value = value.split(" #", 1)[0].rstrip()
-    if ": " in value:
-        raise _Unusual
-    return value
-
-
-@lru_cache(maxsize=8192)  # a postmortem's services line rarely changes between versions
-def _flow_list(raw: str) -> tuple[str, ...]:
-    """`[a, b]` with plain items; _Unusual for anything richer."""
-    value = raw.strip()
-    if " #" in value:
-        value = value.split(" #", 1)[0].rstrip()
-    if not (value.startswith("[") and value.endswith("]")):
-        raise _Unusual
-    inner = value[1:-1]
-    if any(c in inner for c in "[]{}\"'&*!|>#"):
-        raise _Unusual
-    return tuple(item for item in (part.strip() for part in inner.split(",")) if item)
-
-
-def front_matter_facts(lines: list[bytes]) -> Facts | None:
-    """The facts of a version of a file; None when its front matter is unusable."""
-    end = _front_matter_end(lines) - 1
-    if end <= 0 or end >= len(lines) or lines[end].rstrip() != b"---":
-        return None
-    text = [line.decode("utf-8", "replace") for line in lines[1:end]]
-    try:
-        return _scan_facts(text)
-    except _Unusual:
-        return _yaml_facts("\n".join(text) + "\n")
-
-
-_WANTED = frozenset(("id", "due", "status", "kind", "action", "owner"))
-_TOP = frozenset(("status", "started", "review_by", "severity", "facilitator"))
-
-
-def _scan_facts(lines: list[str]) -> Facts:
-    """The block shape bpm writes, line by line; _Unusual for anything else."""
-    top: dict[str, str | None] = {}
-    services: list[str] = []
-    section = ""  # the top-level key whose block the next indented lines belong to
-    item: dict[str, str | None] | None = None
-    items: list[dict[str, str | None]] = []
-    wanted = _WANTED
-    for line in lines:
-        if not line or line[0] == "#":
-            continue
-        first = line[0]
-        if first != " " and first != "-":  # a top-level key
-            name, colon, rest = line.partition(":")
-            if not colon or " " in name or "\t" in name:
-                raise _Unusual
-            section = name
-            if name in _TOP:
-                top[name] = _scalar(rest, name in _DATED)
-            elif name in ("actions", "services"):
-                rest = rest.strip()
-                if name == "services" and rest and rest[0] == "[":
-                    services.extend(_flow_list(rest))
-                elif rest and rest != "[]" and rest[0] != "#":
-                    raise _Unusual  # a flow-style list with items, or a scalar
-            continue
-        if section == "services":
-            body = line.lstrip(" ")
-            if body and body[0] != "#":
-                if body[:2] != "- ":
-                    raise _Unusual
-                value = _scalar(body[2:])
-                if value:
-                    services.append(value)
-            continue
-        if section != "actions":
-            continue
-        body = line.lstrip(" ")
-        if not body or body[0] == "#":
-            continue
-        if body[:2] == "- ":
-            item = {}
-            items.append(item)
-            body = body[2:]
-        elif item is None:
-            raise _Unusual
-        name, colon, rest = body.partition(":")
-        if not colon or (rest and rest[0] != " ") or " " in name:
-            raise _Unusual
-        if name in wanted:
-            item[name] = _scalar(rest, name in _DATED)
-    actions: dict[str, ActionFacts] = {}
-    for entry in items:
-        key = entry.get("id")
-        if key:
-            actions[key] = ActionFacts(
-                _date_text(entry.get("due")),
-                entry.get("status"),
-                entry.get("kind"),
-                entry.get("action"),
-                entry.get("owner"),
-            )
-    return Facts(
-        top.get("status"),
-        actions,
-        _date_text(top.get("started"), timestamp=True),
-        _date_text(top.get("review_by")),
-        top.get("severity"),
-        tuple(services),
-        top.get("facilitator"),
-    )
-
-
-def _yaml_date(value: object) -> str | None:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        return None
-    return value.isoformat()
-
-
-def _yaml_text(value: object) -> str | None:
-    """A value as the model's text accessors read it."""
-    if isinstance(value, str):
-        return value.strip() or None
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _yaml_facts(source: str) -> Facts | None:
-    from bpmcli.errors import PostmortemError
-    from bpmcli.model import parse_yaml
-
-    try:
-        data, _ = parse_yaml(source, 2)
-    except PostmortemError:
-        return None  # broken YAML in this version: the commit is skipped
-    if not isinstance(data, dict):
-        return None
-    actions: dict[str, ActionFacts] = {}
-    raw = data.get("actions")
-    for entry in raw if isinstance(raw, list) else []:
-        if isinstance(entry, dict) and _yaml_text(entry.get("id")) is not None:
-            actions[str(_yaml_text(entry["id"]))] = ActionFacts(
-                _yaml_date(entry.get("due")),
-                _yaml_text(entry.get("status")),
-                _yaml_text(entry.get("kind")),
-                _yaml_text(entry.get("action")),
-                _yaml_text(entry.get("owner")),
-            )
-    started = data.get("started")
-    services = data.get("services")
-    return Facts(
-        _yaml_text(data.get("status")),
-        actions,
-        started.date().isoformat()
-        if isinstance(started, dt.datetime) and started.tzinfo is not None
-        else None,
-        _yaml_date(data.get("review_by")),
-        _yaml_text(data.get("severity")),
-        tuple(str(s) for s in services if isinstance(s, str | int | float))
-        if isinstance(services, list)
-        else (),
-        _yaml_text(data.get("facilitator")),
-    )
 
 
 class _Blobs:
@@ -549,13 +161,6 @@ def _apply(base: list[bytes], hunks: list[tuple[int, int, list[bytes]]]) -> list
     return lines
 
 
-def _front_matter_end(lines: list[bytes]) -> int:
-    """The 1-based line of the closing `---`; 0 without front matter."""
-    if not lines or lines[0].removeprefix(b"\xef\xbb\xbf").rstrip() != b"---":
-        return 0
-    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() == b"---"), len(lines))
-
-
 class _Pass:
     """Turns the stream of file patches into lineages and action histories."""
 
@@ -588,7 +193,7 @@ class _Pass:
             new_lines = _apply(base, patch.hunks)
             self.blobs.put(patch.new_blob, new_lines)
             before = self.blobs.facts_of(patch.old_blob, base)
-            limit = _front_matter_end(base)
+            limit = front_matter_end(base)
             if patch.old_blob != ZERO and all(start > limit for start, _, _ in patch.hunks):
                 self.blobs.facts[patch.new_blob] = before  # only the body changed
         after = self.blobs.facts_of(patch.new_blob, new_lines)

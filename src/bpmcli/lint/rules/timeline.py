@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpmcli import timeline
-from bpmcli.lint.registry import Context, Hit, rule
+from bpmcli.lint.rule import Context, Hit, rule
 
 
 def table_of(ctx: Context) -> timeline.Table | None:

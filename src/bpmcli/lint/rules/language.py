@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from functools import cache
 
 from bpmcli import timeline
+from bpmcli.format.postmortem import FENCE, lines
 from bpmcli.lint import words
-from bpmcli.lint.registry import Context, Hit, rule
-from bpmcli.lint.timeline import table_of
-from bpmcli.model import FENCE, lines
+from bpmcli.lint.rule import Context, Hit, rule
+from bpmcli.lint.rules.timeline import table_of
 
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)|<https?://[^>\n]*>|https?://\S+")

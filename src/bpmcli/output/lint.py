@@ -16,7 +16,7 @@ from typing import Any
 
 from bpmcli import __version__
 from bpmcli.lint.engine import Finding
-from bpmcli.render import clean
+from bpmcli.output.terminal import clean
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -54,7 +54,7 @@ def _coloured(f: Finding) -> str:
 
 
 def as_json(findings: Sequence[Finding]) -> str:
-    from bpmcli.render import to_json
+    from bpmcli.output.terminal import to_json
 
     return to_json([f.as_json() for f in findings]) + "\n"
 
@@ -79,7 +79,7 @@ def github(findings: Sequence[Finding]) -> str:
 
 def sarif(findings: Sequence[Finding], root: Path) -> str:
     """SARIF 2.1.0, as GitHub code scanning takes it; locations relative to `root`."""
-    from bpmcli.lint.registry import all_rules
+    from bpmcli.lint.rule import all_rules
 
     rules = all_rules()
     index = {code: i for i, code in enumerate(rules)}

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bpmcli.lint.registry import engine_rule
+from bpmcli.lint.rule import engine_rule
 
 engine_rule(
     "BPM901",

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpmcli import model, timeline
+from bpmcli import timeline
 from bpmcli.errors import PostmortemError
+from bpmcli.format import postmortem as model
 
 HEAD = """---
 id: 2026-11-20-x

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpmcli.lint.registry import Context, Hit, rule
+from bpmcli.lint.rule import Context, Hit, rule
 
 
 @rule(

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from bpmcli.format.postmortem import ACTION_KINDS, ACTION_STATUSES, Action
 from bpmcli.lint import words
-from bpmcli.lint.registry import Context, Hit, rule
-from bpmcli.model import ACTION_KINDS, ACTION_STATUSES, Action
+from bpmcli.lint.rule import Context, Hit, rule
 
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 

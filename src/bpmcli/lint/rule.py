@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from bpmcli.config import Config
-from bpmcli.model import Postmortem
+from bpmcli.format.postmortem import Postmortem
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def engine_rule(code: str, name: str, severity: str, summary: str, why: str, fix
 
 def all_rules() -> dict[str, Rule]:
     """Every rule, its family modules imported (they register on import)."""
-    from bpmcli.lint import actions, frontmatter, language, structure, suppression, timeline
+    from bpmcli.lint.rules import actions, frontmatter, language, structure, suppression, timeline
 
     del actions, frontmatter, language, structure, suppression, timeline
     return dict(sorted(RULES.items()))

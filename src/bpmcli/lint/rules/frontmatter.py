@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from bpmcli.lint.registry import Context, Hit, duplicate_keys, engine_rule, rule
-from bpmcli.model import STATUSES
+from bpmcli.format.postmortem import STATUSES
+from bpmcli.lint.rule import Context, Hit, duplicate_keys, engine_rule, rule
 
 engine_rule(
     "BPM001",

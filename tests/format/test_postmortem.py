@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpmcli import model
 from bpmcli.errors import PostmortemError
+from bpmcli.format import postmortem as model
 
 GOOD = """---
 id: 2026-11-20-checkout-outage

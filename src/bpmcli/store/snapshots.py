@@ -17,7 +17,8 @@ import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bpmcli.history import ActionFacts, CatFile, Facts, first_parent_steps, front_matter_facts
+from bpmcli.format.facts import ActionFacts, Facts, front_matter_facts
+from bpmcli.store.repo import CatFile, first_parent_steps
 
 CACHE_FORMAT = 2
 

@@ -1,0 +1,1 @@
+"""The file format: front matter, Markdown structure, the timeline table. No git, no terminal."""

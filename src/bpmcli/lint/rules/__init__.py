@@ -1,0 +1,1 @@
+"""Lint rules, one module per family; importing one registers its rules."""

@@ -1,0 +1,1 @@
+"""The only door to git and to the caches under .git/bpm."""
