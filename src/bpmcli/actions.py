@@ -17,14 +17,13 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, PostmortemError, UsageError
 from bpmcli.files import display, iter_postmortems, rewrite
+from bpmcli.format.frontmatter import edit_text, set_field
 from bpmcli.format.postmortem import (
     ACTION_KINDS,
     Postmortem,
     decode,
-    edit_text,
     load_all,
     parse,
-    set_field,
 )
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")

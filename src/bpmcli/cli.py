@@ -327,6 +327,7 @@ def timeline_add(
 
     from bpmcli import timeline
     from bpmcli.files import display
+    from bpmcli.format import timeline as table
     from bpmcli.format.postmortem import load
     from bpmcli.times import zone
 
@@ -347,7 +348,7 @@ def timeline_add(
     except ValueError as exc:
         raise UsageError(f"--date {date!r} is not a date (YYYY-MM-DD)") from exc
     moment = timeline.event_time(time, load(path), tz, day)
-    row = timeline.make_row(moment, tz, **texts)
+    row = table.make_row(moment, tz, **texts)
     timeline.add(path, [row], config.timezone)
     typer.echo(f"{display(path)}: added {row.time} {row.actor}")
 
@@ -358,21 +359,21 @@ def timeline_show(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Print the timeline: a table, JSON, CSV, or the Markdown the file should hold."""
-    from bpmcli import timeline
+    from bpmcli.format import timeline as table
     from bpmcli.format.postmortem import load
     from bpmcli.output import terminal as render
 
     config = _config()
-    rows = timeline.read(load(_target(config, postmortem)))
+    rows = table.read(load(_target(config, postmortem)))
     if format is TableFormat.json:
         render.print_json([row.as_json() for row in rows])
     elif format is TableFormat.csv:
-        sys.stdout.write(render.to_csv(timeline.FIELDS, (row.as_json() for row in rows)))
+        sys.stdout.write(render.to_csv(table.FIELDS, (row.as_json() for row in rows)))
     elif format is TableFormat.markdown:
-        table = [timeline.header_line(config.timezone), timeline.RULE]
-        sys.stdout.write("\n".join([*table, *(timeline.format_row(r) for r in rows)]) + "\n")
+        lines = [table.header_line(config.timezone), table.RULE]
+        sys.stdout.write("\n".join([*lines, *(table.format_row(r) for r in rows)]) + "\n")
     else:
-        titles = (config.time_header, *timeline.TITLES[1:])
+        titles = (config.time_header, *table.TITLES[1:])
         render.print_table(titles, (row.values() for row in rows))
 
 

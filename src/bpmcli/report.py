@@ -182,7 +182,7 @@ _DATED = ("review_by", "started", "due", "closed")
 
 
 def _restore(path: Path, summary: dict[str, Any]) -> Postmortem:
-    from bpmcli.format.postmortem import Split
+    from bpmcli.format.frontmatter import Split
 
     # Copies all the way down: the cached summary itself must stay JSON.
     meta = {key: _decode(value) if key in _DATED else value for key, value in summary.items()}

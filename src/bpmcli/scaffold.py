@@ -72,7 +72,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
     """The front matter of a new postmortem, as data, in FORMAT.md's key order."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from bpmcli.format.postmortem import Timestamp
+    from bpmcli.format.frontmatter import Timestamp
 
     started = request.started.astimezone(zone(config.timezone))
     data = CommentedMap()
@@ -97,7 +97,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
 
 def render(config: Config, request: NewRequest, pm_id: str) -> str:
     """The whole text of a new postmortem: dumped front matter, then the rendered body."""
-    from bpmcli.format.postmortem import dump_front_matter
+    from bpmcli.format.frontmatter import dump_front_matter
 
     meta = front_matter(config, request, pm_id)
     template = templates.find(config, request.kind)

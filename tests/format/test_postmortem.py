@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bpmcli.errors import PostmortemError
+from bpmcli.format import frontmatter as fm
 from bpmcli.format import postmortem as model
 
 GOOD = """---
@@ -150,12 +151,12 @@ def test_empty_front_matter_is_an_empty_mapping() -> None:
 
 def close_first_action(data: Any) -> None:
     first_open = next(a for a in data["actions"] if a["status"] == "open")
-    model.set_field(first_open, "status", "done")
-    model.set_field(first_open, "closed", dt.date(2026, 11, 23))
+    fm.set_field(first_open, "status", "done")
+    fm.set_field(first_open, "closed", dt.date(2026, 11, 23))
 
 
 def test_an_edit_keeps_comments_order_quotes_and_unknown_keys() -> None:
-    edited = model.edit_text(GOOD, close_first_action)
+    edited = fm.edit_text(GOOD, close_first_action)
     before, after = GOOD.splitlines(), edited.splitlines()
     assert after[18] == "    status: done"
     assert after[19] == "    closed: 2026-11-23"
@@ -165,18 +166,18 @@ def test_an_edit_keeps_comments_order_quotes_and_unknown_keys() -> None:
 
 def test_an_edit_keeps_crlf_and_the_body_bytes() -> None:
     crlf = GOOD.replace("\n", "\r\n")
-    edited = model.edit_text(crlf, close_first_action)
+    edited = fm.edit_text(crlf, close_first_action)
     assert "\n" not in edited.replace("\r\n", "")
     assert edited.endswith(crlf[crlf.index("# Checkout outage after") :])
 
 
 def test_no_change_leaves_text_identical() -> None:
     for text in (GOOD, GOOD.replace("\n", "\r\n"), "\ufeff" + GOOD):
-        assert model.edit_text(text, lambda data: None) == text
+        assert fm.edit_text(text, lambda data: None) == text
 
 
 def test_edited_text_reads_back_with_python_frontmatter() -> None:
-    edited = model.edit_text(GOOD.replace("2026-02-30", "2026-02-28"), close_first_action)
+    edited = fm.edit_text(GOOD.replace("2026-02-30", "2026-02-28"), close_first_action)
     post = frontmatter.loads(edited)
     assert post["actions"][0]["status"] == "done"
     assert post["custom_key"] == {"kept": True}
@@ -192,7 +193,7 @@ def test_any_string_value_round_trips_through_an_edit(title: str, owner: str) ->
         data["title"] = title
         data["actions"][0]["owner"] = owner
 
-    pm = parse(model.edit_text(GOOD, change))
+    pm = parse(fm.edit_text(GOOD, change))
     assert pm.meta["title"] == title
     assert pm.meta["actions"][0]["owner"] == owner
     assert pm.body == parse(GOOD).body
@@ -206,9 +207,9 @@ def test_load_and_save_of_a_real_corpus_is_byte_identical(
     assert len(files) > 20
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert model.edit_text(text, lambda data: None) == text
+        assert fm.edit_text(text, lambda data: None) == text
         if any(a.status == "open" for a in model.parse(path.read_bytes(), path).actions):
-            edited = model.edit_text(text, close_first_action)
+            edited = fm.edit_text(text, close_first_action)
             diff = difflib.ndiff(text.splitlines(), edited.splitlines())
             changed = [line for line in diff if line[:1] in "+-"]
             assert changed == [
@@ -242,12 +243,12 @@ def test_the_fast_reader_gives_what_pyyaml_gives(
 def test_unusual_yaml_reads_like_pyyaml(source: str) -> None:
     import yaml
 
-    data, _ = model.parse_yaml(source, 2)
+    data, _ = fm.parse_yaml(source, 2)
     assert data == yaml.load(source, Loader=yaml.CSafeLoader)
 
 
 def test_a_billion_laughs_costs_what_its_text_costs() -> None:
     levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
-    data, _ = model.parse_yaml("\n".join(levels) + "\n", 2)
+    data, _ = fm.parse_yaml("\n".join(levels) + "\n", 2)
     assert data["a9"][0][0] is data["a8"][0]  # shared, never expanded

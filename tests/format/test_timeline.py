@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpmcli import timeline
+from bpmcli import timeline as feature
 from bpmcli.errors import PostmortemError
 from bpmcli.format import postmortem as model
+from bpmcli.format import timeline
 
 HEAD = """---
 id: 2026-11-20-x
@@ -190,7 +191,7 @@ def test_a_table_in_another_zone_is_refused() -> None:
     ],
 )
 def test_event_times(value: str, date: dt.date | None, expected: str) -> None:
-    moment = timeline.event_time(value, pm_of(HEAD + TAIL), dt.UTC, date)
+    moment = feature.event_time(value, pm_of(HEAD + TAIL), dt.UTC, date)
     assert moment.strftime(timeline.CELL_TIME) == expected
 
 
@@ -207,7 +208,7 @@ def test_bad_event_times(value: str, date: dt.date | None, words: str) -> None:
     from bpmcli.errors import UsageError
 
     with pytest.raises(UsageError, match=words.replace("(", r"\(").replace(")", r"\)")):
-        timeline.event_time(value, pm_of(HEAD + TAIL), dt.UTC, date)
+        feature.event_time(value, pm_of(HEAD + TAIL), dt.UTC, date)
 
 
 # -- the property of issue #4 --------------------------------------------------------------

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bpmcli import timeline
 from bpmcli.format import postmortem as model
+from bpmcli.format import timeline
 from conftest import Repo
 
 ENV = {**os.environ, "BPM_NOW": "2026-11-23T09:30:00+00:00"}

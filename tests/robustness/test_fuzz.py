@@ -13,11 +13,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpmcli import timeline
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
 from bpmcli.format import facts as facts_module
 from bpmcli.format import postmortem as model
+from bpmcli.format import timeline
 from bpmcli.lint import engine
 from bpmcli.lint.rules import suppression
 from lint.base import CLEAN

@@ -207,7 +207,7 @@ def _yaml_text(value: object) -> str | None:
 
 def _yaml_facts(source: str) -> Facts | None:
     from bpmcli.errors import PostmortemError
-    from bpmcli.format.postmortem import parse_yaml
+    from bpmcli.format.frontmatter import parse_yaml
 
     try:
         data, _ = parse_yaml(source, 2)

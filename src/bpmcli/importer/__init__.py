@@ -312,7 +312,7 @@ def _front_matter(config: Config, options: Options, result: Converted, items: li
 
 
 def render(meta: Any, pm_id: str, body: str) -> str:
-    from bpmcli.format.postmortem import dump_front_matter
+    from bpmcli.format.frontmatter import dump_front_matter
 
     meta["id"] = pm_id
     return "---\n" + dump_front_matter(meta) + "---\n" + body
@@ -407,12 +407,12 @@ class _Body:
                     self.out += [self._header(), "|---|---|---|---|---|---|"]
 
     def _header(self) -> str:
-        from bpmcli.timeline import header_line
+        from bpmcli.format.timeline import header_line
 
         return header_line(self.config.timezone)
 
     def _timeline(self, start: int, end: int, extra: int) -> None:
-        from bpmcli.timeline import format_row
+        from bpmcli.format.timeline import format_row
 
         found = timeline_rows.extract(
             self.lines[start:end], self.day, (self.where[0], self.where[1] + start)

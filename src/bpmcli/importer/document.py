@@ -175,7 +175,7 @@ DELIMITER = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
 
 def table_cells(line: str) -> list[str]:
     """The cells of a Markdown table row, as written (escaped pipes stay inside a cell)."""
-    from bpmcli.timeline import split_cells
+    from bpmcli.format.timeline import split_cells
 
     return [cell.strip() for cell in split_cells(line)]
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from bpmcli.format.timeline import Row
 from bpmcli.importer.dates import find_date, find_time, month_day
 from bpmcli.importer.document import (
     BULLET,
@@ -23,7 +24,6 @@ from bpmcli.importer.document import (
     in_code,
     table_cells,
 )
-from bpmcli.timeline import Row
 
 OPENERS = "*_`[("
 CLOSERS = "*_`])"

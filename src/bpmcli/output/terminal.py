@@ -99,7 +99,7 @@ def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
 
 def to_markdown(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     """A Markdown table, cells escaped as the timeline's are, for pasting into a wiki."""
-    from bpmcli.timeline import escape
+    from bpmcli.format.timeline import escape
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:

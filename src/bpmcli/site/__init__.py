@@ -314,8 +314,8 @@ PLACEHOLDER = "BPMTIMELINETABLE7D3F"
 
 def _body_html(env: Environment, pm: Any) -> str:
     """The write-up as HTML, its timeline table drawn from the parsed rows."""
-    from bpmcli import timeline
     from bpmcli.errors import PostmortemError
+    from bpmcli.format import timeline
     from bpmcli.site.markup import to_html
 
     text = pm.body

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from bpmcli import timeline
-from bpmcli.format.postmortem import FENCE, lines
+from bpmcli.format import timeline
+from bpmcli.format.frontmatter import lines
+from bpmcli.format.postmortem import FENCE
 from bpmcli.lint import words
 from bpmcli.lint.rule import Context, Hit, rule
 from bpmcli.lint.rules.timeline import table_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpmcli import timeline
+from bpmcli.format import timeline
 from bpmcli.lint.rule import Context, Hit, rule
 
 
