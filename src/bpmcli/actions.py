@@ -81,7 +81,8 @@ class Problem:
 def review(new: NewAction, pm: Postmortem, config: Config, today: dt.date) -> list[Problem]:
     """What `bpm lint` would say of the new action alone (its action rules)."""
     from bpmcli.lint.engine import settings
-    from bpmcli.lint.rule import Context, all_rules
+    from bpmcli.lint.rule import Context
+    from bpmcli.lint.rules import all_rules
 
     chosen = settings(config, today)
     alone = Postmortem(pm.path, pm.text, {**pm.meta, "actions": [new.as_data("A0")]}, pm.where)

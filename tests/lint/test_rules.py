@@ -261,7 +261,7 @@ def test_docs_rules_md_is_generated_from_the_registry() -> None:
 
 
 def test_every_rule_of_the_issue_is_registered_with_its_severity() -> None:
-    from bpmcli.lint.rule import all_rules
+    from bpmcli.lint.rules import all_rules
 
     assert {code: rule.severity for code, rule in all_rules().items()} == {
         "BPM001": "error",

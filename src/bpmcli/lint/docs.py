@@ -6,7 +6,7 @@ A test checks that the committed file matches, so the docs cannot drift from the
 from __future__ import annotations
 
 from bpmcli.lint import words
-from bpmcli.lint.rule import all_rules
+from bpmcli.lint.rules import all_rules
 
 HEADER = """# Lint rules
 

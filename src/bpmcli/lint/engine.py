@@ -86,7 +86,7 @@ def settings(
     config: Config, today: dt.date, select: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> Settings:
     """The rules to run and their severities: defaults, then `[rules]`, then --select/--ignore."""
-    from bpmcli.lint.rule import all_rules
+    from bpmcli.lint.rules import all_rules
 
     rules = all_rules()
     for code in [*config.rules, *select, *ignore]:
@@ -129,8 +129,8 @@ def collect(paths: Sequence[Path], config: Config) -> list[Path]:
 def lint_bytes(raw: bytes, path: Path, settings: Settings) -> list[Finding]:
     """Every finding for one file's bytes, suppressions applied, sorted by position."""
     from bpmcli.format.postmortem import parse
-    from bpmcli.lint.rule import Context, all_rules
-    from bpmcli.lint.rules import suppression
+    from bpmcli.lint.rule import Context
+    from bpmcli.lint.rules import all_rules, suppression
 
     shown = display(path)
     severities = settings.severities
@@ -253,7 +253,7 @@ def _digest(path: Path, cache: Any, key: Any) -> str | None:
 def _run(paths: list[Path], chosen: Settings, jobs: int | None) -> list[list[Finding]]:
     from functools import partial
 
-    from bpmcli.lint.rule import all_rules
+    from bpmcli.lint.rules import all_rules
     from bpmcli.parallel import map_chunks
 
     all_rules()  # import the rules once, before forking

@@ -122,11 +122,3 @@ def rule(
 def engine_rule(code: str, name: str, severity: str, summary: str, why: str, fix: str) -> None:
     """A rule the engine itself applies (unreadable files, stale suppressions)."""
     rule(code, name, severity, summary, why, fix)(lambda ctx: ())
-
-
-def all_rules() -> dict[str, Rule]:
-    """Every rule, its family modules imported (they register on import)."""
-    from bpmcli.lint.rules import actions, frontmatter, language, structure, suppression, timeline
-
-    del actions, frontmatter, language, structure, suppression, timeline
-    return dict(sorted(RULES.items()))

@@ -79,7 +79,7 @@ def github(findings: Sequence[Finding]) -> str:
 
 def sarif(findings: Sequence[Finding], root: Path) -> str:
     """SARIF 2.1.0, as GitHub code scanning takes it; locations relative to `root`."""
-    from bpmcli.lint.rule import all_rules
+    from bpmcli.lint.rules import all_rules
 
     rules = all_rules()
     index = {code: i for i, code in enumerate(rules)}
