@@ -63,7 +63,13 @@ GROUPS: list[tuple[str, frozenset[str], frozenset[str], str]] = [
     ),
 ]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_`@]*[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_`]*(?:[A-Z0-9]|@\w))")
+_LIST_NUMBER = re.compile(r"^[\s>*+-]*(?:\d+|[A-Za-z])[.)]$")
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:e\.g|i\.e|etc|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|Mr|Mrs|Ms|Dr|No|St)\.$",
+    re.IGNORECASE,
+)
 _ACTION_PREFIX = re.compile(
     r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]?\]\s*)?(?:\[?action (?:item|point)\]?:?\s*)?",
     re.IGNORECASE,
@@ -77,9 +83,17 @@ def digest(text: str) -> str:
 
 
 def segments(line: str) -> list[tuple[int, int]]:
-    """Column spans (0-based start, end) of the sentences on one line."""
-    spans, start = [], 0
+    """Column spans (0-based start, end) of the sentences on one line.
+
+    A sentence ends at . ! or ? followed by space and a capital, a digit or an @handle;
+    not after a list number ("3.") or an abbreviation ("e.g.", "Sept.").
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
     for match in _SENTENCE_END.finditer(line):
+        before = line[start : match.start()]
+        if _LIST_NUMBER.match(before) or _ABBREVIATION.search(before):
+            continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(line)))
