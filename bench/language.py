@@ -1,0 +1,422 @@
+"""Precision and recall of bpm's language rules against labelled sentences and actions.
+
+    python bench/language.py [--json] [--verbose] [--bpm PATH]
+
+Two sets: bench/language/cases.yaml (hand-written, always) and bench/language/realworld.yaml
+(labels naming lines of the real postmortems in $BPM_SHARED/realworld or
+<repo>/../shared/realworld; skipped, with a note, when that folder is absent). The rules run
+through the real CLI (`bpm lint --no-cache --format json --select ...`) on temporary files;
+docs/language.md says what the labels mean.
+
+Rule groups: BPM301 vs blame, BPM302 vs hindsight, BPM103 vs vague, BPM108 vs exhortation,
+BPM107 vs headline, and BPM103/107/108 together vs vague + exhortation + headline.
+Standard library and PyYAML only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "bench" / "language"
+CODES = "BPM103,BPM107,BPM108,BPM301,BPM302"
+
+FRONT = """---
+id: {id}
+title: benchmark {id}
+kind: incident
+status: draft
+severity: SEV3
+started: 2026-01-01T00:00:00Z
+review_by: 2026-01-06
+actions:{actions}
+---
+"""
+NO_ACTIONS = " []"
+
+# (name, codes that count as flagging, labels that are positive, unit kind)
+GROUPS: list[tuple[str, frozenset[str], frozenset[str], str]] = [
+    ("BPM301 vs blame", frozenset({"BPM301"}), frozenset({"blame"}), "prose"),
+    ("BPM302 vs hindsight", frozenset({"BPM302"}), frozenset({"hindsight"}), "prose"),
+    ("BPM103 vs vague", frozenset({"BPM103"}), frozenset({"vague"}), "action"),
+    ("BPM108 vs exhortation", frozenset({"BPM108"}), frozenset({"exhortation"}), "action"),
+    ("BPM107 vs headline", frozenset({"BPM107"}), frozenset({"headline"}), "action"),
+    (
+        "BPM103/107/108 vs vague+exh+headline",
+        frozenset({"BPM103", "BPM107", "BPM108"}),
+        frozenset({"vague", "exhortation", "headline"}),
+        "action",
+    ),
+]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_`]*(?:[A-Z0-9]|@\w))")
+_LIST_NUMBER = re.compile(r"^[\s>*+-]*(?:\d+|[A-Za-z])[.)]$")
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:e\.g|i\.e|etc|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|Mr|Mrs|Ms|Dr|No|St)\.$",
+    re.IGNORECASE,
+)
+_ACTION_PREFIX = re.compile(
+    r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]?\]\s*)?(?:\[?action (?:item|point)\]?:?\s*)?",
+    re.IGNORECASE,
+)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
+_ANGLE_URL = re.compile(r"<https?://[^>]*>")
+
+
+def digest(text: str) -> str:
+    return hashlib.sha1("".join(text.split()).encode("utf-8")).hexdigest()[:8]
+
+
+def segments(line: str) -> list[tuple[int, int]]:
+    """Column spans (0-based start, end) of the sentences on one line.
+
+    A sentence ends at . ! or ? followed by space and a capital, a digit or an @handle;
+    not after a list number ("3.") or an abbreviation ("e.g.", "Sept.").
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        before = line[start : match.start()]
+        if _LIST_NUMBER.match(before) or _ABBREVIATION.search(before):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(line)))
+    return spans
+
+
+def segment_of(line: str, column: int) -> int:
+    """1-based sentence number on a line for a 1-based column."""
+    for number, (_, stop) in enumerate(segments(line), start=1):
+        if column - 1 < stop:
+            return number
+    return len(segments(line))
+
+
+def action_text(lines: list[str], first: int, last: int) -> str:
+    """The text of an action item in Markdown (list item, checkbox, or table row)."""
+    raw = " ".join(lines[i - 1].strip() for i in range(first, last + 1))
+    if raw.startswith("|"):
+        raw = raw.strip("|").split("|")[0]
+    text = _ACTION_PREFIX.sub("", raw, count=1)
+    text = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = _ANGLE_URL.sub("", text)
+    text = text.replace("**", "").replace("__", "")
+    return " ".join(text.split())
+
+
+@dataclass
+class Unit:
+    key: str  # file:line[.sentence] or case id
+    kind: str  # prose | action
+    label: str
+    also: set[str] = field(default_factory=set)  # a second label (blame that is also hindsight)
+    codes: set[str] = field(default_factory=set)
+
+    def labelled(self, labels: frozenset[str]) -> bool:
+        return self.label in labels or bool(self.also & labels)
+
+
+@dataclass
+class Outcome:
+    units: list[Unit]
+    stray: dict[str, set[str]]  # code -> keys of findings on no labelled positive sentence
+
+
+def run_bpm(bpm: str, folder: Path) -> list[dict[str, Any]]:
+    proc = subprocess.run(
+        [bpm, "lint", "--no-cache", "--format", "json", "--select", CODES, str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        check=False,
+    )
+    if proc.returncode not in (0, 1):
+        sys.exit(f"bpm lint failed ({proc.returncode}): {proc.stderr.strip()}")
+    findings: list[dict[str, Any]] = json.loads(proc.stdout or "[]")
+    return findings
+
+
+def yaml_actions(texts: list[str]) -> str:
+    if not texts:
+        return NO_ACTIONS
+    out = []
+    for number, text in enumerate(texts, start=1):
+        out.append(
+            f"\n  - id: A{number}\n    action: {json.dumps(text)}\n    owner: x\n"
+            "    due: 2027-01-01\n    kind: prevent\n    status: open"
+        )
+    return "".join(out)
+
+
+def action_id(finding: dict[str, Any]) -> str | None:
+    match = re.search(r"\baction (A\d+)\b", str(finding.get("message", "")))
+    return match.group(1) if match else None
+
+
+def blank_front_matter(lines: list[str]) -> list[str]:
+    """The file's own front matter (YAML --- or TOML +++) as empty lines, same count."""
+    if lines and lines[0].strip() in ("---", "+++"):
+        fence = lines[0].strip()
+        for index in range(1, len(lines)):
+            if lines[index].strip() == fence:
+                return [""] * (index + 1) + lines[index + 1 :]
+    return lines
+
+
+def realworld(bpm: str, labels: dict[str, Any], folder: Path, work: Path) -> Outcome:
+    units_by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in labels["units"]:
+        units_by_file[entry["file"]].append(entry)
+    skipped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in labels.get("skipped", []):
+        skipped[entry["file"]].append(entry)
+    texts: dict[str, list[str]] = {}
+    drift = []
+    action_units: list[tuple[dict[str, Any], str]] = []
+    for name in sorted(set(units_by_file) | set(skipped)):
+        path = folder / name
+        if not path.exists():
+            sys.exit(f"labelled file missing: {path}")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts[name] = lines
+        for entry in units_by_file[name]:
+            if digest(lines[entry["line"] - 1]) != entry["digest"]:
+                drift.append(f"{name}:{entry['line']}")
+            if entry["kind"] == "action":
+                text = action_text(lines, entry["line"], entry.get("end", entry["line"]))
+                action_units.append((entry, text))
+        body = blank_front_matter(lines)
+        stem = name.removesuffix(".md")
+        head = FRONT.format(id=stem, actions=NO_ACTIONS)
+        (work / f"{stem}.md").write_text(head + "\n".join(body) + "\n", encoding="utf-8")
+    if drift:
+        sys.exit("source files changed under the labels (digest mismatch): " + ", ".join(drift))
+    head_lines = FRONT.format(id="x", actions=NO_ACTIONS).count("\n")
+    (work / "rw-actions.md").write_text(
+        FRONT.format(id="rw-actions", actions=yaml_actions([t for _, t in action_units])),
+        encoding="utf-8",
+    )
+    findings = run_bpm(bpm, work)
+
+    prose_units: dict[str, list[tuple[dict[str, Any], Unit]]] = defaultdict(list)
+    result: list[Unit] = []
+    for name, entries in units_by_file.items():
+        for entry in entries:
+            if entry["kind"] != "prose":
+                continue
+            key = f"{name}:{entry['line']}" + (
+                f".{entry['sentence']}" if "sentence" in entry else ""
+            )
+            unit = Unit(key, "prose", entry["label"], set(entry.get("also", [])))
+            prose_units[name].append((entry, unit))
+            result.append(unit)
+    by_id: dict[str, Unit] = {}
+    for number, (entry, _text) in enumerate(action_units, start=1):
+        unit = Unit(f"{entry['file']}:{entry['line']}", "action", entry["label"])
+        by_id[f"A{number}"] = unit
+        result.append(unit)
+
+    stray: dict[str, set[str]] = defaultdict(set)
+    for finding in findings:
+        code, source = finding["code"], Path(finding["path"]).name
+        if source == "rw-actions.md":
+            ident = action_id(finding)
+            if ident in by_id:
+                by_id[ident].codes.add(code)
+            continue
+        name = source
+        line = int(finding["line"]) - head_lines
+        column = int(finding["column"])
+        if line < 1 or name not in texts:
+            continue
+        if any(s["line"] <= line <= s["end"] and s["findings"] == "ignore" for s in skipped[name]):
+            continue
+        text = texts[name][line - 1]
+        hit = False
+        for entry, unit in prose_units[name]:
+            if _covers(entry, line, column, texts[name]):
+                unit.codes.add(code)
+                hit = True
+        if not hit:
+            stray[code].add(f"{name}:{line}.{segment_of(text, column)}")
+    return Outcome(result, stray)
+
+
+def _covers(entry: dict[str, Any], line: int, column: int, lines: list[str]) -> bool:
+    first, last = int(entry["line"]), int(entry.get("end", entry["line"]))
+    if not first <= line <= last:
+        return False
+    if "sentence" not in entry or line != first:
+        return True
+    spans = segments(lines[first - 1])
+    start, stop = spans[min(int(entry["sentence"]), len(spans)) - 1]
+    if last > first:  # a wrapped sentence runs to the end of its first line
+        stop = len(lines[first - 1])
+    return start <= column - 1 <= stop
+
+
+def handwritten(bpm: str, cases: dict[str, Any], work: Path) -> Outcome:
+    prose = cases.get("prose", [])
+    actions = cases.get("actions", [])
+    head = FRONT.format(id="cases-prose", actions=NO_ACTIONS)
+    lines = [*head.splitlines(), "", "## Summary", ""]
+    line_of: dict[int, Unit] = {}
+    result: list[Unit] = []
+    for case in prose:
+        text = " ".join(str(case["text"]).split())
+        lines.append(text)
+        unit = Unit(case["id"], "prose", case["label"], set(case.get("also", [])))
+        line_of[len(lines)] = unit
+        result.append(unit)
+        lines.append("")
+    (work / "cases-prose.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (work / "cases-actions.md").write_text(
+        FRONT.format(id="cases-actions", actions=yaml_actions([str(c["text"]) for c in actions])),
+        encoding="utf-8",
+    )
+    by_id: dict[str, Unit] = {}
+    for number, case in enumerate(actions, start=1):
+        unit = Unit(case["id"], "action", case["label"])
+        by_id[f"A{number}"] = unit
+        result.append(unit)
+    stray: dict[str, set[str]] = defaultdict(set)
+    for finding in run_bpm(bpm, work):
+        source = Path(finding["path"]).name
+        if source == "cases-actions.md":
+            ident = action_id(finding)
+            if ident in by_id:
+                by_id[ident].codes.add(finding["code"])
+        elif source == "cases-prose.md":
+            found = line_of.get(int(finding["line"]))
+            if found is not None:
+                found.codes.add(finding["code"])
+            else:
+                stray[finding["code"]].add(f"cases-prose.md:{finding['line']}")
+    return Outcome(result, stray)
+
+
+def score(outcome: Outcome) -> list[dict[str, Any]]:
+    rows = []
+    for name, codes, labels, kind in GROUPS:
+        units = [u for u in outcome.units if u.kind == kind]
+        tp = [u.key for u in units if u.labelled(labels) and u.codes & codes]
+        fn = [u.key for u in units if u.labelled(labels) and not u.codes & codes]
+        fp = [u.key for u in units if not u.labelled(labels) and u.codes & codes]
+        if kind == "prose":  # findings on sentences not listed at all are negatives too
+            fp += sorted({k for code in codes for k in outcome.stray.get(code, set())})
+        n_tp, n_fp, n_fn = len(tp), len(fp), len(fn)
+        rows.append(
+            {
+                "rule": name,
+                "positives": n_tp + n_fn,
+                "tp": n_tp,
+                "fp": n_fp,
+                "fn": n_fn,
+                "precision": round(n_tp / (n_tp + n_fp), 2) if n_tp + n_fp else None,
+                "recall": round(n_tp / (n_tp + n_fn), 2) if n_tp + n_fn else None,
+                "false_positives": fp,
+                "false_negatives": fn,
+            }
+        )
+    return rows
+
+
+def counts(outcome: Outcome) -> dict[str, int]:
+    tally: dict[str, int] = defaultdict(int)
+    for unit in outcome.units:
+        tally[f"{unit.kind}:{unit.label}"] += 1
+    return dict(sorted(tally.items()))
+
+
+def table(title: str, rows: list[dict[str, Any]], tally: dict[str, int]) -> str:
+    def fmt(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    out = [f"{title}  ({', '.join(f'{k} {v}' for k, v in tally.items())})", ""]
+    out.append(f"| {'rule':<38} | pos | TP | FP | FN | precision | recall |")
+    out.append(f"|{'-' * 40}|-----|----|----|----|-----------|--------|")
+    for r in rows:
+        out.append(
+            f"| {r['rule']:<38} | {r['positives']:>3} | {r['tp']:>2} | {r['fp']:>2} "
+            f"| {r['fn']:>2} | {fmt(r['precision']):>9} | {fmt(r['recall']):>6} |"
+        )
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--verbose", action="store_true", help="list FPs and FNs")
+    parser.add_argument("--bpm", help="the bpm executable (default: .venv/bin/bpm, then PATH)")
+    args = parser.parse_args()
+    bpm = args.bpm or (
+        str(REPO / ".venv" / "bin" / "bpm")
+        if (REPO / ".venv" / "bin" / "bpm").exists()
+        else shutil.which("bpm")
+    )
+    if not bpm:
+        sys.exit("bpm not found: install the project (pip install -e .) or pass --bpm")
+    shared = Path(os.environ.get("BPM_SHARED", REPO.parent / "shared")) / "realworld"
+    results: dict[str, Any] = {}
+    notes = []
+    with tempfile.TemporaryDirectory(prefix="bpm-language-") as tmp:
+        hand_dir = Path(tmp) / "cases"
+        hand_dir.mkdir()
+        cases = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
+        hand = handwritten(bpm, cases, hand_dir)
+        results["handwritten"] = {"counts": counts(hand), "rules": score(hand)}
+        if shared.is_dir():
+            rw_dir = Path(tmp) / "realworld"
+            rw_dir.mkdir()
+            labels = yaml.safe_load((DATA / "realworld.yaml").read_text(encoding="utf-8"))
+            real = realworld(bpm, labels, shared, rw_dir)
+            results["realworld"] = {"counts": counts(real), "rules": score(real)}
+        else:
+            notes.append(f"real-world set skipped: {shared} not found (set BPM_SHARED)")
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    results["commit"] = commit
+    results["notes"] = notes
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    for note in notes:
+        print(note, file=sys.stderr)
+    print(f"bpm language rules at commit {commit or '?'}\n")
+    for name in ("realworld", "handwritten"):
+        if name not in results:
+            continue
+        print(table(name, results[name]["rules"], results[name]["counts"]))
+        print()
+        if args.verbose:
+            for r in results[name]["rules"]:
+                if r["false_positives"]:
+                    print(f"  {r['rule']}: FP {', '.join(r['false_positives'])}")
+                if r["false_negatives"]:
+                    print(f"  {r['rule']}: FN {', '.join(r['false_negatives'])}")
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
