@@ -52,7 +52,7 @@ def current(
 
 
 def _at_revision(workspace: Workspace, rev: str) -> tuple[list[Current], list[BpmError]]:
-    repository = workspace.repository("--rev")
+    repository = workspace.repository("bpm report --rev")
     sha = repository.verify(rev)
     found: list[Current] = []
     problems: list[BpmError] = []

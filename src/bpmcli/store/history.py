@@ -405,7 +405,7 @@ def load(
     a rewritten history, a new bpm version or a corrupt file start from scratch. git
     missing: a UsageError naming `purpose`.
     """
-    repository = Repository.find(start, "--rev" if rev is not None else purpose)
+    repository = Repository.find(start, "bpm report --rev" if rev is not None else purpose)
     if repository is None:
         if rev is not None:
             raise UsageError("--rev needs a git repository")

@@ -58,10 +58,12 @@ class GitMissing(UsageError):
 
 
 def last_line(stderr: bytes | str, fallback: str) -> str:
-    """git's last non-empty line on stderr: the one that says what went wrong."""
+    """git's last line on stderr that says what went wrong: its last `fatal:` or `error:`
+    line (advice such as "Use '--' to separate paths" may follow it), else its last line."""
     text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else fallback
+    verdicts = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (verdicts or lines or [fallback])[-1]
 
 
 class Git:

@@ -125,7 +125,7 @@ class Workspace:
 
     def changed_lines(self, rev: str, files: Sequence[Path]) -> dict[Path, set[int] | None]:
         """Lines added or changed since `rev`, per file (resolved path); None: all of it."""
-        return self.repository("--since").changed_lines(rev, files)
+        return self.repository("bpm lint --since").changed_lines(rev, files)
 
 
 def _readable_inside(entry: os.DirEntry[str], root: str) -> bool:
