@@ -109,7 +109,7 @@ class Git:
         bpm is busy reading stdout. A failure is raised once the output has been read.
         """
         with tempfile.TemporaryFile() as errors:
-            process = self._start(args, stdin=None, stderr=errors)
+            process = self._start(args, stdin=subprocess.DEVNULL, stderr=errors)
             assert process.stdout is not None
             try:
                 yield from process.stdout
@@ -127,10 +127,15 @@ class Git:
     def _run(self, args: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
         try:
             return subprocess.run(
-                self.command(args), cwd=self.cwd, env=self.env, capture_output=True, check=False
+                self.command(args),
+                cwd=self.cwd,
+                env=self.env,
+                stdin=subprocess.DEVNULL,  # git never waits on the user's terminal
+                capture_output=True,
+                check=False,
             )
         except FileNotFoundError as exc:
-            raise GitMissing(self.purpose) from exc
+            raise self._not_started(exc) from exc
 
     def _start(
         self, args: Sequence[str], stdin: int | None, stderr: IO[bytes]
@@ -145,7 +150,13 @@ class Git:
                 stderr=stderr,
             )
         except FileNotFoundError as exc:
-            raise GitMissing(self.purpose) from exc
+            raise self._not_started(exc) from exc
+
+    def _not_started(self, exc: FileNotFoundError) -> BpmError:
+        """git missing, or (rarely) the folder to run it in gone: which one it was."""
+        if exc.filename is not None and Path(exc.filename) == self.cwd:
+            return BpmError("no such folder", self.cwd)
+        return GitMissing(self.purpose)
 
 
 class CatFile:
