@@ -316,10 +316,10 @@ def test_the_caches_follow_new_commits_and_survive_corruption(bpm: Bpm, story: R
     after = stats(bpm)
     assert after[2]["actions_added"] == 1 and after[2]["overdue_at_end"] == 2
     assert after[:2] == first[:2]
-    answers = json.loads((folder / "stats.json").read_text())
-    (key,) = answers
-    answers[key][0]["actions_added"] = 99  # a planted answer proves the cache is read
-    (folder / "stats.json").write_text(json.dumps(answers))
+    stored = json.loads((folder / "stats.json").read_text())
+    (key,) = stored["answers"]
+    stored["answers"][key][0]["actions_added"] = 99  # a planted answer proves the cache is read
+    (folder / "stats.json").write_text(json.dumps(stored))
     assert stats(bpm)[0]["actions_added"] == 99
     assert stats(bpm, "--no-cache") == after
     for name in ("mainline.json", "history.json", "stats.json"):

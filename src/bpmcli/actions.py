@@ -16,13 +16,12 @@ from typing import Any
 
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, PostmortemError, UsageError
-from bpmcli.files import display, iter_postmortems, rewrite
+from bpmcli.files import display, rewrite
 from bpmcli.format.frontmatter import edit_text, set_field
 from bpmcli.format.postmortem import (
     ACTION_KINDS,
     Postmortem,
     decode,
-    load_all,
     parse,
 )
 
@@ -193,7 +192,9 @@ def list_actions(
     config: Config, today: dt.date, owner: str | None = None, status: str | None = None
 ) -> tuple[list[ActionRow], list[BpmError]]:
     rows: list[ActionRow] = []
-    postmortems, problems = load_all(iter_postmortems(config))
+    from bpmcli.store.workspace import Workspace
+
+    postmortems, problems = Workspace(config).read_all(use_cache=False)
     for pm in postmortems:
         path = pm.path
         for a in pm.actions:

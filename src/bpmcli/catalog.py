@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from bpmcli.config import Config
-from bpmcli.errors import BpmError, UsageError
-from bpmcli.files import display, iter_postmortems
-from bpmcli.format.postmortem import Postmortem, load, load_all
+from bpmcli.errors import BpmError
+from bpmcli.files import display
+from bpmcli.format.postmortem import Postmortem, load
+from bpmcli.store.workspace import Workspace
 from bpmcli.times import format_timestamp, zone
 
 
@@ -52,7 +53,7 @@ def entry(pm: Postmortem, config: Config, today: dt.date) -> Entry:
 
 def list_postmortems(config: Config, today: dt.date) -> tuple[list[Entry], list[BpmError]]:
     """Every readable postmortem, newest first; the unreadable ones as errors beside them."""
-    postmortems, problems = load_all(iter_postmortems(config))
+    postmortems, problems = Workspace(config).read_all(use_cache=False)
     entries = [entry(pm, config, today) for pm in postmortems]
     entries.sort(key=lambda e: (e.date or "", e.id), reverse=True)
     return entries, problems
@@ -131,18 +132,3 @@ def summarize(path: Path, config: Config, today: dt.date) -> Summary:
             for a in pm.actions
         ],
     )
-
-
-def newest_draft(config: Config) -> Path:
-    """The postmortem with status `draft` that started last: the default target of edits."""
-    drafts = [
-        (pm.started.isoformat() if pm.started else "", pm.id, pm.path)
-        for pm in load_all(iter_postmortems(config))[0]
-        if pm.status == "draft"
-    ]
-    if not drafts:
-        raise UsageError(
-            f"no postmortem with status 'draft' in {display(config.postmortem_dir)}; "
-            "name one (an id, a prefix or a path)"
-        )
-    return max(drafts)[2]

@@ -209,12 +209,13 @@ def show(
 ) -> None:
     """Summarise one postmortem: fields, sections, actions."""
     from bpmcli import catalog
-    from bpmcli.files import resolve
     from bpmcli.output import terminal as render
+    from bpmcli.store.workspace import Workspace
     from bpmcli.times import today, zone
 
     config = _config()
-    summary = catalog.summarize(resolve(config, postmortem), config, today(zone(config.timezone)))
+    path = Workspace(config).resolve(postmortem)
+    summary = catalog.summarize(path, config, today(zone(config.timezone)))
     if format is ShowFormat.json:
         render.print_json(summary.as_json())
         return
@@ -282,12 +283,12 @@ PostmortemArg = Annotated[
 
 def _target(config: Any, ref: str | None) -> Path:
     """The postmortem named by `ref`, or the newest draft (saying so) when it is omitted."""
-    from bpmcli import catalog
-    from bpmcli.files import display, resolve
+    from bpmcli.files import display
+    from bpmcli.store.workspace import Workspace
 
     if ref is not None:
-        return resolve(config, ref)
-    path = catalog.newest_draft(config)
+        return Workspace(config).resolve(ref)
+    path = Workspace(config).newest_draft()
     _note(f"using {display(path)} (the newest draft)")
     return path
 
@@ -429,12 +430,13 @@ def action_add(
 ) -> None:
     """Add an action item; refused (exit 1) when bpm lint would reject it, unless --force."""
     from bpmcli import actions
-    from bpmcli.files import display, resolve
+    from bpmcli.files import display
     from bpmcli.format.postmortem import load
+    from bpmcli.store.workspace import Workspace
     from bpmcli.times import today, zone
 
     config = _config()
-    path = resolve(config, postmortem)
+    path = Workspace(config).resolve(postmortem)
     day = today(zone(config.timezone))
     new = actions.NewAction(
         text.strip(), owner, actions.due_date(due, load(path), config, day), kind.value, ticket
@@ -476,11 +478,12 @@ def action_drop(
 
 def _close(postmortem: str, action_id: str, status: str, reason: str | None) -> None:
     from bpmcli import actions
-    from bpmcli.files import display, resolve
+    from bpmcli.files import display
+    from bpmcli.store.workspace import Workspace
     from bpmcli.times import today, zone
 
     config = _config()
-    path = resolve(config, postmortem)
+    path = Workspace(config).resolve(postmortem)
     day = today(zone(config.timezone))
     actions.close(path, action_id.strip().upper(), status, day, reason)
     typer.echo(f"{display(path)}: {action_id.strip().upper()} {status} on {day.isoformat()}")
@@ -597,7 +600,7 @@ def report_overdue(
 
     config = _config()
     day = _day(as_of, "--as-of") or today(zone(config.timezone))
-    postmortems, problems = report.current(config, rev)
+    postmortems, problems = report.current(config, rev, not no_cache)
     for problem in problems:
         _note(f"warning: {problem}")
     past = None if no_history else _history(config, rev, not no_cache)
@@ -742,7 +745,7 @@ def report_sla(
     from bpmcli.times import today, zone
 
     config = _config()
-    postmortems, problems = report.current(config, None)
+    postmortems, problems = report.current(config, None, not no_cache)
     for problem in problems:
         _note(f"warning: {problem}")
     result = report.find_sla(
@@ -801,20 +804,10 @@ def lint(
     config = _config()
     chosen = engine.settings(config, today(zone(config.timezone)), _codes(select), _codes(ignore))
     files = engine.collect(paths or [], config)
-    cache = None
-    if not no_cache and len(files) >= engine.CACHE_FROM:
-        from bpmcli.lint.cache import LintCache, location
-
-        cache = LintCache(location(config), chosen.fingerprint())
-    result = engine.lint(files, chosen, cache)
-    if cache is not None:
-        cache.save()
+    result = engine.lint_cached(files, chosen, not no_cache)
     findings = result.findings
     if since is not None:
-        from bpmcli.store.repo import changed_lines
-
-        changed = changed_lines(Path.cwd(), since, files)
-        findings = [f for f in findings if _changed(changed, f)]
+        findings = engine.only_changed_since(findings, config, since, files)
     root = config.root
     if format is LintFormat.json:
         sys.stdout.write(formats.as_json(findings))
@@ -832,14 +825,6 @@ def lint(
     failing = {"error", "warning"} if strict else {"error"}
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
-
-
-def _changed(changed: dict[Path, set[int] | None], finding: Any) -> bool:
-    key = finding.file.resolve()
-    if key not in changed:
-        return False
-    lines = changed[key]
-    return lines is None or finding.line in lines
 
 
 class ImportStatus(StrEnum):

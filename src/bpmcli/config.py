@@ -75,19 +75,6 @@ def find_repo_root(start: Path) -> Path | None:
     return None
 
 
-def git_dir(start: Path) -> Path | None:
-    """The repository's git folder, without running git (a worktree's `.git` is a file)."""
-    for folder in (start, *start.parents):
-        marker = folder / ".git"
-        if marker.is_dir():
-            return marker
-        if marker.is_file():
-            text = marker.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text.removeprefix("gitdir:").strip()).resolve()
-    return None
-
-
 def load(start: Path | None = None) -> Config:
     """The configuration that applies to `start` (the working folder by default)."""
     here = (start or Path.cwd()).resolve()

@@ -7,14 +7,14 @@ what it shows is what the commands do. It returns its steps; the CLI prints them
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bpmcli.errors import BpmError, UsageError
+from bpmcli.errors import UsageError
+from bpmcli.store.repo import Git, run_bpm
+
+PURPOSE = "bpm demo"
 
 
 @dataclass(frozen=True)
@@ -44,26 +44,16 @@ class _Repo:
                 "GIT_COMMITTER_EMAIL": email,
                 "GIT_COMMITTER_DATE": date,
             }
-        done = subprocess.run(
-            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True
-        )
-        if done.returncode:
-            raise BpmError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+        Git(self.root, PURPOSE, env).run(*args)
 
     def commit(self, message: str, author: str, date: str) -> None:
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message, author=author, date=date)
 
     def bpm(self, *args: str) -> Step:
-        done = subprocess.run(
-            [sys.executable, "-m", "bpmcli", *args],
-            cwd=self.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
+        done = run_bpm(args, self.root, self.env)
         shown = "bpm " + " ".join(_quote(a) for a in args)
-        return Step(shown, (done.stdout + done.stderr).rstrip("\n"), done.returncode)
+        return Step(shown, done.output.rstrip("\n"), done.exit_code)
 
 
 def _quote(arg: str) -> str:
@@ -74,8 +64,7 @@ def _quote(arg: str) -> str:
 
 def run(target: Path) -> Iterator[Step]:
     """Build the example repository in `target` (which must not exist) and run bpm on it."""
-    if shutil.which("git") is None:
-        raise UsageError("bpm demo needs git on the PATH")
+    Git(Path.cwd(), PURPOSE).run("--version")  # git missing: one line, before any writing
     if target.exists():
         raise UsageError("exists; the demo only writes into a new folder", target)
     target.mkdir(parents=True)

@@ -1,4 +1,4 @@
-"""Where postmortems live, and writing them safely.
+"""Reading and writing files safely (which files are postmortems: `store.workspace`).
 
 Every write goes through `atomic_write` (temp file in the same folder, fsync, rename) so
 that a crash leaves the old file or the new one, never a mix; edits of an existing file
@@ -13,67 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bpmcli.config import Config
-from bpmcli.errors import BpmError, PostmortemError, UsageError, relative_to_cwd
-
-SUFFIX = ".md"
-
-
-def iter_postmortems(config: Config) -> list[Path]:
-    """Every `.md` file under the postmortem folder, sorted by path; hidden folders skipped."""
-    root = os.path.realpath(config.root)
-    top = os.path.realpath(config.postmortem_dir)
-    if top != root and not top.startswith(root + os.sep):
-        raise UsageError(
-            f"the postmortem folder {config.dir!r} leads outside the project (a symbolic link?)"
-        )
-    found: list[str] = []
-    stack = [str(config.postmortem_dir)]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        except PermissionError as exc:
-            raise BpmError("cannot list folder: permission denied", folder) from exc
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif entry.name.endswith(SUFFIX) and _readable_inside(entry, root):
-                found.append(entry.path)
-    return [Path(name) for name in sorted(found)]
-
-
-def _readable_inside(entry: os.DirEntry[str], root: str) -> bool:
-    """A regular file (a FIFO would block a read forever) that stays inside the project.
-
-    Repositories come from strangers: a link to a file outside must not make bpm read it.
-    """
-    if entry.is_symlink():
-        target = os.path.realpath(entry.path)
-        return target.startswith(root + os.sep) and Path(target).is_file()
-    return entry.is_file(follow_symlinks=False)
-
-
-def resolve(config: Config, ref: str) -> Path:
-    """The postmortem that `ref` names: a path, an id, or a unique prefix of an id."""
-    as_path = Path(ref)
-    if as_path.suffix == SUFFIX or os.sep in ref or "/" in ref:
-        if as_path.is_file():
-            return as_path
-        raise UsageError(f"no such file: {ref}")
-    candidates = iter_postmortems(config)
-    exact = [p for p in candidates if p.stem == ref]
-    matches = exact or [p for p in candidates if p.stem.startswith(ref)]
-    if not matches:
-        raise UsageError(f"no postmortem matches {ref!r} in {display(config.postmortem_dir)}")
-    if len(matches) > 1:
-        names = ", ".join(p.stem for p in matches[:5]) + (", ..." if len(matches) > 5 else "")
-        raise UsageError(f"{ref!r} matches {len(matches)} postmortems: {names}")
-    return matches[0]
+from bpmcli.errors import BpmError, PostmortemError, relative_to_cwd
 
 
 def display(path: Path) -> str:

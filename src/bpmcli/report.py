@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bpmcli.config import Config, find_repo_root
+from bpmcli.config import Config
 from bpmcli.errors import BpmError
-from bpmcli.files import iter_postmortems
-from bpmcli.format.postmortem import Postmortem, load, load_all, parse
+from bpmcli.format.postmortem import Postmortem, parse
 from bpmcli.store.history import ActionHistory, History, Lineage
-from bpmcli.store.repo import CatFile, verify_revision
+from bpmcli.store.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -30,16 +28,19 @@ class Current:
     pm: Postmortem
 
 
-def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmError]]:
-    """The readable postmortems now, or at `rev` (read from git, nothing checked out)."""
-    root = find_repo_root(config.root) or config.root
-    found: list[Current] = []
-    problems: list[BpmError] = []
+def current(
+    config: Config, rev: str | None, use_cache: bool = True
+) -> tuple[list[Current], list[BpmError]]:
+    """The readable postmortems now, or at `rev` (read from git, nothing checked out).
+
+    The working tree's files are read through the workspace's stat-keyed cache of their
+    front matter, unless `use_cache` is off (`--no-cache`: no cache read or written)."""
+    workspace = Workspace(config)
     if rev is None:
-        facts = _FactsCache(root)
-        postmortems, problems = load_all(iter_postmortems(config), facts.load)
-        facts.save()
+        root = workspace.root
+        postmortems, problems = workspace.read_all(use_cache)
         prefix = str(root) + os.sep
+        found = []
         for pm in postmortems:
             name = str(pm.path)
             relative = (
@@ -47,153 +48,27 @@ def current(config: Config, rev: str | None) -> tuple[list[Current], list[BpmErr
             )
             found.append(Current(relative.replace(os.sep, "/"), pm))
         return found, problems
-    sha = verify_revision(root, rev)
-    folder = Path(os.path.relpath(config.postmortem_dir, root)).as_posix()
-    listing = subprocess.run(
-        ["git", "ls-tree", "-r", "-z", "--name-only", sha, "--", folder],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout
-    names = [
-        n.decode("utf-8", "surrogateescape") for n in listing.split(b"\0") if n.endswith(b".md")
-    ]
-    reader = CatFile(root)
-    for name in names:
-        read = reader.read(f"{sha}:{name}")
-        if read is None:
-            continue
-        try:
-            found.append(Current(name, parse(read[1], Path(name))))
-        except BpmError as exc:
-            problems.append(exc)
-    reader.close()
+    return _at_revision(workspace, rev)
+
+
+def _at_revision(workspace: Workspace, rev: str) -> tuple[list[Current], list[BpmError]]:
+    repository = workspace.repository("bpm report --rev")
+    sha = repository.verify(rev)
+    found: list[Current] = []
+    problems: list[BpmError] = []
+    reader = repository.batch()
+    try:
+        for name in repository.markdown_files_at(sha, repository.relative(workspace.folder)):
+            read = reader.read(f"{sha}:{name}")
+            if read is None:
+                continue
+            try:
+                found.append(Current(name, parse(read[1], Path(name))))
+            except BpmError as exc:
+                problems.append(exc)
+    finally:
+        reader.close()
     return found, problems
-
-
-_KEPT = (
-    "id",
-    "title",
-    "kind",
-    "status",
-    "severity",
-    "review_by",
-    "started",
-    "facilitator",
-    "services",
-    "actions",
-)
-_ACTION_KEPT = ("id", "action", "owner", "due", "kind", "status", "closed")
-
-
-class _FactsCache:
-    """What reports read of each working-tree file, kept while the file's stat is unchanged.
-
-    Reports need a few front matter keys of every postmortem; parsing 5,000 files costs
-    seconds, re-reading a cached summary milliseconds. The rule is git's (and the lint
-    cache's): same size, mtime and inode, and not modified within 2 s of the cache's
-    writing. Stored in `.git/bpm/report-files.json`; anything odd starts it afresh.
-    """
-
-    def __init__(self, root: Path):
-        import json
-
-        from bpmcli import __version__
-        from bpmcli.config import git_dir
-
-        gitdir = git_dir(root)
-        self.path = gitdir / "bpm" / "report-files.json" if gitdir else None
-        self.salt = [2, __version__]
-        self.files: dict[str, list[Any]] = {}
-        self.written_ns = 0
-        self.dirty = False
-        if self.path is None:
-            return
-        try:
-            stored = json.loads(self.path.read_bytes())
-            if stored["salt"] == self.salt and isinstance(stored["files"], dict):
-                self.files, self.written_ns = stored["files"], int(stored["written_ns"])
-        except (OSError, ValueError, KeyError, TypeError):
-            self.files, self.written_ns = {}, 0
-
-    def load(self, path: Path) -> Postmortem:
-        from bpmcli.lint.cache import RACY_NS
-
-        stat = path.stat()
-        key = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-        record = self.files.get(str(path))
-        if (
-            isinstance(record, list)
-            and len(record) == 2
-            and record[0] == key
-            and stat.st_mtime_ns < self.written_ns - RACY_NS
-        ):
-            return _restore(path, record[1])
-        pm = load(path)
-        self.files[str(path)] = [key, _summary(pm)]
-        self.dirty = True
-        return pm
-
-    def save(self) -> None:
-        if not self.dirty or self.path is None:
-            return
-        import json
-        import time
-
-        from bpmcli.files import atomic_write
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = {"salt": self.salt, "written_ns": time.time_ns(), "files": self.files}
-            atomic_write(self.path, json.dumps(data).encode())
-        except (OSError, BpmError, TypeError, ValueError):
-            return  # the cache only saves time: failing to write it must not fail the report
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return ["datetime", value.isoformat()]
-    if isinstance(value, dt.date):
-        return ["date", value.isoformat()]
-    if isinstance(value, list):  # services: only the dated keys are ever decoded
-        return [_encode(item) for item in value]
-    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, list) and len(value) == 2 and value[0] in ("date", "datetime"):
-        kind = dt.date if value[0] == "date" else dt.datetime
-        return kind.fromisoformat(value[1])
-    return value
-
-
-def _summary(pm: Postmortem) -> dict[str, Any]:
-    meta = {k: _encode(pm.meta[k]) for k in _KEPT if k in pm.meta and k != "actions"}
-    actions = pm.meta.get("actions")
-    if isinstance(actions, list):
-        meta["actions"] = [
-            {k: _encode(a[k]) for k in _ACTION_KEPT if k in a} if isinstance(a, dict) else None
-            for a in actions
-        ]
-    return meta
-
-
-_DATED = ("review_by", "started", "due", "closed")
-
-
-def _restore(path: Path, summary: dict[str, Any]) -> Postmortem:
-    from bpmcli.format.frontmatter import Split
-
-    # Copies all the way down: the cached summary itself must stay JSON.
-    meta = {key: _decode(value) if key in _DATED else value for key, value in summary.items()}
-    if isinstance(summary.get("actions"), list):
-        meta["actions"] = [
-            {key: _decode(value) if key in _DATED else value for key, value in action.items()}
-            if isinstance(action, dict)
-            else action
-            for action in summary["actions"]
-        ]
-    return Postmortem(path, "", meta, Split(0, 0, 0, 2, 2, "\n"))
 
 
 def _natural(action_id: str | None) -> tuple[str, int]:

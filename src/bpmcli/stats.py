@@ -20,8 +20,12 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
 from bpmcli.report import find_vanished, published_on_time
+from bpmcli.store.cache import Cache
 from bpmcli.store.history import History, Lineage, Loaded
+from bpmcli.store.repo import Repository
 from bpmcli.store.snapshots import Attributes, Mainline
+
+PURPOSE = "bpm report stats"
 
 PERIODS = ("month", "quarter", "year")
 GROUPS = ("severity", "service", "owner")
@@ -350,26 +354,23 @@ def prepare(
     shallow clone or without a single postmortem at HEAD, a clear error instead of numbers
     that look right and are not.
     """
-    import os
-    from pathlib import Path
+    from bpmcli.store import history
 
-    from bpmcli import __version__
-    from bpmcli.config import git_dir
-    from bpmcli.store import history, repo
-
-    root = repo.repo_root(config.root)
+    repository = Repository.discover(config.root, PURPOSE)
     if loaded is None:
-        loaded = history.load(config.root, config.postmortem_dir, None, use_cache)
+        loaded = history.load(config.root, config.postmortem_dir, None, use_cache, purpose=PURPOSE)
     past = whole_history(loaded)
-    folder = Path(os.path.relpath(config.postmortem_dir.resolve(), root)).as_posix()
-    gitdir = git_dir(root)
-    cache = gitdir / "bpm" / "mainline.json" if gitdir and use_cache else None
+    folder = repository.relative(config.postmortem_dir)
     assert past.head is not None  # whole_history refused a history without commits
-    mainline = Mainline(root, folder, past.head, loaded.facts, cache, [__version__])
+    mainline = Mainline(repository, folder, past.head, loaded.facts, use_cache)
     if not mainline.files_at(past.head):
         mainline.close()
         raise BpmError(f"no postmortems under {folder}/ at HEAD: nothing to count yet")
     return past, mainline
+
+
+ANSWERS_FORMAT = 1
+ANSWERS_KEPT = 16  # answers about HEAD kept at once (a few --by and --since combinations)
 
 
 def run(
@@ -380,18 +381,10 @@ def run(
     when the caller has it already."""
     import json
 
-    from bpmcli import __version__
-    from bpmcli.config import git_dir
-    from bpmcli.store.repo import git, repo_root
-
-    root = repo_root(config.root)
-    gitdir = git_dir(root)
-    path = gitdir / "bpm" / "stats.json" if gitdir and use_cache else None
-    head = git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
-    key = json.dumps(
+    repository = Repository.discover(config.root, PURPOSE)
+    head = repository.head()
+    question = json.dumps(
         [
-            __version__,
-            head,
             str(config.postmortem_dir),
             options.by,
             str(options.since),
@@ -399,26 +392,17 @@ def run(
             options.group_by,
         ]
     )
-    answers: dict[str, Any] = {}
-    if path is not None and head and gitdir and not (gitdir / "shallow").exists():
-        try:
-            answers = dict(json.loads(path.read_bytes()))
-            if key in answers:
-                return list(answers[key])
-        except (OSError, ValueError, TypeError):
-            answers = {}
+    # A shallow clone is refused by `prepare`: never answer from an older, deeper clone.
+    enabled = use_cache and head is not None and not repository.is_shallow()
+    cache = Cache.under(repository.cache_dir, "stats.json", ANSWERS_FORMAT, [head], enabled)
+    answers: dict[str, Any] = cache.read(lambda stored: dict(stored["answers"])) or {}
+    if question in answers:
+        return list(answers[question])
     past, mainline = prepare(config, use_cache, loaded)
     try:
         rows = compute(past, mainline, options)
     finally:
         mainline.close()
-    if path is not None:
-        import contextlib
-
-        from bpmcli.files import atomic_write
-
-        kept = {k: v for k, v in answers.items() if json.loads(k)[1] == head}
-        kept[key] = rows
-        with contextlib.suppress(OSError, BpmError):  # the cache is an optimisation
-            atomic_write(path, json.dumps(dict(list(kept.items())[-16:])).encode())
+    answers[question] = rows
+    cache.save({"answers": dict(list(answers.items())[-ANSWERS_KEPT:])})
     return rows

@@ -16,7 +16,7 @@ from typing import Any
 from bpmcli import __version__
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, UsageError
-from bpmcli.files import display, iter_postmortems
+from bpmcli.files import display
 
 PARALLEL_FROM = 64  # fewer cache misses than this are linted in this process
 CACHE_FROM = 32  # fewer files than this are linted without the cache: loading it costs more
@@ -108,7 +108,9 @@ def settings(
 def collect(paths: Sequence[Path], config: Config) -> list[Path]:
     """The files to lint: every postmortem without PATHs; folders are searched for `*.md`."""
     if not paths:
-        return iter_postmortems(config)
+        from bpmcli.store.workspace import Workspace
+
+        return Workspace(config).postmortems()
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -230,6 +232,41 @@ def lint(
             cache.put(digest, [[f.line, f.column, f.code, f.severity, f.message] for f in found])
     findings = [f for path in paths for f in results[path]]
     return Result(findings, len(paths))
+
+
+def lint_cached(
+    paths: Sequence[Path], chosen: Settings, use_cache: bool = True, jobs: int | None = None
+) -> Result:
+    """`lint`, with the cache when it pays (from CACHE_FROM files on) and `use_cache` allows:
+    `--no-cache` reads and writes no cache at all."""
+    cache = None
+    if use_cache and len(paths) >= CACHE_FROM:
+        from bpmcli.lint.cache import LintCache, location
+
+        cache = LintCache(location(chosen.config), chosen.fingerprint())
+    result = lint(paths, chosen, cache, jobs)
+    if cache is not None:
+        cache.save()
+    return result
+
+
+def only_changed_since(
+    findings: list[Finding], config: Config, rev: str, files: Sequence[Path]
+) -> list[Finding]:
+    """The findings on lines added or changed since `rev` (`lint --since`); in files new
+    since then, all of them. Needs git: without it, a one-line usage error."""
+    from bpmcli.store.workspace import Workspace
+
+    changed = Workspace(config).changed_lines(rev, files)
+    return [f for f in findings if _on_changed_line(changed, f)]
+
+
+def _on_changed_line(changed: dict[Path, set[int] | None], finding: Finding) -> bool:
+    key = finding.file.resolve()
+    if key not in changed:
+        return False
+    lines = changed[key]
+    return lines is None or finding.line in lines
 
 
 def _digest(path: Path, cache: Any, key: Any) -> str | None:

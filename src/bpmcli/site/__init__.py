@@ -65,17 +65,21 @@ class Built:
 def build(config: Config, out: Path, options: Options) -> Built:
     """Write (or update) the site in `out`."""
     from bpmcli import report, stats
-    from bpmcli.store import history, repo
+    from bpmcli.store import history
+    from bpmcli.store.repo import Repository
 
-    repo.repo_root(config.root)  # outside a repository: a usage error, before anything else
+    # Outside a repository, or without git: a usage error, before anything else.
+    Repository.discover(config.root, "bpm site")
     previous = _previous(out)
-    loaded = history.load(config.root, config.postmortem_dir, None, options.use_cache, save=False)
+    loaded = history.load(
+        config.root, config.postmortem_dir, None, options.use_cache, save=False, purpose="bpm site"
+    )
     past = stats.whole_history(loaded)
     # The follow-through numbers (and writing the history cache) and the pages' facts do
     # not depend on each other: one process each.
     wanted = stats.Options(options.by, options.as_of)
     rows_when_done = in_background(partial(_numbers, config, wanted, options.use_cache, loaded))
-    postmortems, problems = report.current(config, None)
+    postmortems, problems = report.current(config, None, options.use_cache)
     cards = _cards(postmortems, past.by_path(), options.as_of, config)
     rows = rows_when_done()
     out.mkdir(parents=True, exist_ok=True)

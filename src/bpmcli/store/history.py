@@ -10,18 +10,16 @@ from __future__ import annotations
 # base it does not hold (a fresh cache, a shallow clone) is read through one long-lived
 # `git cat-file --batch`. Action facts are read again only when a hunk touches the front
 # matter.
-import json
-import os
 import re
-import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bpmcli.errors import BpmError, UsageError
+from bpmcli.errors import UsageError
 from bpmcli.format.facts import Facts, front_matter_end, front_matter_facts
-from bpmcli.store.repo import CatFile, git, verify_revision
+from bpmcli.store.cache import Cache
+from bpmcli.store.repo import CatFile, Repository
 
 ZERO = "0" * 40
 
@@ -90,8 +88,8 @@ class _Blobs:
 
     LIMIT = 20_000
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, repository: Repository):
+        self.repository = repository
         self.lines: dict[str, list[bytes]] = {}
         self.facts: dict[str, Facts | None] = {}
         self.reader: CatFile | None = None
@@ -120,7 +118,7 @@ class _Blobs:
 
     def _read(self, blob: str) -> list[bytes] | None:
         if self.reader is None:
-            self.reader = CatFile(self.root)
+            self.reader = self.repository.batch()
         found = self.reader.read(blob)
         if found is None or found[0] != b"blob":
             return None
@@ -164,8 +162,8 @@ def _apply(base: list[bytes], hunks: list[tuple[int, int, list[bytes]]]) -> list
 class _Pass:
     """Turns the stream of file patches into lineages and action histories."""
 
-    def __init__(self, root: Path, lineages: list[Lineage] | None = None):
-        self.blobs = _Blobs(root)
+    def __init__(self, repository: Repository, lineages: list[Lineage] | None = None):
+        self.blobs = _Blobs(repository)
         self.lineages: list[Lineage] = lineages or []
         self.current: dict[str, Lineage] = {x.path: x for x in self.lineages if not x.deleted}
 
@@ -231,7 +229,7 @@ def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts
 
 
 def scan(
-    root: Path,
+    repository: Repository,
     rev: str,
     folder: str,
     since: str | None = None,
@@ -239,31 +237,20 @@ def scan(
 ) -> tuple[list[Lineage], dict[str, Facts | None]]:
     """Every change to `folder` reachable from `rev` (after `since`), as lineages; and the
     facts of every version the pass read, by blob id."""
-    spec = f"{since}..{rev}" if since else rev
-    command = [
-        "git",
-        "-c",
-        "core.quotepath=off",
-        "log",
-        "--reverse",
-        "-p",
-        "-M",
-        "--full-index",
-        "--no-color",
-        "--no-ext-diff",
-        "--date=short",
-        "--format=%x00%H%x1f%an%x1f%ad",
-        spec,
-        "--",
-        folder,
-    ]
-    state = _Pass(root, lineages)
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None
+    state = _Pass(repository, lineages)
+    try:
+        _read_patches(state, repository.log_patches(f"{since}..{rev}" if since else rev, folder))
+    finally:
+        state.blobs.close()
+    return state.lineages, state.blobs.facts
+
+
+def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
+    """Feed the pass from `git log -p` output, one file patch at a time."""
     commit: Commit | None = None
     patch: _FilePatch | None = None
     hunk: list[bytes] | None = None
-    for raw in process.stdout:
+    for raw in stream:
         data = raw[:-1] if raw[-1:] == b"\n" else raw
         if hunk is not None and data[:1] in (b" ", b"+", b"-", b"\\"):
             if data[:1] != b"\\":
@@ -308,14 +295,6 @@ def scan(
             patch.binary = True
     if patch is not None and commit is not None:
         state.file(commit, patch)
-    process.wait()
-    state.blobs.close()
-    if process.returncode != 0:
-        message = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
-        raise BpmError(
-            f"git log failed: {message.splitlines()[-1] if message else process.returncode}"
-        )
-    return state.lineages, state.blobs.facts
 
 
 _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
@@ -411,93 +390,55 @@ class Loaded:
 
 
 def load(
-    start: Path, folder: Path, rev: str | None = None, use_cache: bool = True, save: bool = True
+    start: Path,
+    folder: Path,
+    rev: str | None = None,
+    use_cache: bool = True,
+    save: bool = True,
+    purpose: str = "bpm report",
 ) -> Loaded:
     """The history of the postmortem folder up to `rev` (HEAD by default), with warnings.
 
     Outside a repository, or in one without commits, there is no history (a warning says
     so). A shallow clone gives what it has, with a warning. The cache under `.git/bpm/` is
     used when it describes `rev` or an ancestor of it (then only the new commits are read);
-    a rewritten history, a new bpm version or a corrupt file start from scratch.
+    a rewritten history, a new bpm version or a corrupt file start from scratch. git
+    missing: a UsageError naming `purpose`.
     """
-    from bpmcli import __version__
-    from bpmcli.config import git_dir
-
-    done = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True
-    )
-    if done.returncode != 0:
+    repository = Repository.find(start, "bpm report --rev" if rev is not None else purpose)
+    if repository is None:
         if rev is not None:
             raise UsageError("--rev needs a git repository")
         return Loaded(None, ["not a git repository: no history, so the history fields are null"])
-    root = Path(done.stdout.strip())
-    target = rev or "HEAD"
-    if (
-        rev is None
-        and subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=root, capture_output=True
-        ).returncode
-        != 0
-    ):
+    if rev is None and not repository.has_commits():
         return Loaded(None, ["the repository has no commits yet: the history fields are null"])
-    head = verify_revision(root, target)
-    relative = Path(os.path.relpath(folder.resolve(), root)).as_posix()
+    head = repository.verify(rev or "HEAD")
+    relative = repository.relative(folder)
     warnings = []
-    shallow = git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+    shallow = repository.is_shallow()
     if shallow:
         warnings.append(
             "shallow clone: history is incomplete, so introduced_at, introduced_by, "
             "introduced_commit, original_due and postponed are approximate "
             "(fetch with --unshallow, or fetch-depth: 0 in CI)"
         )
-    gitdir = git_dir(root)
-    cache = gitdir / "bpm" / "history.json" if gitdir and use_cache else None
-    salt = [CACHE_FORMAT, __version__, relative]
-    cached = _read_cache(cache, salt)
+    cache = Cache.under(repository.cache_dir, "history.json", CACHE_FORMAT, [relative], use_cache)
+    cached = cache.read(_decode_cache)
     lineages: list[Lineage]
     facts: dict[str, Facts | None] = {}
     if cached is not None and cached[0] == head:
         lineages = cached[1]
-    elif cached is not None and _is_ancestor(root, cached[0], head):
-        lineages, facts = scan(root, head, relative, since=cached[0], lineages=cached[1])
+    elif cached is not None and repository.is_ancestor(cached[0], head):
+        lineages, facts = scan(repository, head, relative, since=cached[0], lineages=cached[1])
     else:
-        lineages, facts = scan(root, head, relative)
+        lineages, facts = scan(repository, head, relative)
     loaded = Loaded(History(head, lineages, shallow), warnings, facts)
-    if cache is not None and (cached is None or cached[0] != head) and rev is None:
-        loaded.unsaved = lambda: _write_cache(cache, salt, head, lineages)
+    if cache.enabled and (cached is None or cached[0] != head) and rev is None:
+        loaded.unsaved = lambda: cache.save({"head": head, "history": _dump(lineages)})
         if save:  # else the caller saves it, where it costs nothing (bpm site: in a child)
             loaded.save()
     return loaded
 
 
-def _is_ancestor(root: Path, old: str, new: str) -> bool:
-    return (
-        subprocess.run(
-            ["git", "merge-base", "--is-ancestor", old, new], cwd=root, capture_output=True
-        ).returncode
-        == 0
-    )
-
-
-def _read_cache(path: Path | None, salt: list[object]) -> tuple[str, list[Lineage]] | None:
-    if path is None:
-        return None
-    try:
-        stored = json.loads(path.read_bytes())
-        if stored["salt"] != salt:
-            return None
-        return str(stored["head"]), _restore(stored["history"])
-    except (OSError, ValueError, KeyError, TypeError, AssertionError):
-        return None  # corrupt or foreign: rebuilt, never trusted
-
-
-def _write_cache(path: Path, salt: list[object], head: str, lineages: list[Lineage]) -> None:
-    from bpmcli.files import atomic_write
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(
-            path, json.dumps({"salt": salt, "head": head, "history": _dump(lineages)}).encode()
-        )
-    except (OSError, BpmError):
-        return  # the cache is an optimisation
+def _decode_cache(stored: dict[str, Any]) -> tuple[str, list[Lineage]]:
+    return str(stored["head"]), _restore(stored["history"])

@@ -13,12 +13,11 @@ listing (git tree objects, read once per distinct tree) mapped to the facts of e
 from __future__ import annotations
 
 import bisect
-import json
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from bpmcli.format.facts import ActionFacts, Facts, front_matter_facts
-from bpmcli.store.repo import CatFile, first_parent_steps
+from bpmcli.store.cache import Cache
+from bpmcli.store.repo import CatFile, Repository
 
 CACHE_FORMAT = 2
 
@@ -88,15 +87,16 @@ class Mainline:
 
     def __init__(
         self,
-        root: Path,
+        repository: Repository,
         folder: str,
         head: str,
         known: dict[str, Facts | None],
-        cache: Path | None,
-        salt: list[object],
+        use_cache: bool = True,
     ):
-        self.root, self.folder, self.head = root, folder.strip("/"), head
-        self.cache, self.salt = cache, [CACHE_FORMAT, *salt, self.folder]
+        self.repository, self.folder, self.head = repository, folder.strip("/"), head
+        self.cache = Cache.under(
+            repository.cache_dir, "mainline.json", CACHE_FORMAT, [self.folder], use_cache
+        )
         self.facts_by_blob: dict[str, Facts | None] = {}
         self.encoded: dict[str, Any] = {}
         self.parts: dict[str, list[OpenFile]] = {}
@@ -106,12 +106,12 @@ class Mainline:
             self.steps = steps
         else:
             self.dirty = True
-            new, reached = first_parent_steps(root, head, stored_head)
+            new, reached = repository.first_parent_steps(head, stored_head)
             if stored_head is not None and reached:
                 earliest = new[-1][0] if new else "9999-99-99"
                 self.steps = new + [step for step in steps if step[0] < earliest]
             else:
-                self.steps = first_parent_steps(root, head)[0]
+                self.steps = repository.first_parent_steps(head)[0]
         self.facts_by_blob.update(known)
         self.dates = [step[0] for step in reversed(self.steps)]  # ascending, for bisect
         self.reader: CatFile | None = None
@@ -120,17 +120,16 @@ class Mainline:
         self.loose: dict[str, dict[str, str]] = {}
 
     def _read_cache(self) -> tuple[str | None, list[list[str]]]:
-        if self.cache is None:
-            return None, []
-        try:
-            stored = json.loads(self.cache.read_bytes())
-            if stored["salt"] != self.salt:
-                return None, []
+        def decode(stored: dict[str, Any]) -> tuple[str, list[list[str]]]:
             self.encoded = dict(stored["facts"])
             self.parts = dict(stored["parts"])
             return str(stored["head"]), [[str(d), str(s)] for d, s in stored["steps"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None, []  # corrupt or foreign: rebuilt, never trusted
+
+        found = self.cache.read(decode)
+        if found is None:  # none, corrupt or foreign: rebuilt, never trusted
+            self.encoded, self.parts = {}, {}
+            return None, []
+        return found
 
     def commit_on(self, day: str) -> str | None:
         """The commit whose files stood on `day` (None: before the first commit)."""
@@ -243,7 +242,7 @@ class Mainline:
 
     def _read(self, name: str) -> tuple[bytes, bytes] | None:
         if self.reader is None:
-            self.reader = CatFile(self.root)
+            self.reader = self.repository.batch()
         return self.reader.read(name)
 
     def close(self) -> None:
@@ -251,7 +250,9 @@ class Mainline:
         if self.reader is not None:
             self.reader.close()
         missing = self.used - self.encoded.keys()
-        if self.cache is None or not (self.dirty or missing or len(self.encoded) > len(self.used)):
+        if not self.cache.enabled or not (
+            self.dirty or missing or len(self.encoded) > len(self.used)
+        ):
             return
         # Facts are kept for the blobs read this time (the files at HEAD, mostly); a part's
         # open actions for as long as the part may be asked for again.
@@ -259,18 +260,6 @@ class Mainline:
             blob: self.encoded.get(blob) or _encode(self.facts_by_blob.get(blob))
             for blob in self.used
         }
-        from bpmcli.errors import BpmError
-        from bpmcli.files import atomic_write
-
-        data = {
-            "salt": self.salt,
-            "head": self.head,
-            "steps": self.steps,
-            "facts": kept,
-            "parts": self.parts,
-        }
-        try:
-            self.cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.cache, json.dumps(data, separators=(",", ":")).encode())
-        except (OSError, BpmError):
-            return  # the cache is an optimisation
+        self.cache.save(
+            {"head": self.head, "steps": self.steps, "facts": kept, "parts": self.parts}
+        )

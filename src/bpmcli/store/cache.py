@@ -1,0 +1,112 @@
+"""The one cache implementation: every JSON file under `.git/bpm/` is read and written here.
+
+A cache only ever saves time, so it is never trusted and never fatal:
+
+- its salt (the cache's own format version, bpm's version and the settings its answers
+  depend on) must match exactly, else it is ignored and rebuilt;
+- a file that cannot be read or decoded (corrupt, truncated, foreign) is rebuilt;
+- it is saved in one atomic step (`files.atomic_write`), and a failure to save is ignored;
+- `Cache.off()` (`--no-cache`) reads nothing and writes nothing, not even the folder.
+
+Entries keyed by a file's stat follow git's racy-clean rule (`unchanged`): same size,
+mtime and inode, and the file was last modified well before the cache was written, since
+a change within the same timestamp tick would leave the stat as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is read again
+_META = ("salt", "written_ns")
+
+StatKey = list[int]  # [size, mtime_ns, inode]
+
+
+def stat_key(stat: os.stat_result) -> StatKey:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+class Cache:
+    """One JSON document: {"salt": [...], "written_ns": N, ...the caller's keys}."""
+
+    def __init__(self, path: Path | None, fmt: int, settings: Sequence[object] = ()):
+        from bpmcli import __version__
+
+        self.path = path
+        self.salt: list[object] = [fmt, __version__, *settings]
+        self.written_ns = 0  # when the document read was written (0: none was read)
+
+    @classmethod
+    def off(cls) -> Cache:
+        """A cache that reads and writes nothing: `--no-cache`."""
+        return cls(None, 0)
+
+    @classmethod
+    def under(
+        cls,
+        folder: Path | None,
+        name: str,
+        fmt: int,
+        settings: Sequence[object] = (),
+        enabled: bool = True,
+    ) -> Cache:
+        """The cache `name` in `folder` (`.git/bpm/`); off when disabled or nowhere to go."""
+        if folder is None or not enabled:
+            return cls.off()
+        return cls(folder / name, fmt, settings)
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+    def read(self, decode: Callable[[dict[str, Any]], T]) -> T | None:
+        """`decode(document)` of the stored document; None when there is none, it is
+        corrupt, or its salt differs. Errors in `decode` count as corrupt too."""
+        if self.path is None:
+            return None
+        try:
+            stored = json.loads(self.path.read_bytes())
+            if not isinstance(stored, dict) or stored.get("salt") != self.salt:
+                return None
+            written = int(stored.get("written_ns") or 0)
+            found = decode({k: v for k, v in stored.items() if k not in _META})
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            IndexError,
+            AttributeError,
+            AssertionError,
+        ):
+            return None  # corrupt or foreign: rebuilt, never trusted
+        self.written_ns = written
+        return found
+
+    def save(self, document: dict[str, Any]) -> None:
+        """Write the document in one atomic step; a failure only costs speed next time."""
+        if self.path is None:
+            return
+        from bpmcli.errors import BpmError
+        from bpmcli.files import atomic_write
+
+        try:
+            data = {"salt": self.salt, "written_ns": time.time_ns(), **document}
+            encoded = json.dumps(data, separators=(",", ":")).encode()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, encoded)
+        except (OSError, BpmError, TypeError, ValueError):
+            return
+
+    def unchanged(self, recorded: object, stat: os.stat_result) -> bool:
+        """Whether an entry recorded for a file's `stat_key` still describes the file: the
+        racy-clean rule, written once for every stat-keyed cache."""
+        return recorded == stat_key(stat) and stat.st_mtime_ns < self.written_ns - RACY_NS
