@@ -807,7 +807,11 @@ def lint(
     result = engine.lint_cached(files, chosen, not no_cache)
     findings = result.findings
     if since is not None:
-        findings = engine.only_changed_since(findings, config, since, files)
+        from bpmcli.store.workspace import Workspace
+
+        findings = engine.only_changed_since(
+            findings, Workspace(config).changed_lines(since, files)
+        )
     root = config.root
     if format is LintFormat.json:
         sys.stdout.write(formats.as_json(findings))

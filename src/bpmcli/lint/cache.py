@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bpmcli.config import Config
-from bpmcli.store.cache import Cache, stat_key
-from bpmcli.store.repo import git_dir_of
+from bpmcli.store.cache import Cache, git_dir_of, stat_key
 
 Entry = list[list[Any]]  # [line, column, code, severity, message] per finding
 FORMAT = 2

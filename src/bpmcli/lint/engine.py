@@ -251,13 +251,10 @@ def lint_cached(
 
 
 def only_changed_since(
-    findings: list[Finding], config: Config, rev: str, files: Sequence[Path]
+    findings: list[Finding], changed: dict[Path, set[int] | None]
 ) -> list[Finding]:
-    """The findings on lines added or changed since `rev` (`lint --since`); in files new
-    since then, all of them. Needs git: without it, a one-line usage error."""
-    from bpmcli.store.workspace import Workspace
-
-    changed = Workspace(config).changed_lines(rev, files)
+    """The findings on lines added or changed (`lint --since`, from
+    `Workspace.changed_lines`); in files new since then (None), all of them."""
     return [f for f in findings if _on_changed_line(changed, f)]
 
 

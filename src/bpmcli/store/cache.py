@@ -110,3 +110,17 @@ class Cache:
         """Whether an entry recorded for a file's `stat_key` still describes the file: the
         racy-clean rule, written once for every stat-keyed cache."""
         return recorded == stat_key(stat) and stat.st_mtime_ns < self.written_ns - RACY_NS
+
+
+def git_dir_of(start: Path) -> Path | None:
+    """The repository's git folder, found without running git (a worktree's `.git` is a
+    file): where caches live for commands that need no git, such as `bpm lint`."""
+    for folder in (start, *start.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return marker
+        if marker.is_file():
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (folder / text.removeprefix("gitdir:").strip()).resolve()
+    return None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from bpmcli.errors import BpmError, UsageError
+from bpmcli.store.cache import git_dir_of
 
 # Settings that would change the bytes bpm parses, pinned to git's defaults. Unknown keys
 # (diff.srcPrefix on an older git) are ignored by git, so the list is safe everywhere.
@@ -197,20 +198,6 @@ class CatFile:
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.errors.close()
-
-
-def git_dir_of(start: Path) -> Path | None:
-    """The repository's git folder, found without running git (a worktree's `.git` is a
-    file): where caches live for commands that need no git, such as `bpm lint`."""
-    for folder in (start, *start.parents):
-        marker = folder / ".git"
-        if marker.is_dir():
-            return marker
-        if marker.is_file():
-            text = marker.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text.removeprefix("gitdir:").strip()).resolve()
-    return None
 
 
 @dataclass(frozen=True)

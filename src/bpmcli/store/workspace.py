@@ -19,8 +19,8 @@ from bpmcli.config import Config, find_repo_root
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import display
 from bpmcli.format.postmortem import Postmortem, load, load_all
-from bpmcli.store.cache import Cache, stat_key
-from bpmcli.store.repo import Repository, git_dir_of
+from bpmcli.store.cache import Cache, git_dir_of, stat_key
+from bpmcli.store.repo import Repository
 
 SUFFIX = ".md"
 
