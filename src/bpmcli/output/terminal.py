@@ -32,6 +32,17 @@ def clean(value: object, *, one_line: bool = True) -> str:
     return _CONTROL.sub("?", text)
 
 
+def note(message: str) -> None:
+    """One line for people on standard error: a warning, or which file bpm chose."""
+    sys.stderr.write(clean(message) + "\n")
+
+
+def warn(problems: Iterable[object]) -> None:
+    """Each problem that did not stop the command, as `warning: ...` on standard error."""
+    for problem in problems:
+        note(f"warning: {problem}")
+
+
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 

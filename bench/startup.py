@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Start-up time of bpm, side by side with `python -c "import typer"`. See docs/performance.md.
+
+    python3 bench/startup.py [--runs 15] [--bpm PATH]
+
+Makes a repository with one postmortem in a temporary folder, then runs each command
+round-robin (so a busy moment of the machine hits all of them alike) and prints the
+median of each and its ratio to `import typer`, the floor of any Typer program. The
+goals of issue #13: `bpm --version` and `bpm lint ONE_FILE` at most 1.5x. `bpm --help`
+and `import typer, yaml` (the floor of anything that reads front matter) are for
+information. Uses the `bpm` beside this Python unless --bpm names another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE = 'python -c "import typer"'
+GOAL = 1.5
+ENV = {**os.environ, "BPM_NOW": "2026-11-23T09:30:00+00:00", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def bpm_command(given: str | None) -> list[str]:
+    """The `bpm` users run: the console script beside this Python, else `python -m bpmcli`."""
+    if given:
+        return [given]
+    script = Path(sys.executable).with_name("bpm")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bpmcli"]
+
+
+def one_postmortem(bpm: list[str], folder: Path) -> Path:
+    """A fresh repository with `bpm init` and one `bpm new`: the file a pre-commit run lints."""
+    subprocess.run(["git", "init", "-q", str(folder)], check=True, env=ENV)
+    subprocess.run([*bpm, "init"], cwd=folder, check=True, env=ENV, capture_output=True)
+    made = subprocess.run(
+        [*bpm, "new", "incident", "DNS outage"],
+        cwd=folder,
+        check=True,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    return folder / made.stdout.strip()
+
+
+def commands(bpm: list[str], postmortem: Path) -> dict[str, list[str]]:
+    python = sys.executable
+    return {
+        BASE: [python, "-c", "import typer"],
+        'python -c "import typer, yaml"': [python, "-c", "import typer, yaml"],
+        "bpm --version": [*bpm, "--version"],
+        "bpm lint ONE_FILE": [*bpm, "lint", str(postmortem)],
+        "bpm --help": [*bpm, "--help"],
+    }
+
+
+def run_once(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1 is lint's "findings", still a whole run
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()}")
+    return elapsed
+
+
+def measure(table: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, float]:
+    """Medians, the commands taking turns; one unmeasured round first warms the file cache."""
+    times: dict[str, list[float]] = {name: [] for name in table}
+    for round_ in range(runs + 1):
+        for name, argv in table.items():
+            elapsed = run_once(argv, cwd)
+            if round_:
+                times[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def show(medians: dict[str, float], runs: int) -> None:
+    base = medians[BASE]
+    print(f"{runs} runs each, round-robin; median and ratio to {BASE}")
+    print("| command | median | ratio |\n|---|---|---|")
+    for name, median in medians.items():
+        goal = f" (goal <= {GOAL})" if name in ("bpm --version", "bpm lint ONE_FILE") else ""
+        print(f"| `{name}` | {median * 1000:.1f} ms | {median / base:.2f} x{goal} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command (>= 10)")
+    parser.add_argument("--bpm", help="the bpm executable to time")
+    args = parser.parse_args()
+    if args.runs < 10:
+        parser.error("--runs must be at least 10: fewer make a median that moves")
+    bpm = bpm_command(args.bpm)
+    folder = Path(tempfile.mkdtemp(prefix="bpm-startup-"))
+    try:
+        postmortem = one_postmortem(bpm, folder / "repo")
+        show(measure(commands(bpm, postmortem), folder / "repo", args.runs), args.runs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
