@@ -171,12 +171,14 @@ def main() -> None:
 
 
 def report_bug(exc: Exception) -> NoReturn:
+    """One line, or the traceback and the line with BPM_DEBUG set; exit 3."""
     from bpmcli.output.terminal import clean
 
+    hint = f"; run with {DEBUG_VARIABLE}=1 for the traceback"
     if os.environ.get(DEBUG_VARIABLE):
         import traceback
 
         traceback.print_exception(exc)
-    hint = f"a bug in bpm; run with {DEBUG_VARIABLE}=1 for the traceback"
-    sys.stderr.write(f"error: unexpected {type(exc).__name__}: {clean(exc)} ({hint})\n")
+        hint = ""
+    sys.stderr.write(f"error: unexpected {type(exc).__name__}: {clean(exc)} (a bug in bpm{hint})\n")
     sys.exit(EXIT_BUG)
