@@ -7,8 +7,6 @@ rich itself honours NO_COLOR and drops colour when stdout is not a terminal.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -98,6 +96,9 @@ def print_json(value: Any) -> None:
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.DictWriter(
         out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
