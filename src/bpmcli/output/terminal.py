@@ -7,7 +7,6 @@ rich itself honours NO_COLOR and drops colour when stdout is not a terminal.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -83,6 +82,8 @@ def to_json(value: Any) -> str:
     `indent=` makes Python's json fall back to its pure-Python encoder (several times
     slower), so long lists are encoded item by item with the C encoder instead.
     """
+    import json  # here: a run that writes no JSON does without it
+
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
         items = ",\n".join(
             "  " + json.dumps(item, ensure_ascii=False, default=str) for item in value
