@@ -10,7 +10,7 @@ stats --by`) live with their group.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from bpmcli.config import Config
 
 
-def members(values: Iterable[str], registry: Iterable[str] | None = None) -> dict[str, str]:
+def members(values: Iterable[str], registry: Container[str] | None = None) -> dict[str, str]:
     """Enum members for `values` (`in-review` is `in_review`), each one known to `registry`."""
-    known = None if registry is None else set(registry)
-    unknown = [value for value in values if known is not None and value not in known]
-    assert not unknown, f"no writer registered for {unknown}"
+    values = list(values)
+    unknown = [value for value in values if registry is not None and value not in registry]
+    if unknown:  # a choice the registry cannot write: fail at start-up, not on first use
+        raise ValueError(f"no writer registered for {unknown}")
     return {value.replace("-", "_"): value for value in values}
 
 
