@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up time of bpm, side by side with `python -c "import typer"`. See docs/performance.md.
 
-    python3 bench/startup.py [--runs 15] [--bpm PATH]
+    python3 bench/startup.py [--runs 15] [--bpm PATH] [--compare PATH]
 
 Makes a repository with one postmortem in a temporary folder, then runs each command
 round-robin (so a busy moment of the machine hits all of them alike) and prints the
@@ -10,7 +10,8 @@ goals of issue #13: `bpm --version` and `bpm lint ONE_FILE` at most 1.5x. For
 information: `bpm --help`; `import typer, yaml`, the floor of anything that reads front
 matter; and importing every module a one-file lint loads (found by running it once),
 which leaves the run's own work as the difference to `bpm lint ONE_FILE`. Uses the `bpm`
-beside this Python unless --bpm names another.
+beside this Python unless --bpm names another; --compare adds the same two commands of
+another bpm (an older checkout, say) to the same run.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 BASE = 'python -c "import typer"'
-GOAL = 1.5
 # Bytecode is written (the unmeasured first round does it), as an installed bpm has it.
 ENV = {
     **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
@@ -76,7 +77,7 @@ def modules_of(args: list[str], cwd: Path) -> list[str]:
     return [name for name in listing.read_text().split() if not name.startswith("__main__")]
 
 
-def commands(bpm: list[str], postmortem: Path) -> dict[str, list[str]]:
+def commands(bpm: list[str], postmortem: Path, other: str | None) -> dict[str, list[str]]:
     python = sys.executable
     lint_modules = modules_of(["lint", str(postmortem)], postmortem.parents[2])
     import_them = (  # a few names are not importable (Cython's shared module): skipped
@@ -92,43 +93,67 @@ def commands(bpm: list[str], postmortem: Path) -> dict[str, list[str]]:
         "bpm --version": [*bpm, "--version"],
         "bpm lint ONE_FILE": [*bpm, "lint", str(postmortem)],
         "bpm --help": [*bpm, "--help"],
+        **(
+            {
+                f"{other} --version": [other, "--version"],
+                f"{other} lint ONE_FILE": [other, "lint", str(postmortem)],
+            }
+            if other
+            else {}
+        ),
     }
 
 
-def run_once(argv: list[str], cwd: Path) -> float:
+class Timing(NamedTuple):
+    wall: float  # seconds, start to exit
+    cpu: float  # the process's own user + system seconds: less moved by other load
+
+
+def run_once(argv: list[str], cwd: Path) -> Timing:
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:  # the example has no findings: lint exits 0 too
-        sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()}")
-    return elapsed
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:  # the example has no findings: lint exits 0 too
+        sys.exit(f"{' '.join(argv)} failed ({child.returncode})")
+    return Timing(elapsed, usage.ru_utime + usage.ru_stime)
 
 
-def measure(table: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, float]:
+def measure(table: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, Timing]:
     """Medians, the commands taking turns; one unmeasured round first warms the file cache."""
-    times: dict[str, list[float]] = {name: [] for name in table}
+    times: dict[str, list[Timing]] = {name: [] for name in table}
     for round_ in range(runs + 1):
         for name, argv in table.items():
-            elapsed = run_once(argv, cwd)
+            timing = run_once(argv, cwd)
             if round_:
-                times[name].append(elapsed)
-    return {name: statistics.median(values) for name, values in times.items()}
+                times[name].append(timing)
+    return {
+        name: Timing(statistics.median(t.wall for t in got), statistics.median(t.cpu for t in got))
+        for name, got in times.items()
+    }
 
 
-def show(medians: dict[str, float], runs: int) -> None:
+def show(medians: dict[str, Timing], runs: int) -> None:
     base = medians[BASE]
-    print(f"{runs} runs each, round-robin; median and ratio to {BASE}")
-    print("| command | median | ratio |\n|---|---|---|")
+    print(f"{runs} runs each, round-robin; medians, and ratios to {BASE}")
+    print("| command | wall | ratio | CPU | ratio |\n|---|---|---|---|---|")
     for name, median in medians.items():
-        goal = f" (goal <= {GOAL})" if name in ("bpm --version", "bpm lint ONE_FILE") else ""
+        goal = " (goal <= 1.5)" if name in ("bpm --version", "bpm lint ONE_FILE") else ""
         shown = name if name.startswith("import every") else f"`{name}`"
-        print(f"| {shown} | {median * 1000:.1f} ms | {median / base:.2f} x{goal} |")
+        print(
+            f"| {shown}{goal} | {median.wall * 1000:.1f} ms | {median.wall / base.wall:.2f} x "
+            f"| {median.cpu * 1000:.1f} ms | {median.cpu / base.cpu:.2f} x |"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command (>= 10)")
     parser.add_argument("--bpm", help="the bpm executable to time")
+    parser.add_argument("--compare", help="another bpm executable, timed alongside")
     args = parser.parse_args()
     if args.runs < 10:
         parser.error("--runs must be at least 10: fewer make a median that moves")
@@ -136,7 +161,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bpm-startup-"))
     try:
         postmortem = one_postmortem(bpm, folder / "repo")
-        show(measure(commands(bpm, postmortem), folder / "repo", args.runs), args.runs)
+        table = commands(bpm, postmortem, args.compare)
+        show(measure(table, folder / "repo", args.runs), args.runs)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
