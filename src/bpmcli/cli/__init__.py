@@ -5,7 +5,8 @@ each command's module and keeps its one-line help, so that `bpm --help` lists th
 without importing any; tests/cli checks that the lines are the commands' docstrings.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads the root's signature at every run,
+# and string annotations would be compiled and evaluated then.
 
 import os
 import sys
@@ -142,5 +143,6 @@ def report_bug(exc: Exception) -> NoReturn:
 
         traceback.print_exception(exc)
         hint = ""
-    sys.stderr.write(f"error: unexpected {type(exc).__name__}: {clean(exc)} (a bug in bpm{hint})\n")
+    what = f"{type(exc).__name__}: {clean(exc)}" if str(exc) else type(exc).__name__
+    sys.stderr.write(f"error: unexpected {what} (a bug in bpm{hint})\n")
     sys.exit(EXIT_BUG)
