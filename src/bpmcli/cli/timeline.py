@@ -101,7 +101,7 @@ def timeline_show(
 
     config = options.config()
     rows = table.read(load(_target(config, postmortem)))
-    tables.write(listing.timeline(rows, config.timezone), format.value)
+    tables.write(listing.timeline(rows, config), format.value)
 
 
 @app.command("import")

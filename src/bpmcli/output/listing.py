@@ -15,6 +15,7 @@ from bpmcli.output.table import Records, Row
 if TYPE_CHECKING:
     from bpmcli.actions import ActionRow
     from bpmcli.catalog import Entry
+    from bpmcli.config import Config
     from bpmcli.format.timeline import Row as TimelineRow
 
 
@@ -50,17 +51,17 @@ def _action_cells(row: Row) -> Sequence[object]:
     return [row[key] for key in ("postmortem", "id", "action", "owner", "due", "kind")] + [status]
 
 
-def timeline(rows: Sequence[TimelineRow], zone_name: str) -> Records:
+def timeline(rows: Sequence[TimelineRow], config: Config) -> Records:
     """The timeline table; its Markdown is the table as bpm writes it in the file."""
     from bpmcli.format import timeline as table
 
     def markdown(records: Records) -> None:
-        lines = [table.header_line(zone_name), table.RULE, *map(table.format_row, rows)]
+        lines = [table.header_line(config.timezone), table.RULE, *map(table.format_row, rows)]
         sys.stdout.write("\n".join(lines) + "\n")
 
     return Records(
         columns=table.FIELDS,
         rows=[row.as_json() for row in rows],
-        headings=(f"Time ({zone_name})", *table.TITLES[1:]),
+        headings=(config.time_header, *table.TITLES[1:]),
         custom={"markdown": markdown},
     )
