@@ -206,7 +206,8 @@ def lint(
     paths: Sequence[Path], chosen: Settings, cache: Any | None = None, jobs: int | None = None
 ) -> Result:
     """Lint `paths`; with a cache, unchanged files are not read as YAML again."""
-    from bpmcli.lint.cache import key
+    if cache is not None:  # hashlib loads OpenSSL: a run without the cache does without it
+        from bpmcli.lint.cache import key
 
     results: dict[Path, list[Finding]] = {}
     misses: list[tuple[Path, str | None]] = []

@@ -7,9 +7,6 @@ rich itself honours NO_COLOR and drops colour when stdout is not a terminal.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +27,17 @@ def clean(value: object, *, one_line: bool = True) -> str:
     if one_line:
         text = _LINE_BREAKS.sub(" ", text)
     return _CONTROL.sub("?", text)
+
+
+def note(message: str) -> None:
+    """One line for people on standard error: a warning, or which file bpm chose."""
+    sys.stderr.write(clean(message) + "\n")
+
+
+def warn(problems: Iterable[object]) -> None:
+    """Each problem that did not stop the command, as `warning: ...` on standard error."""
+    for problem in problems:
+        note(f"warning: {problem}")
 
 
 def console(stderr: bool = False) -> Console:
@@ -74,6 +82,8 @@ def to_json(value: Any) -> str:
     `indent=` makes Python's json fall back to its pure-Python encoder (several times
     slower), so long lists are encoded item by item with the C encoder instead.
     """
+    import json  # here: a run that writes no JSON does without it
+
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
         items = ",\n".join(
             "  " + json.dumps(item, ensure_ascii=False, default=str) for item in value
@@ -87,6 +97,9 @@ def print_json(value: Any) -> None:
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.DictWriter(
         out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"

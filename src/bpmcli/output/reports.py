@@ -1,0 +1,102 @@
+"""The results of `bpm report overdue|vanished|sla|stats` as Records (see output/table.py)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bpmcli.output import terminal
+from bpmcli.output.table import FORMATS, Records, Writer
+
+if TYPE_CHECKING:
+    from bpmcli.report import Overdue, Sla, Vanished
+
+NO_OWNER = "(no owner)"
+_OVERDUE_TABLE = ["days", "postmortem", "id", "action", "due", "added", "by", "postponed"]
+_OVERDUE_CELLS = [
+    "days_overdue",
+    "postmortem",
+    "action_id",
+    "action",
+    "due",
+    "introduced_at",
+    "introduced_by",
+    "postponed",
+]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def overdue(rows: Sequence[Overdue]) -> Records:
+    """Overdue actions; the people's table has one table per owner, most overdue first."""
+    from bpmcli.report import Overdue
+
+    return Records(
+        columns=list(Overdue.__dataclass_fields__),
+        rows=[row.as_json() for row in rows],
+        custom={"table": _overdue_by_owner},
+    )
+
+
+def _overdue_by_owner(records: Records) -> None:
+    out = terminal.console()
+    if not records.rows:
+        out.print(terminal.text("Nothing is overdue."))
+        return
+    owners = Counter(row["owner"] or NO_OWNER for row in records.rows)
+    for name, _ in sorted(owners.items(), key=lambda item: (-item[1], item[0])):
+        mine = [row for row in records.rows if (row["owner"] or NO_OWNER) == name]
+        terminal.print_table(
+            _OVERDUE_TABLE,
+            ([row[key] for key in _OVERDUE_CELLS] for row in mine),
+            title=f"{name}: {len(mine)} overdue",
+        )
+        out.print()
+    worst = ", ".join(f"{name} ({count})" for name, count in owners.most_common(3))
+    summary = f"{_plural(len(records.rows), 'overdue action')}, {_plural(len(owners), 'owner')}"
+    out.print(terminal.text(f"{summary}; most overdue: {worst}", "bold"))
+
+
+def vanished(rows: Sequence[Vanished]) -> Records:
+    from bpmcli.report import Vanished
+
+    return Records(list(Vanished.__dataclass_fields__), [row.as_json() for row in rows])
+
+
+def sla(result: Sla) -> Records:
+    """Late reviews; JSON is the whole result, the table and Markdown end with the share."""
+    from bpmcli.report import Late
+
+    share = "n/a" if result.on_time_share is None else f"{result.on_time_share:.0%}"
+    footer = f"\n{result.published_on_time} of {result.published} published on time ({share})\n"
+
+    def with_footer(format: str) -> Writer:
+        def write(records: Records) -> None:
+            FORMATS[format](records)
+            sys.stdout.write(footer)
+
+        return write
+
+    return Records(
+        columns=list(Late.__dataclass_fields__),
+        rows=[row.as_json() for row in result.late],
+        custom={
+            "json": lambda _: terminal.print_json(result.as_json()),
+            "table": with_footer("table"),
+            "markdown": with_footer("markdown"),
+        },
+    )
+
+
+def stats(rows: list[dict[str, Any]], grouped: bool) -> Records:
+    """Follow-through per period (and group); the table's headings are spaced words."""
+    from bpmcli.stats import COLUMNS
+
+    columns = list(COLUMNS)
+    if grouped:
+        columns.insert(1, "group")
+    return Records(columns, rows, headings=[c.replace("_", " ") for c in columns])
