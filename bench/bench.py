@@ -21,6 +21,7 @@ same round-robin, each in its own byte-identical copy of the corpus (their cache
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -46,9 +47,11 @@ def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -
 def corpus(postmortems: int, shared: bool) -> Path:
     """The benchmark corpus, built once: by bench/corpus.py, or by the shared builder."""
     builder = SHARED / "bench" / "make_corpus.py" if shared else HERE / "corpus.py"
-    target = OUT / f"corpus-{'shared' if shared else 'own'}-{postmortems}"
     if not builder.is_file():
         sys.exit(f"{builder} is missing: put shared/ beside the repository or set BPM_SHARED")
+    # Named after the builder's own bytes: a changed builder builds a new corpus.
+    version = hashlib.sha256(builder.read_bytes()).hexdigest()[:8]
+    target = OUT / f"corpus-{'shared' if shared else 'own'}-{postmortems}-{version}"
     if not target.exists():
         print(f"building a corpus of {postmortems} postmortems in {target} ...", flush=True)
         sh(

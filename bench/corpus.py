@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 import sys
@@ -33,6 +34,8 @@ from pathlib import Path
 from typing import IO, Any
 
 UTC = dt.UTC
+# The same repository whatever the user's git config says (autocrlf, hooks, signing).
+GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 AS_OF = dt.date(2026, 11, 1)
 SECTIONS = ("Summary", "Impact", "Timeline", "Contributing factors", "What we learned")
 TABLE_HEAD = "| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |"
@@ -276,6 +279,7 @@ class FastImport:
         self.process = subprocess.Popen(
             ["git", "fast-import", "--quiet", "--active-branches=2000"],
             cwd=repo,
+            env=GIT_ENV,
             stdin=subprocess.PIPE,
         )
         assert self.process.stdin is not None
@@ -384,13 +388,14 @@ class Simulation:
         for number, offset in enumerate(starts):
             started = (self.first + dt.timedelta(seconds=offset)).replace(second=0, microsecond=0)
             events += self.life(number, started)
-        for _ in range(max(1, count // 25)):  # commits that touch no postmortem
+        for _ in range(-(-count // 25)):  # commits that touch no postmortem (ceil)
             when = self.first + dt.timedelta(seconds=self.rng.random() * span)
             events.append(Event(when, self.postmortems[0], "other", who=self.anyone()))
         events.sort(key=lambda e: e.when)
         return events
 
     def life(self, number: int, started: dt.datetime) -> list[Event]:
+        """One postmortem, from its first draft to its last edit."""
         rng = self.rng
         services = rng.sample(SERVICES, rng.randint(1, 3))
         title = f"{services[0].capitalize()} {rng.choice(TROUBLE)} after {rng.choice(CAUSES)}"
@@ -406,18 +411,23 @@ class Simulation:
             tags=rng.sample(["customer-facing", "data", "security", "infra"], rng.randint(0, 2)),
         )
         self.postmortems.append(pm)
-        writer = self.anyone()
-        t = started + dt.timedelta(hours=rng.uniform(2, 30))
         branch = f"pm/{pm.id}" if rng.random() < 0.45 else None
+        events = self.writing(pm, branch)
+        return events + self.afterwards(pm, branch, events[-1].when)
+
+    def writing(self, pm: Postmortem, branch: str | None) -> list[Event]:
+        """The write-up until it goes to review: draft, timeline, summary, first actions."""
+        rng, writer = self.rng, self.anyone()
+        t = pm.started + dt.timedelta(hours=rng.uniform(2, 30))
         events = [Event(t, pm, "create", self.created(pm, branch), writer)]
-        clock = started
+        clock = pm.started
         for _ in range(rng.randint(1, 4)):
             t += dt.timedelta(hours=rng.uniform(0.5, 20))
             clock += dt.timedelta(minutes=rng.randint(5, 90))
             events.append(Event(t, pm, "edit", self.add_rows(pm, clock), self.anyone()))
         if rng.random() < 0.25:  # a row found later in the logs, earlier than the last one
             t += dt.timedelta(hours=rng.uniform(1, 10))
-            moment = started + (clock - started) * rng.random()
+            moment = pm.started + (clock - pm.started) * rng.random()
             events.append(Event(t, pm, "edit", self.add_rows(pm, moment, 1), self.anyone()))
         t += dt.timedelta(hours=rng.uniform(1, 30))
         events.append(Event(t, pm, "edit", self.write_summary(pm), writer))
@@ -425,7 +435,13 @@ class Simulation:
             t += dt.timedelta(hours=rng.uniform(0.2, 30))
             events += self.action_life(pm, t)
         t += dt.timedelta(hours=rng.uniform(2, 72))
-        events.append(Event(t, pm, "edit", self.set_status(pm, "in-review"), writer))
+        # Last in the list (action lives may reach later): what follows starts from here.
+        return [*events, Event(t, pm, "edit", self.set_status(pm, "in-review"), writer)]
+
+    def afterwards(self, pm: Postmortem, branch: str | None, t: dt.datetime) -> list[Event]:
+        """The merge, publication, late actions, and now and then a rename or a deletion."""
+        rng = self.rng
+        events = []
         if branch and rng.random() < 0.96:  # else a draft abandoned on its branch
             t += dt.timedelta(minutes=rng.uniform(5, 600))
             events.append(Event(t, pm, "merge", who=pm.facilitator))
@@ -721,27 +737,33 @@ def forget_merged_branches(repo: Path) -> None:
     merged = subprocess.run(
         ["git", "for-each-ref", "--merged", "main", "--format=%(refname)", "refs/heads/pm/"],
         cwd=repo,
+        env=GIT_ENV,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
     commands = "".join(f"delete {ref}\n" for ref in merged)
     subprocess.run(
-        ["git", "update-ref", "--stdin"], cwd=repo, input=commands, text=True, check=True
+        ["git", "update-ref", "--stdin"],
+        cwd=repo,
+        env=GIT_ENV,
+        input=commands,
+        text=True,
+        check=True,
     )
 
 
 def build(out: Path, postmortems: int, seed: int, as_of: dt.date, years: float) -> dict[str, Any]:
     """Create the repository `out` (checked out on main) and return its truth."""
     out.mkdir(parents=True, exist_ok=False)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], env=GIT_ENV, check=True)
     simulation = Simulation(seed, as_of, years)
     events = simulation.plan(postmortems)
     git = FastImport(out)
     simulation.play(events, git)
     git.close()
     forget_merged_branches(out)
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=out, check=True)
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=out, env=GIT_ENV, check=True)
     truth = simulation.truth()
     truth["seed"] = seed
     return truth
