@@ -2,18 +2,26 @@
 """Benchmarks of bpm, side by side with baselines, in one run. See docs/performance.md.
 
     python3 bench/bench.py [--postmortems 5000] [--runs 7] [--only lint]
+                           [--baseline REV] [--shared-corpus]
 
-Builds the corpus of ../shared/bench/make_corpus.py once (cached in bench/out/), installs
-bpm from this checkout (not editable: as users get it) into bench/out/venv together with
-the baselines (proselint from PyPI, markdownlint-cli2 from npm), then times whole
-processes. Commands of one benchmark run round-robin, so a busy moment of the machine
-hits all of them alike; it prints the median of each and the ratios, and writes them to
+Builds a corpus with the project's own bench/corpus.py once (cached in bench/out/; with
+--shared-corpus, ../shared/bench/make_corpus.py's, or $BPM_SHARED's), installs bpm from
+this checkout (not editable: as users get it) into bench/out/venv together with the
+baselines (proselint from PyPI, markdownlint-cli2 from npm), then times whole processes.
+Commands of one benchmark run round-robin, so a busy moment of the machine hits all of
+them alike; it prints the median of each and the ratios, and writes them to
 bench/out/results.json.
+
+--baseline REV also installs bpm as it was at git revision REV (`git archive`, into
+bench/out/baseline-SHA/) and runs every bpm command of every benchmark for both, in the
+same round-robin, each in its own byte-identical copy of the corpus (their caches under
+.git/bpm must not meet); it prints the ratio new / baseline for each pair.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +29,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,19 +44,25 @@ def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -
     subprocess.run(args, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def corpus(postmortems: int) -> Path:
-    target = OUT / f"corpus-{postmortems}"
+def corpus(postmortems: int, shared: bool) -> Path:
+    """The benchmark corpus, built once: by bench/corpus.py, or by the shared builder."""
+    builder = SHARED / "bench" / "make_corpus.py" if shared else HERE / "corpus.py"
+    if not builder.is_file():
+        sys.exit(f"{builder} is missing: put shared/ beside the repository or set BPM_SHARED")
+    # Named after the builder's own bytes: a changed builder builds a new corpus.
+    version = hashlib.sha256(builder.read_bytes()).hexdigest()[:8]
+    target = OUT / f"corpus-{'shared' if shared else 'own'}-{postmortems}-{version}"
     if not target.exists():
         print(f"building a corpus of {postmortems} postmortems in {target} ...", flush=True)
         sh(
             sys.executable,
-            str(SHARED / "bench" / "make_corpus.py"),
+            str(builder),
             "--out",
             str(target),
             "--postmortems",
             str(postmortems),
             "--truth",
-            str(OUT / f"corpus-{postmortems}.truth.json"),
+            str(target.with_name(target.name + ".truth.json")),
         )
     return target
 
@@ -77,84 +93,146 @@ def venv() -> Path:
     return env_dir
 
 
-def measure(
-    commands: dict[str, list[str]],
-    cwd: Path,
-    runs: int,
-    env: dict[str, str],
-    prepare: dict[str, list[str]] | None = None,
-) -> dict[str, float]:
-    """Median wall time of each command; they run round-robin, `runs` times each."""
-    times: dict[str, list[float]] = {name: [] for name in commands}
+@dataclass(frozen=True)
+class Install:
+    """One bpm to time: its venv's bin/, and the copy of the corpus it runs in."""
+
+    label: str  # "" for this checkout, "baseline REV" for the other
+    bin: Path
+    repo: Path
+
+    def name(self, text: str) -> str:
+        return f"{text} [{self.label}]" if self.label else text
+
+    def bpm(self, *args: str) -> list[str]:
+        return [str(self.bin / "bpm"), *args]
+
+
+def baseline(rev: str, repo: Path) -> Install:
+    """bpm as of git revision `rev`, installed in bench/out/baseline-SHA/venv, with its own
+    byte-identical copy of the corpus (so the two never share a cache under .git/bpm)."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    home = OUT / f"baseline-{sha[:12]}"
+    env_dir = home / "venv"
+    if not (env_dir / "bin" / "bpm").exists():
+        print(f"installing bpm as of {rev} ({sha[:12]}) in {home} ...", flush=True)
+        source = home / "src"
+        shutil.rmtree(home, ignore_errors=True)
+        source.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+        sh(sys.executable, "-m", "venv", str(env_dir))
+        sh(str(env_dir / "bin" / "pip"), "install", "-q", str(source))
+    copy = OUT / f"{repo.name}-baseline-{sha[:12]}"
+    shutil.rmtree(copy, ignore_errors=True)  # afresh: the corpus as it is, no caches
+    shutil.copytree(repo, copy, symlinks=True)
+    shutil.rmtree(copy / ".git" / "bpm", ignore_errors=True)
+    return Install(f"baseline {rev}", env_dir / "bin", copy)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A command to time, where it runs, and what runs untimed before each timing."""
+
+    command: list[str]
+    cwd: Path
+    prepare: list[str] | None = None
+
+
+def measure(jobs: dict[str, Job], runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Median wall time of each job; they run round-robin, `runs` times each."""
+    times: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(runs):
-        for name, command in commands.items():
-            if prepare and name in prepare:
-                subprocess.run(
-                    prepare[name],
-                    cwd=cwd,
-                    env=env,
-                    check=False,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
+        for name, job in jobs.items():
+            if job.prepare:
+                quietly(job.prepare, job.cwd, env)
             start = time.perf_counter()
-            subprocess.run(
-                command,
-                cwd=cwd,
-                env=env,
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            quietly(job.command, job.cwd, env)
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def report(title: str, medians: dict[str, float], base: str) -> dict[str, object]:
+def quietly(command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    subprocess.run(
+        command, cwd=cwd, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def report(
+    title: str, medians: dict[str, float], base: str, pairs: dict[str, str] | None = None
+) -> dict[str, object]:
+    """Print medians and ratios to `base`; and for each (new, baseline) pair, new / baseline."""
     print(f"\n{title}")
+    width = max(map(len, medians)) + 2
     for name, value in medians.items():
         ratio = value / medians[base]
-        print(f"  {name:<44} {value:8.3f} s   {ratio:6.2f} x {base}")
-    return {"title": title, "medians_s": medians, "base": base}
+        print(f"  {name:<{width}} {value:8.3f} s   {ratio:6.2f} x {base}")
+    versus = {new: medians[new] / medians[old] for new, old in (pairs or {}).items()}
+    if versus:
+        print("  new / baseline:")
+    for new, ratio in versus.items():
+        print(f"    {new:<{width - 2}} {ratio:8.3f}")
+    return {"title": title, "medians_s": medians, "base": base, "new_over_baseline": versus}
 
 
-def bench_lint(
-    repo: Path, bin_dir: Path, runs: int, env: dict[str, str]
-) -> list[dict[str, object]]:
-    bpm = str(bin_dir / "bpm")
-    python = str(bin_dir / "python")
-    files = sorted(str(p) for p in (repo / "postmortems").rglob("*.md"))
-    one = files[len(files) // 2]
+def each(
+    installs: list[Install], make: dict[str, Callable[[Install], Job]]
+) -> tuple[dict[str, Job], dict[str, str]]:
+    """Every bpm job for every install, interleaved; and the pairs (this checkout, baseline)."""
+    jobs: dict[str, Job] = {}
+    pairs: dict[str, str] = {}
+    for text, job_of in make.items():
+        for install in installs:
+            jobs[install.name(text)] = job_of(install)
+            if install.label:
+                pairs[text] = install.name(text)
+    return jobs, pairs
+
+
+def bench_lint(installs: list[Install], runs: int, env: dict[str, str]) -> list[dict[str, object]]:
+    new = installs[0]
+    files = sorted((new.repo / "postmortems").rglob("*.md"))
+    one = files[len(files) // 2].relative_to(new.repo)
+    many = f"bpm lint ({len(files):,} files, no cache)"
     results = []
-    cold = {
-        "bpm lint (5,000 files, no cache)": [bpm, "lint", "--no-cache", "--format", "json"],
-        "proselint (same files)": [str(bin_dir / "proselint"), "check", *files],
-    }
+    jobs, pairs = each(
+        installs, {many: lambda i: Job(i.bpm("lint", "--no-cache", "-f", "json"), i.repo)}
+    )
+    jobs["proselint (same files)"] = Job(
+        [str(new.bin / "proselint"), "check", *map(str, files)], new.repo
+    )
     mdl = OUT / "node" / "node_modules" / ".bin" / "markdownlint-cli2"
     if mdl.exists():
-        cold["markdownlint-cli2 (same files)"] = [str(mdl), "postmortems/**/*.md"]
-    results.append(
-        report(
-            "lint, cold",
-            measure(cold, repo, max(3, runs // 2), env),
-            "bpm lint (5,000 files, no cache)",
-        )
+        jobs["markdownlint-cli2 (same files)"] = Job([str(mdl), "postmortems/**/*.md"], new.repo)
+    results.append(report("lint, cold", measure(jobs, max(3, runs // 2), env), many, pairs))
+    warm_name = "bpm lint (warm cache, nothing changed)"
+    for install in installs:  # fill each install's cache once
+        quietly(install.bpm("lint", "--format", "json"), install.repo, env)
+    jobs, pairs = each(
+        installs,
+        {
+            warm_name: lambda i: Job(i.bpm("lint", "--format", "json"), i.repo),
+            "bpm lint (no cache)": lambda i: Job(i.bpm("lint", "--no-cache", "-f", "json"), i.repo),
+        },
     )
-    warm = {
-        "bpm lint (warm cache, nothing changed)": [bpm, "lint", "--format", "json"],
-        "bpm lint (no cache)": [bpm, "lint", "--no-cache", "--format", "json"],
-    }
-    subprocess.run(
-        warm["bpm lint (warm cache, nothing changed)"], cwd=repo, env=env, stdout=subprocess.DEVNULL
+    results.append(report("lint, warm", measure(jobs, runs, env), "bpm lint (no cache)", pairs))
+    typer = 'python -c "import typer"'
+    jobs, pairs = each(
+        installs,
+        {
+            "bpm lint ONE_FILE (as pre-commit runs it)": lambda i: Job(
+                i.bpm("lint", str(one)), i.repo
+            )
+        },
     )
-    results.append(report("lint, warm", measure(warm, repo, runs, env), "bpm lint (no cache)"))
-    single = {
-        'python -c "import typer"': [python, "-c", "import typer"],
-        "bpm lint ONE_FILE (as pre-commit runs it)": [bpm, "lint", one],
-    }
-    results.append(
-        report("lint of one file", measure(single, repo, runs * 3, env), 'python -c "import typer"')
-    )
+    jobs = {typer: Job([str(new.bin / "python"), "-c", "import typer"], new.repo), **jobs}
+    results.append(report("lint of one file", measure(jobs, runs * 3, env), typer, pairs))
     return results
 
 
@@ -171,84 +249,100 @@ for n, path in enumerate(files):
 """
 
 
+def overdue(install: Install, *extra: str) -> list[str]:
+    return install.bpm("report", "overdue", "--as-of", AS_OF, "--format", "json", *extra)
+
+
+def scratch_clone(install: Install, what: str) -> Path:
+    """A fresh clone of the install's corpus, to change without spoiling the corpus."""
+    where = OUT / f"scratch-{what}{'-' + install.repo.name if install.label else ''}"
+    if where.exists():
+        shutil.rmtree(where)
+    sh("git", "clone", "-q", str(install.repo), str(where))
+    return where
+
+
 def bench_report(
-    repo: Path, bin_dir: Path, runs: int, env: dict[str, str]
+    installs: list[Install], runs: int, env: dict[str, str]
 ) -> list[dict[str, object]]:
-    bpm = str(bin_dir / "bpm")
-    python = str(bin_dir / "python")
-    overdue = [bpm, "report", "overdue", "--as-of", AS_OF, "--format", "json"]
+    new = installs[0]
     results = []
-    cold = {
-        "git log -p -- postmortems/ > /dev/null": [
-            "sh",
-            "-c",
-            "git log -p -- postmortems/ > /dev/null",
-        ],
-        "bpm report overdue --format json --no-cache": [*overdue, "--no-cache"],
-    }
-    results.append(
-        report(
-            "report overdue, cold",
-            measure(cold, repo, max(3, runs // 2), env),
-            "git log -p -- postmortems/ > /dev/null",
+    git_log = "git log -p -- postmortems/ > /dev/null"
+    cold_name = "bpm report overdue --format json --no-cache"
+    jobs, pairs = each(installs, {cold_name: lambda i: Job(overdue(i, "--no-cache"), i.repo)})
+    jobs = {git_log: Job(["sh", "-c", git_log], new.repo), **jobs}
+    cold = measure(jobs, max(3, runs // 2), env)
+    results.append(report("report overdue, cold", cold, git_log, pairs))
+    for install in installs:
+        peak = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", *overdue(install, "--no-cache")],
+            cwd=install.repo,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-    )
-    peak = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *overdue, "--no-cache"],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    print(f"  peak resident memory of the cold run: {int(peak.stderr.split()[-1]) / 1024:.0f} MB")
-    subprocess.run(overdue, cwd=repo, env=env, stdout=subprocess.DEVNULL)
+        megabytes = int(peak.stderr.split()[-1]) / 1024
+        print(f"  {install.name('peak resident memory of the cold run')}: {megabytes:.0f} MB")
+    for install in installs:
+        quietly(overdue(install), install.repo, env)
     time.sleep(2.5)  # past the cache's same-instant guard
-    subprocess.run(overdue, cwd=repo, env=env, stdout=subprocess.DEVNULL)
-    warm = {
-        "bpm report overdue --format json (warm)": overdue,
-        "bpm report overdue --format json --no-cache": [*overdue, "--no-cache"],
-    }
+    for install in installs:
+        quietly(overdue(install), install.repo, env)
+    jobs, pairs = each(
+        installs,
+        {
+            "bpm report overdue --format json (warm)": lambda i: Job(overdue(i), i.repo),
+            cold_name: lambda i: Job(overdue(i, "--no-cache"), i.repo),
+        },
+    )
+    results.append(report("report overdue, warm", measure(jobs, runs, env), cold_name, pairs))
+    resets = {install.label: after_new_commits(install, env) for install in installs}
+    jobs, pairs = each(
+        installs,
+        {
+            "bpm report overdue (10 new commits since the cache)": lambda i: Job(
+                overdue(i), resets[i.label][0], resets[i.label][1]
+            ),
+            "bpm report overdue --no-cache (same state)": lambda i: Job(
+                overdue(i, "--no-cache"), resets[i.label][0], resets[i.label][1]
+            ),
+        },
+    )
     results.append(
         report(
-            "report overdue, warm",
-            measure(warm, repo, runs, env),
-            "bpm report overdue --format json --no-cache",
+            "report overdue, after 10 new commits",
+            measure(jobs, max(3, runs // 2), env),
+            "bpm report overdue --no-cache (same state)",
+            pairs,
         )
     )
-    scratch = OUT / "scratch-report"
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    sh("git", "clone", "-q", str(repo), str(scratch))
-    subprocess.run(overdue, cwd=scratch, env=env, stdout=subprocess.DEVNULL)
-    saved = OUT / "scratch-cache"
+    return results
+
+
+def after_new_commits(install: Install, env: dict[str, str]) -> tuple[Path, list[str]]:
+    """A clone with a warm cache, and the command that puts it back and adds 10 commits."""
+    scratch = scratch_clone(install, "report")
+    quietly(overdue(install), scratch, env)
+    saved = scratch.with_name(scratch.name + "-cache")
     if saved.exists():
         shutil.rmtree(saved)
     shutil.copytree(scratch / ".git" / "bpm", saved)
+    python = str(install.bin / "python")
     reset = [
         "sh",
         "-c",
         f"git reset -q --hard origin/main && rm -rf .git/bpm && cp -r {saved} .git/bpm "
         f"&& {python} -c '{NEW_COMMITS}'",
     ]
-    after = {
-        "bpm report overdue (10 new commits since the cache)": overdue,
-        "bpm report overdue --no-cache (same state)": [*overdue, "--no-cache"],
-    }
-    results.append(
-        report(
-            "report overdue, after 10 new commits",
-            measure(after, scratch, max(3, runs // 2), env, prepare=dict.fromkeys(after, reset)),
-            "bpm report overdue --no-cache (same state)",
-        )
-    )
-    return results
+    return scratch, reset
 
 
 ONE_CHANGE = r"""
 import subprocess, sys
 from pathlib import Path
-path = sorted(Path("postmortems").rglob("*.md"))[int(sys.argv[1])]
+files = sorted(Path("postmortems").rglob("*.md"))
+path = files[int(sys.argv[1]) % len(files)]
 path.write_text(path.read_text() + "\nOne more line.\n")
 if sys.argv[2] == "commit":
     subprocess.run(["git", "commit", "-q", "-am", "bench: one change"], check=True,
@@ -257,111 +351,131 @@ if sys.argv[2] == "commit":
 """
 
 
+def stats(install: Install, *extra: str) -> list[str]:
+    return install.bpm("report", "stats", "--as-of", AS_OF, "--format", "json", *extra)
+
+
+def site_out(install: Install) -> Path:
+    return OUT / f"site{'-' + install.repo.name if install.label else ''}"
+
+
+def site(install: Install, *extra: str) -> list[str]:
+    return install.bpm("site", str(site_out(install)), "--as-of", AS_OF, *extra)
+
+
 def bench_stats_site(
-    repo: Path, bin_dir: Path, runs: int, env: dict[str, str]
+    installs: list[Install], runs: int, env: dict[str, str]
 ) -> list[dict[str, object]]:
     """report stats and site against report overdue, cold; warm stats; site rebuilds."""
-    bpm = str(bin_dir / "bpm")
-    python = str(bin_dir / "python")
-    overdue = [bpm, "report", "overdue", "--as-of", AS_OF, "--format", "json"]
-    stats = [bpm, "report", "stats", "--as-of", AS_OF, "--format", "json"]
-    site_out = OUT / "site"
-    site = [bpm, "site", str(site_out), "--as-of", AS_OF]
     results = []
-    cold = {
-        "bpm report overdue --no-cache": [*overdue, "--no-cache"],
-        "bpm report stats --no-cache": [*stats, "--no-cache"],
-        "bpm site OUT --no-cache (OUT empty)": [*site, "--no-cache"],
-    }
-    clear = ["rm", "-rf", str(site_out)]
-    results.append(
-        report(
-            "report stats and site, cold (no caches)",
-            measure(cold, repo, max(3, runs // 2), env, prepare=dict.fromkeys(cold, clear)),
-            "bpm report overdue --no-cache",
-        )
-    )
-    subprocess.run(stats, cwd=repo, env=env, stdout=subprocess.DEVNULL)
-    forget = ["rm", "-f", ".git/bpm/stats.json"]
-    warm = {
-        "bpm report stats (warm: same question again)": stats,
-        "bpm report stats (warm caches, a new question)": stats,
-        "bpm report overdue (warm)": overdue,
-    }
-    results.append(
-        report(
-            "report stats, warm",
-            measure(
-                warm,
-                repo,
-                runs,
-                env,
-                prepare={"bpm report stats (warm caches, a new question)": forget},
+    base = "bpm report overdue --no-cache"
+    jobs, pairs = each(
+        installs,
+        {
+            base: lambda i: Job(overdue(i, "--no-cache"), i.repo, ["rm", "-rf", str(site_out(i))]),
+            "bpm report stats --no-cache": lambda i: Job(
+                stats(i, "--no-cache"), i.repo, ["rm", "-rf", str(site_out(i))]
             ),
-            "bpm report overdue (warm)",
-        )
+            "bpm site OUT --no-cache (OUT empty)": lambda i: Job(
+                site(i, "--no-cache"), i.repo, ["rm", "-rf", str(site_out(i))]
+            ),
+        },
     )
-    scratch = OUT / "scratch-site"
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    sh("git", "clone", "-q", str(repo), str(scratch))
-    subprocess.run(site, cwd=scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    saved = OUT / "scratch-site-state"
+    cold = measure(jobs, max(3, runs // 2), env)
+    results.append(report("report stats and site, cold (no caches)", cold, base, pairs))
+    for install in installs:
+        quietly(stats(install), install.repo, env)
+    forget = ["rm", "-f", ".git/bpm/stats.json"]
+    warm_base = "bpm report overdue (warm)"
+    jobs, pairs = each(
+        installs,
+        {
+            "bpm report stats (warm: same question again)": lambda i: Job(stats(i), i.repo),
+            "bpm report stats (warm caches, a new question)": lambda i: Job(
+                stats(i), i.repo, forget
+            ),
+            warm_base: lambda i: Job(overdue(i), i.repo),
+        },
+    )
+    results.append(report("report stats, warm", measure(jobs, runs, env), warm_base, pairs))
+    states = {install.label: site_state(install, env) for install in installs}
+    edit, commit = 0, 1  # which postmortem each changes: the same for every install
+
+    def rebuild(mode: str | None) -> Callable[[Install], Job]:
+        def job(install: Install) -> Job:
+            scratch, reset = states[install.label]
+            prepare = None
+            if mode is not None:
+                index = edit if mode == "edit" else commit
+                prepare = [*reset[:2], f"{reset[2]} {index} {mode}"]
+            return Job(site(install), scratch, prepare)
+
+        return job
+
+    rebuild_base = "bpm report overdue (warm, same state)"
+    jobs, pairs = each(
+        installs,
+        {
+            "bpm site OUT (one postmortem changed, uncommitted)": rebuild("edit"),
+            "bpm site OUT (one postmortem changed and committed)": rebuild("commit"),
+            "bpm site OUT (nothing changed)": rebuild(None),
+            rebuild_base: lambda i: Job(overdue(i), states[i.label][0]),
+        },
+    )
+    results.append(report("site, rebuilds", measure(jobs, runs, env), rebuild_base, pairs))
+    return results
+
+
+def site_state(install: Install, env: dict[str, str]) -> tuple[Path, list[str]]:
+    """A clone with a built site and warm caches, and the command (add `INDEX MODE`) that
+    puts both back and changes one postmortem."""
+    scratch = scratch_clone(install, "site")
+    out = site_out(install)
+    quietly(site(install), scratch, env)
+    saved = scratch.with_name(scratch.name + "-state")
     if saved.exists():
         shutil.rmtree(saved)
     saved.mkdir()
     shutil.copytree(scratch / ".git" / "bpm", saved / "cache")
-    shutil.copytree(site_out, saved / "site")
-    counter = iter(range(10_000))
-
-    def one_change(mode: str) -> list[str]:
-        return [
-            "sh",
-            "-c",
-            f"git reset -q --hard origin/main && rm -rf .git/bpm {site_out} "
-            f"&& cp -r {saved / 'cache'} .git/bpm && cp -r {saved / 'site'} {site_out} "
-            f"&& {python} -c '{ONE_CHANGE}' {next(counter) % 5000} {mode}",
-        ]
-
-    rebuild = {
-        "bpm site OUT (one postmortem changed, uncommitted)": site,
-        "bpm site OUT (one postmortem changed and committed)": site,
-        "bpm site OUT (nothing changed)": site,
-        "bpm report overdue (warm, same state)": overdue,
-    }
-    prepare = {
-        "bpm site OUT (one postmortem changed, uncommitted)": one_change("edit"),
-        "bpm site OUT (one postmortem changed and committed)": one_change("commit"),
-    }
-    results.append(
-        report(
-            "site, rebuilds",
-            measure(rebuild, scratch, runs, env, prepare=prepare),
-            "bpm report overdue (warm, same state)",
-        )
+    shutil.copytree(out, saved / "site")
+    python = str(install.bin / "python")
+    script = (
+        f"git reset -q --hard origin/main && rm -rf .git/bpm {out} "
+        f"&& cp -r {saved / 'cache'} .git/bpm && cp -r {saved / 'site'} {out} "
+        f"&& {python} -c '{ONE_CHANGE}'"
     )
-    return results
+    return scratch, ["sh", "-c", script]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--postmortems", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", choices=["lint", "report", "site"], default=None)
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also time bpm as of this git revision, side by side"
+    )
+    parser.add_argument(
+        "--shared-corpus",
+        action="store_true",
+        help="use ../shared/bench/make_corpus.py ($BPM_SHARED) instead of bench/corpus.py",
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
-    repo = corpus(args.postmortems)
-    bin_dir = venv() / "bin"
+    repo = corpus(args.postmortems, args.shared_corpus)
+    installs = [Install("", venv() / "bin", repo)]
+    if args.baseline:
+        installs.append(baseline(args.baseline, repo))
     env = {**os.environ, "BPM_NOW": f"{AS_OF}T12:00:00Z"}
     env.pop("NO_COLOR", None)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; corpus {repo}")
     results = []
     if args.only in (None, "lint"):
-        results += bench_lint(repo, bin_dir, args.runs, env)
+        results += bench_lint(installs, args.runs, env)
     if args.only in (None, "report"):
-        results += bench_report(repo, bin_dir, args.runs, env)
+        results += bench_report(installs, args.runs, env)
     if args.only in (None, "site"):
-        results += bench_stats_site(repo, bin_dir, args.runs, env)
+        results += bench_stats_site(installs, args.runs, env)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

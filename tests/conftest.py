@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -17,9 +20,49 @@ from typer.testing import CliRunner
 from bpmcli.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
+OWN_CORPUS = ROOT / "bench" / "corpus.py"
+# ../shared/ (or $BPM_SHARED) holds what the project does not ship: real-world postmortems
+# and an independent corpus builder. Tests that need it carry @pytest.mark.shared(PART).
 SHARED = Path(os.environ.get("BPM_SHARED", ROOT.parent / "shared"))
 REALWORLD = SHARED / "realworld"
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
+SHARED_PARTS = {
+    "realworld": "the real-world postmortems",
+    "bench/make_corpus.py": "the shared corpus builder, an independent cross-check",
+}
+# CI sets this: there a missing ../shared/ fails the shared tests instead of skipping them.
+REQUIRE_SHARED = "BPM_REQUIRE_SHARED"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "shared(part): needs ../shared/<part> ($BPM_SHARED/<part>): skipped without it, "
+        f"a failure with {REQUIRE_SHARED}=1",
+    )
+
+
+def _shown(path: Path) -> str:
+    """../shared/... when shared/ is looked for beside the repository, else the path given."""
+    if "BPM_SHARED" in os.environ:
+        return str(path)
+    return "../" + path.relative_to(ROOT.parent).as_posix()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own skip marks (an empty parameter set)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("shared"):
+        (part,) = mark.args
+        where = SHARED / part
+        if where.exists():
+            continue
+        needs = (
+            f"needs {_shown(where)} ({SHARED_PARTS[part]}); "
+            "set BPM_SHARED or put shared/ beside the repository"
+        )
+        if os.environ.get(REQUIRE_SHARED) == "1":
+            pytest.fail(f"{needs} ({REQUIRE_SHARED}=1 makes its absence a failure)", pytrace=False)
+        pytest.skip(needs)
 
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -162,17 +205,47 @@ def read_only(folder: Path) -> Iterator[None]:
             folder.chmod(mode)
 
 
+Corpus = Callable[[int], tuple[Path, Path]]  # postmortems -> (repository, truth file)
+
+
+def _own_builder() -> ModuleType:
+    """bench/corpus.py, loaded by path: bench/ is not a package and not on sys.path."""
+    spec = importlib.util.spec_from_file_location("bpm_bench_corpus", OWN_CORPUS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
-def corpus_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], tuple[Path, Path]]:
-    """A repository built by shared/bench/make_corpus.py, and its truth file (cached per size)."""
+def corpus_factory(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """A repository built by the project's own bench/corpus.py, and its truth (per size)."""
+    builder = _own_builder()
     made: dict[int, tuple[Path, Path]] = {}
 
     def build(postmortems: int) -> tuple[Path, Path]:
-        assert MAKE_CORPUS.is_file(), (
-            f"{MAKE_CORPUS} is missing: put shared/ beside the repo or set BPM_SHARED"
-        )
         if postmortems not in made:
             out = tmp_path_factory.mktemp("corpus") / f"corpus-{postmortems}"
+            truth = builder.build(out, postmortems, 1, builder.AS_OF, 6.0)
+            where = out.with_name(out.name + ".truth.json")
+            where.write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+            made[postmortems] = (out, where)
+        return made[postmortems]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def shared_corpus_factory(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """A repository built by shared/bench/make_corpus.py, and its truth file (per size).
+
+    Tests that use it carry @pytest.mark.shared("bench/make_corpus.py")."""
+    made: dict[int, tuple[Path, Path]] = {}
+
+    def build(postmortems: int) -> tuple[Path, Path]:
+        if postmortems not in made:
+            out = tmp_path_factory.mktemp("shared-corpus") / f"corpus-{postmortems}"
             truth = out.with_name(out.name + ".truth.json")
             subprocess.run(
                 [
@@ -192,3 +265,13 @@ def corpus_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], 
         return made[postmortems]
 
     return build
+
+
+@pytest.fixture(
+    params=["own", pytest.param("shared", marks=pytest.mark.shared("bench/make_corpus.py"))]
+)
+def truth_corpus(request: pytest.FixtureRequest) -> Corpus:
+    """Each builder in turn: the own one always, the shared one as an independent check."""
+    name = "corpus_factory" if request.param == "own" else "shared_corpus_factory"
+    factory: Corpus = request.getfixturevalue(name)
+    return factory

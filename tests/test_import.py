@@ -1,8 +1,8 @@
 """`bpm import`: other teams' postmortems in, nothing lost, nothing invented.
 
-The corpus is ../shared/realworld/: for every file, the sections, timeline rows and
-actions expected (written by reading the files), every word kept, and a structurally
-clean lint.
+The corpus is ../shared/realworld/ (the tests marked `shared` are skipped without it): for
+every file, the sections, timeline rows and actions expected (written by reading the
+files), every word kept, and a structurally clean lint.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ EXPECTED: dict[str, tuple[int, int, set[str]]] = {
     "33-TEMPLATE-learningequality.md": (0, 0, {S, C, A}),
 }
 FILES = sorted(p for p in REALWORLD.glob("*.md") if p.name != "SOURCES.md")
+REAL = pytest.mark.shared("realworld")
 
 
 def words(text: str) -> set[str]:
@@ -72,10 +73,12 @@ def import_json(bpm: Bpm, *args: str) -> tuple[Ran, list[dict[str, Any]]]:
     return ran, json.loads(ran.stdout) if ran.stdout else []
 
 
+@REAL
 def test_every_realworld_file_is_expected() -> None:
     assert [p.name for p in FILES] == sorted(EXPECTED)
 
 
+@REAL
 @pytest.mark.parametrize("source", FILES, ids=lambda p: p.name)
 def test_a_realworld_postmortem(bpm: Bpm, repo: Repo, source: Path) -> None:
     ran, (report,) = import_json(bpm, str(source), "--date", "2016-03-16")
@@ -96,6 +99,7 @@ def test_a_realworld_postmortem(bpm: Bpm, repo: Repo, source: Path) -> None:
     assert len(found["actions"]) == actions
 
 
+@REAL
 def test_the_whole_archive_at_once(bpm: Bpm, repo: Repo) -> None:
     ran, reports = import_json(bpm, str(REALWORLD), "--dry-run")
     by_name = {Path(r["source"]).name: r for r in reports}
@@ -274,6 +278,7 @@ def test_bad_input(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
     assert ran.exit_code == 2 and "nope" in ran.stderr
 
 
+@REAL
 def test_front_matter_authors_become_participants(bpm: Bpm, repo: Repo) -> None:
     ran = bpm("import", str(REALWORLD / "14-rust-docsrs-outage-2019.md"), "--stdout")
     assert "\nparticipants: [Pietro Albini]\nactions:\n" in ran.stdout

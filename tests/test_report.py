@@ -406,8 +406,8 @@ def test_sla(bpm: Bpm, repo: Repo) -> None:
     assert "1 of 2 published on time (50%)" in bpm("report", "sla").stdout
 
 
-def test_the_corpus_truth(bpm: Bpm, corpus_factory: Callable[[int], tuple[Path, Path]]) -> None:
-    corpus, truth_file = corpus_factory(300)
+def test_the_corpus_truth(bpm: Bpm, truth_corpus: Callable[[int], tuple[Path, Path]]) -> None:
+    corpus, truth_file = truth_corpus(300)
     truth = json.loads(truth_file.read_text())
     env = {"BPM_NOW": f"{truth['as_of']}T12:00:00Z"}
     ran = bpm(

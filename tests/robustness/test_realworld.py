@@ -12,6 +12,7 @@ from conftest import REALWORLD, Ran, Repo
 
 Bpm = Callable[..., Ran]
 FILES = sorted(p for p in REALWORLD.glob("*.md") if p.name != "SOURCES.md")
+pytestmark = pytest.mark.shared("realworld")
 
 
 def test_the_realworld_corpus_is_there() -> None:
