@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 import yaml
+
+from conftest import REALWORLD
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "language"
@@ -51,10 +52,9 @@ def test_realworld_labels_are_well_formed() -> None:
         assert region["line"] <= region["end"]
 
 
+@pytest.mark.shared("realworld")
 def test_realworld_digests_match_the_sources() -> None:
-    shared = Path(os.environ.get("BPM_SHARED", REPO.parent / "shared")) / "realworld"
-    if not shared.is_dir():
-        pytest.skip(f"{shared} not present")
+    shared = REALWORLD
     bench = _bench()
     labels = yaml.safe_load((DATA / "realworld.yaml").read_text(encoding="utf-8"))
     for unit in labels["units"]:
