@@ -1,0 +1,329 @@
+"""ONE reading of a postmortem's Markdown structure, from a real CommonMark parser.
+
+Every reader of the body (sections, the timeline table, lint's prose scope, the importer,
+the site) asks this module, so they agree with each other and with what GitHub or the site
+shows: a table inside a four-backtick block is code, ` ## Impact` is a heading, a code
+block in a list item is code. The parser is pyromark (pulldown-cmark, in Rust; the choice
+and its figures are in docs/performance.md, "Markdown parser"), with GFM tables on.
+
+Positions are 1-based line numbers of the whole file and character offsets into its text.
+Lines are split on `\\n` only, as `format.frontmatter.lines` does (a `\\r\\n` line is one
+line; a lone `\\r`, which CommonMark also takes as a line ending, stays inside its line).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+CODE_KINDS = ("fenced", "indented")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str  # the heading's inline Markdown as written, without the `#`s or the underline
+    line: int  # its first line
+    last: int  # its last line: the underline of a setext heading, else `line`
+    start: int  # character offset of its first line
+    nested: bool = False  # inside a list item or a block quote: no section of the file
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block as a range of whole lines (`first`..`last`, inclusive)."""
+
+    kind: str  # "fenced", "indented", "quote", "html", "comment", "item"
+    first: int
+    last: int
+    depth: int = 0  # list items and block quotes around it (an item counts itself)
+    fence: str = ""  # fenced code: the opening fence, "```" or "~~~~"...
+    closed: bool = True  # fenced code: False when the document ended it
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A GFM table: its header line, the delimiter row after it, one line per row."""
+
+    first: int  # the header line
+    last: int
+    rows: tuple[int, ...]  # the line of each body row
+    nested: bool = False  # inside a list item or a block quote
+
+
+def _is_heading_end(event: Mapping[str, Any]) -> bool:
+    tag = event.get("End")
+    return type(tag) is dict and "Heading" in tag
+
+
+@dataclass
+class _Builder:
+    """State while walking the parser's events."""
+
+    outline: Outline
+    containers: list[str] = field(default_factory=list)  # "quote" / "item", innermost last
+    heading: tuple[int, int, int, int] | None = None  # level, range, inline start, inline end
+    table_start: int = -1
+    table_rows: list[int] = field(default_factory=list)
+    link_text_end: list[int] = field(default_factory=list)
+    comment_start: int = -1
+
+
+class Outline:
+    """The structure of text[start:] (a body), parsed once, on first use."""
+
+    def __init__(self, text: str, start: int = 0, first_line: int = 1) -> None:
+        self.text, self.start, self.first_line = text, start, first_line
+        self.headings: list[Heading] = []
+        self.blocks: list[Block] = []  # in document order: a container before what it holds
+        self.tables: list[Table] = []
+        self.spans: list[tuple[int, int]] = []  # inline code, link targets, inline comments
+        self._parse()
+
+    @classmethod
+    def parse(cls, text: str, start: int = 0, first_line: int = 1) -> Outline:
+        """The outline of text[start:], whose first line is line `first_line` of the file."""
+        return cls(text, start, first_line)
+
+    # -- positions -------------------------------------------------------------------------
+
+    @cached_property
+    def _data(self) -> bytes:
+        return self.text[self.start :].encode("utf-8", "surrogatepass")
+
+    @cached_property
+    def _ascii(self) -> bool:
+        return len(self._data) == len(self.text) - self.start
+
+    @cached_property
+    def _line_bytes(self) -> list[int]:
+        """Byte offset (in the body's UTF-8) where each line of the body starts."""
+        data, starts, at = self._data, [0], self._data.find(b"\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = data.find(b"\n", at + 1)
+        return starts
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Character offset (in the whole text) where each line of the body starts."""
+        if self._ascii:
+            return [self.start + b for b in self._line_bytes]
+        text, starts, at = self.text, [self.start], self.text.find("\n", self.start)
+        while at != -1:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        return starts
+
+    def _index(self, byte: int) -> int:
+        """0-based line index of the body holding byte offset `byte`."""
+        return bisect.bisect_right(self._line_bytes, byte) - 1
+
+    def _line(self, byte: int) -> int:
+        return self.first_line + self._index(byte)
+
+    def _last_line(self, end: int) -> int:
+        """The line of a range's last byte (the range ends after it)."""
+        return self._line(max(end - 1, 0))
+
+    def _offset(self, byte: int) -> int:
+        """Character offset in the whole text of byte offset `byte` of the body."""
+        if self._ascii:
+            return self.start + byte
+        index = self._index(byte)
+        line_byte = self._line_bytes[index]
+        column = len(self._data[line_byte:byte].decode("utf-8", "replace"))
+        return self.line_starts[index] + column
+
+    def line_start(self, line: int) -> int:
+        """Character offset where `line` starts (the text's end past the last line)."""
+        index = line - self.first_line
+        return self.line_starts[index] if index < len(self.line_starts) else len(self.text)
+
+    @property
+    def last_line(self) -> int:
+        return self.first_line + len(self.line_starts) - 1
+
+    # -- questions -------------------------------------------------------------------------
+
+    def code_blocks(self) -> Iterator[Block]:
+        return (b for b in self.blocks if b.kind in CODE_KINDS)
+
+    @cached_property
+    def code_lines(self) -> frozenset[int]:
+        """Every line of every code block (fences included)."""
+        return frozenset(n for b in self.code_blocks() for n in range(b.first, b.last + 1))
+
+    def in_code(self, line: int) -> bool:
+        return line in self.code_lines
+
+    @cached_property
+    def not_prose_lines(self) -> frozenset[int]:
+        """Lines that are not the author's own prose: code, HTML comments, block quotes."""
+        kinds = (*CODE_KINDS, "comment", "quote")
+        return frozenset(
+            n for b in self.blocks if b.kind in kinds for n in range(b.first, b.last + 1)
+        )
+
+    def is_prose(self, line: int, start: int | None = None, end: int | None = None) -> bool:
+        """Whether `line` (or the characters start:end of the text, on it) is prose."""
+        if line in self.not_prose_lines:
+            return False
+        if start is None:
+            return True
+        stop = start + 1 if end is None else end
+        return not any(a < stop and start < b for a, b in self.spans)
+
+    def sections(self) -> list[Heading]:
+        """The headings that make sections: those outside list items and block quotes."""
+        return [h for h in self.headings if not h.nested]
+
+    def open_fence(self) -> str | None:
+        """The fence of a top-level code block the document ended without closing it."""
+        for block in self.blocks:
+            if block.kind == "fenced" and not block.closed and block.depth == 0:
+                return block.fence
+        return None
+
+    # -- reading the events ----------------------------------------------------------------
+
+    def _parse(self) -> None:
+        import pyromark  # here: only the commands that read a body pay for the import
+
+        events = pyromark.events_with_range(
+            self.text[self.start :] if self.start else self.text,
+            options=pyromark.Options.ENABLE_TABLES,
+        )
+        state = _Builder(self)
+        for event, where in events:
+            if isinstance(event, dict):
+                self._event(state, event, where["start"], where["end"])
+        self.spans.sort()
+
+    def _event(self, state: _Builder, event: Mapping[str, Any], start: int, end: int) -> None:
+        if state.heading is not None and not _is_heading_end(event):
+            self._heading_inline(state, start, end)  # the heading's inline content, as written
+        if state.link_text_end and "End" not in event:
+            state.link_text_end[-1] = max(state.link_text_end[-1], end)
+        if "Start" in event:
+            self._start(state, event["Start"], start, end)
+        elif "End" in event:
+            self._end(state, event["End"], start, end)
+        elif "Code" in event:
+            self.spans.append((self._offset(start), self._offset(end)))
+        elif "InlineHtml" in event:
+            self._inline_html(state, event["InlineHtml"], start, end)
+
+    def _start(self, state: _Builder, tag: Any, start: int, end: int) -> None:
+        if type(tag) is str:
+            if tag == "Item":
+                state.containers.append("item")
+                self._block("item", start, end, len(state.containers))
+            elif tag == "HtmlBlock":
+                kind = "comment" if self._data.startswith(b"<!--", start) else "html"
+                self._block(kind, start, end, len(state.containers))
+            elif tag == "TableRow":
+                state.table_rows.append(self._line(start))
+            return
+        if "Heading" in tag:
+            state.heading = (int(tag["Heading"]["level"][1]), start, -1, -1)
+        elif "CodeBlock" in tag:
+            self._code(state, tag["CodeBlock"], start, end)
+        elif "BlockQuote" in tag:
+            state.containers.append("quote")
+            self._block("quote", start, end, len(state.containers))
+        elif "Table" in tag:
+            state.table_start, state.table_rows = start, []
+        elif "Link" in tag or "Image" in tag:
+            data = tag.get("Link") or tag.get("Image")
+            if data["link_type"] in ("Autolink", "Email"):
+                self.spans.append((self._offset(start), self._offset(end)))
+            state.link_text_end.append(start + (2 if "Image" in tag else 1))
+
+    def _end(self, state: _Builder, tag: Any, start: int, end: int) -> None:
+        if type(tag) is str:
+            if tag == "Item":
+                state.containers.pop()
+            elif tag == "Table":
+                self._table(state, start, end)
+            elif tag in ("Link", "Image"):
+                text_end = state.link_text_end.pop()
+                if text_end < end:  # `[text](target)`: the target is not prose
+                    self.spans.append((self._offset(text_end), self._offset(end)))
+                if state.link_text_end:  # an image in a link's text
+                    state.link_text_end[-1] = max(state.link_text_end[-1], end)
+            return
+        if "Heading" in tag and state.heading is not None:
+            self._heading(state, end)
+        elif "BlockQuote" in tag:
+            state.containers.pop()
+
+    def _block(self, kind: str, start: int, end: int, depth: int, **more: Any) -> None:
+        self.blocks.append(Block(kind, self._line(start), self._last_line(end), depth, **more))
+
+    def _code(self, state: _Builder, kind: Any, start: int, end: int) -> None:
+        depth = len(state.containers)
+        if kind == "Indented":
+            self._block("indented", start, end, depth)
+            return
+        data = self._data
+        mark = data[start : start + 1]
+        size = len(data[start:end]) - len(data[start:end].lstrip(mark))
+        fence = mark.decode() * size
+        last = data[data.rfind(b"\n", start, max(end - 1, start)) + 1 : end].strip()
+        closed = (
+            self._line(start) != self._last_line(end)
+            and last.lstrip(b"> \t").startswith(mark * size)
+            and not last.lstrip(b"> \t").strip(mark).strip()
+        )
+        self._block("fenced", start, end, depth, fence=fence, closed=closed)
+
+    def _heading_inline(self, state: _Builder, start: int, end: int) -> None:
+        assert state.heading is not None
+        level, begin, first, last = state.heading
+        state.heading = (level, begin, start if first < 0 else first, max(last, end))
+
+    def _heading(self, state: _Builder, end: int) -> None:
+        assert state.heading is not None
+        level, begin, first, last = state.heading
+        state.heading = None
+        raw = self._data[first:last].decode("utf-8", "replace") if first >= 0 else ""
+        text = " ".join(part.strip() for part in raw.split("\n")) if "\n" in raw else raw.strip()
+        line = self._line(begin)
+        self.headings.append(
+            Heading(
+                level,
+                text,
+                line,
+                self._last_line(end),
+                self.line_start(line),
+                nested=bool(state.containers),
+            )
+        )
+
+    def _table(self, state: _Builder, start: int, end: int) -> None:
+        self.tables.append(
+            Table(
+                self._line(state.table_start),
+                self._last_line(end),
+                tuple(state.table_rows),
+                nested=bool(state.containers),
+            )
+        )
+
+    def _inline_html(self, state: _Builder, html: str, start: int, end: int) -> None:
+        """Inline comments `<!-- ... -->` are not prose (they may come in pieces)."""
+        if state.comment_start < 0 and html.startswith("<!--"):
+            state.comment_start = start
+        if state.comment_start >= 0 and html.rstrip().endswith("-->"):
+            self.spans.append((self._offset(state.comment_start), self._offset(end)))
+            state.comment_start = -1
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def tables_between(self, first: int, last: int) -> list[Table]:
+        """The top-level tables whose header is on lines first..last."""
+        return [t for t in self.tables if first <= t.first <= last and not t.nested]
