@@ -8,18 +8,21 @@ and its figures are in docs/performance.md, "Markdown parser"), with GFM tables 
 
 Positions are 1-based line numbers of the whole file and character offsets into its text.
 Lines are split on `\\n` only, as `format.frontmatter.lines` does (a `\\r\\n` line is one
-line; a lone `\\r`, which CommonMark also takes as a line ending, stays inside its line).
+line; a lone `\\r`, which CommonMark also takes as a line ending, is read as a space, so
+that every reader of the file sees the same lines).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 CODE_KINDS = ("fenced", "indented")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,8 @@ class Block:
     last: int
     depth: int = 0  # list items and block quotes around it (an item counts itself)
     fence: str = ""  # fenced code: the opening fence, "```" or "~~~~"...
-    closed: bool = True  # fenced code: False when the document ended it
+    closed: bool = True  # False when the document's end ended it (fenced code, some HTML)
+    closer: str = ""  # what ends it: the fence, `-->`, `</pre>`... ("" for a blank line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,22 @@ class Table:
     last: int
     rows: tuple[int, ...]  # the line of each body row
     nested: bool = False  # inside a list item or a block quote
+
+
+_HTML_ENDS = ((b"<!--", "-->"), (b"<?", "?>"), (b"<![CDATA[", "]]>"))
+_RAW_HTML = re.compile(rb"<(script|pre|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
+
+
+def _html_closer(chunk: bytes) -> str:
+    """The end marker of an HTML block of CommonMark's kinds 1 to 5; "" for kinds 6 and 7,
+    which end at a blank line."""
+    for opener, closer in _HTML_ENDS:
+        if chunk.startswith(opener):
+            return closer
+    if chunk.startswith(b"<!") and chunk[2:3].isalpha():
+        return ">"
+    raw = _RAW_HTML.match(chunk)
+    return f"</{raw.group(1).decode().lower()}>" if raw else ""
 
 
 def _is_heading_end(event: Mapping[str, Any]) -> bool:
@@ -181,22 +201,20 @@ class Outline:
         """The headings that make sections: those outside list items and block quotes."""
         return [h for h in self.headings if not h.nested]
 
-    def open_fence(self) -> str | None:
-        """The fence of a top-level code block the document ended without closing it."""
-        for block in self.blocks:
-            if block.kind == "fenced" and not block.closed and block.depth == 0:
-                return block.fence
-        return None
+    def unclosed(self) -> Block | None:
+        """A top-level block that only the document's end ended: a code fence never closed,
+        an HTML comment never closed... Text appended after it would be inside it."""
+        return next((b for b in self.blocks if not b.closed and b.depth == 0), None)
 
     # -- reading the events ----------------------------------------------------------------
 
     def _parse(self) -> None:
         import pyromark  # here: only the commands that read a body pay for the import
 
-        events = pyromark.events_with_range(
-            self.text[self.start :] if self.start else self.text,
-            options=pyromark.Options.ENABLE_TABLES,
-        )
+        body = self.text[self.start :] if self.start else self.text
+        if "\r" in body:  # a lone CR is no line ending here (see above): same length, no break
+            body = _LONE_CR.sub(" ", body)
+        events = pyromark.events_with_range(body, options=pyromark.Options.ENABLE_TABLES)
         state = _Builder(self)
         for event, where in events:
             if isinstance(event, dict):
@@ -223,8 +241,7 @@ class Outline:
                 state.containers.append("item")
                 self._block("item", start, end, len(state.containers))
             elif tag == "HtmlBlock":
-                kind = "comment" if self._data.startswith(b"<!--", start) else "html"
-                self._block(kind, start, end, len(state.containers))
+                self._html(start, end, len(state.containers))
             elif tag == "TableRow":
                 state.table_rows.append(self._line(start))
             return
@@ -279,7 +296,15 @@ class Outline:
             and last.lstrip(b"> \t").startswith(mark * size)
             and not last.lstrip(b"> \t").strip(mark).strip()
         )
-        self._block("fenced", start, end, depth, fence=fence, closed=closed)
+        self._block("fenced", start, end, depth, fence=fence, closed=closed, closer=fence)
+
+    def _html(self, start: int, end: int, depth: int) -> None:
+        """An HTML block; CommonMark's kinds 1 to 5 end only at their end marker."""
+        chunk = self._data[start:end]
+        closer = _html_closer(chunk)
+        closed = not closer or chunk.find(closer.encode(), 2) != -1
+        kind = "comment" if chunk.startswith(b"<!--") else "html"
+        self._block(kind, start, end, depth, closed=closed, closer=closer)
 
     def _heading_inline(self, state: _Builder, start: int, end: int) -> None:
         assert state.heading is not None

@@ -396,10 +396,11 @@ class _Body:
                 self._actions(start, end, extra)
             else:
                 self._copy(start, end, extra)
-        fence = document.open_fence(self.lines)
-        if fence is not None:  # close it, or the sections added below would be code
-            self.out += [fence[0] * len(fence)]
-            self.attention.append("a code block was never closed: closed at the end")
+        left_open = document.unclosed(self.lines)
+        if left_open is not None:  # close it, or the sections added below would be inside it
+            what, closer = left_open
+            self.out += [closer]
+            self.attention.append(f"a {what} was never closed: closed at the end")
         for section in self.config.required_sections:
             if section not in present:
                 self.out += ["", f"## {section}", ""]

@@ -156,10 +156,15 @@ def in_code(lines: list[str]) -> list[bool]:
     return [index in code for index in range(len(lines))]
 
 
-def open_fence(lines: list[str]) -> str | None:
-    """The fence a text leaves open at its end (CommonMark closes it at the document's
-    end; anything appended after it would be code too)."""
-    return outline(lines).open_fence()
+def unclosed(lines: list[str]) -> tuple[str, str] | None:
+    """What a text leaves open at its end, and what closes it: ("code block", "```"),
+    ("HTML comment", "-->")... CommonMark closes it at the document's end: anything
+    appended after it would be inside it."""
+    block = outline(lines).unclosed()
+    if block is None:
+        return None
+    what = {"fenced": "code block", "comment": "HTML comment"}.get(block.kind, "HTML block")
+    return what, block.closer
 
 
 BULLET = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])[ \t]+(.*)$")
