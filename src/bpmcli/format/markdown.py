@@ -346,9 +346,3 @@ class Outline:
         if state.comment_start >= 0 and html.rstrip().endswith("-->"):
             self.spans.append((self._offset(state.comment_start), self._offset(end)))
             state.comment_start = -1
-
-    # -- lookups ---------------------------------------------------------------------------
-
-    def tables_between(self, first: int, last: int) -> list[Table]:
-        """The top-level tables whose header is on lines first..last."""
-        return [t for t in self.tables if first <= t.first <= last and not t.nested]
