@@ -84,10 +84,7 @@ CANDIDATES: dict[str, tuple[str, Callable[[], Parse]]] = {
 
 def import_time(module: str) -> float | None:
     """Seconds to import `module` in a fresh interpreter (median of 5); None if absent."""
-    code = (
-        "import time; t = time.perf_counter(); "
-        f"import {module}; print(time.perf_counter() - t)"
-    )
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     runs = []
     for _ in range(5):
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -22,7 +22,11 @@ TABLE = (
     "| 2026-11-20 14:03 | deploy-bot | Pushed config v42 | Errors rose | A canary first | The key was optional |\n"
 )
 # A shell session shown as Markdown: the ``` lines are the example's text, not fences
-EXAMPLE = "The runbook's example:\n\n````markdown\n```sh\n$ bpm timeline show -f markdown\n" + TABLE + "```\n````\n"
+EXAMPLE = (
+    "The runbook's example:\n\n````markdown\n```sh\n$ bpm timeline show -f markdown\n"
+    + TABLE
+    + "```\n````\n"
+)
 IN_CODE = CLEAN.replace(TABLE, EXAMPLE)
 
 
@@ -42,9 +46,7 @@ def test_timeline_show_sees_no_table_in_code(bpm: Bpm, repo: Repo) -> None:
 
 def test_timeline_add_writes_a_new_table_after_the_code(bpm: Bpm, repo: Repo) -> None:
     path = write(repo, IN_CODE)
-    ran = bpm(
-        "timeline", "add", PATH, "--time", "2026-11-20 14:10", "--actor", "a", "--event", "b"
-    )
+    ran = bpm("timeline", "add", PATH, "--time", "2026-11-20 14:10", "--actor", "a", "--event", "b")
     assert ran.exit_code == 0, ran.stderr
     new_table = (
         "| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |\n"
@@ -56,9 +58,7 @@ def test_timeline_add_writes_a_new_table_after_the_code(bpm: Bpm, repo: Repo) ->
     assert [row["time"] for row in shown] == ["2026-11-20 14:10"]
 
 
-def test_lint_reports_the_missing_table_and_reads_an_indented_heading(
-    bpm: Bpm, repo: Repo
-) -> None:
+def test_lint_reports_the_missing_table_and_reads_an_indented_heading(bpm: Bpm, repo: Repo) -> None:
     write(repo, IN_CODE.replace("## Impact\n", " ## Impact\n"))
     ran = bpm("lint", "--format", "json", "--no-cache")
     found = [(f["code"], f["message"]) for f in json.loads(ran.stdout)]

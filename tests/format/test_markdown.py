@@ -144,7 +144,9 @@ def test_an_unclosed_html_block_is_reported_with_its_end_marker() -> None:
     assert Outline.parse("<!-- open\n").unclosed() == Block(
         "comment", 1, 1, closed=False, closer="-->"
     )
-    assert Outline.parse("<!A\n\n## X\n").unclosed() == Block("html", 1, 3, closed=False, closer=">")
+    assert Outline.parse("<!A\n\n## X\n").unclosed() == Block(
+        "html", 1, 3, closed=False, closer=">"
+    )
     assert Outline.parse("<pre>\nx\n").unclosed() == Block(
         "html", 1, 2, closed=False, closer="</pre>"
     )

@@ -45,6 +45,7 @@ STATUSES = ("draft", "in-review", "published")
 ACTION_KINDS = ("prevent", "mitigate", "detect", "process")
 ACTION_STATUSES = ("open", "done", "dropped")
 
+
 @dataclass(frozen=True)
 class Section:
     level: int

@@ -400,7 +400,7 @@ class _Body:
         if left_open is not None:  # close it, or the sections added below would be inside it
             what, closer = left_open
             self.out += [closer]
-            self.attention.append(f"a {what} was never closed: closed at the end")
+            self.attention.append(f"{what} was never closed: closed at the end")
         for section in self.config.required_sections:
             if section not in present:
                 self.out += ["", f"## {section}", ""]

@@ -157,13 +157,13 @@ def in_code(lines: list[str]) -> list[bool]:
 
 
 def unclosed(lines: list[str]) -> tuple[str, str] | None:
-    """What a text leaves open at its end, and what closes it: ("code block", "```"),
-    ("HTML comment", "-->")... CommonMark closes it at the document's end: anything
+    """What a text leaves open at its end, and what closes it: ("a code block", "```"),
+    ("an HTML comment", "-->")... CommonMark closes it at the document's end: anything
     appended after it would be inside it."""
     block = outline(lines).unclosed()
     if block is None:
         return None
-    what = {"fenced": "code block", "comment": "HTML comment"}.get(block.kind, "HTML block")
+    what = {"fenced": "a code block", "comment": "an HTML comment"}.get(block.kind, "an HTML block")
     return what, block.closer
 
 
