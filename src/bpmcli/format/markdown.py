@@ -23,6 +23,7 @@ from typing import Any
 
 CODE_KINDS = ("fenced", "indented")
 _LONE_CR = re.compile(r"\r(?!\n)")
+_CELL_EVENTS = ({"Start": "TableCell"}, {"End": "TableCell"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +218,13 @@ class Outline:
         events = pyromark.events_with_range(body, options=pyromark.Options.ENABLE_TABLES)
         state = _Builder(self)
         for event, where in events:
-            if isinstance(event, dict):
-                self._event(state, event, where["start"], where["end"])
+            # Most events are text and table cells: skip them here, cheaply (lint reads
+            # every file, so this loop is on the path of a cold lint).
+            if not isinstance(event, dict) or event in _CELL_EVENTS:
+                continue
+            if "Text" in event and state.heading is None and not state.link_text_end:
+                continue
+            self._event(state, event, where["start"], where["end"])
         self.spans.sort()
 
     def _event(self, state: _Builder, event: Mapping[str, Any], start: int, end: int) -> None:
