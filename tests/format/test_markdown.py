@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bpmcli.format import postmortem, timeline
 from bpmcli.format.markdown import Block, Heading, Outline, Table
+
+EXAMPLES = int(os.environ.get("BPM_FUZZ_EXAMPLES", "150"))
 
 DOC = """# Title
 
@@ -189,3 +194,62 @@ def test_the_outline_is_parsed_once_per_postmortem() -> None:
     pm = postmortem.parse(PM.encode(), Path("x.md"))
     assert pm.outline is pm.outline
     assert pm.outline.first_line == 4 and pm.outline.start == pm.where.body_start
+
+
+# -- the plain-body shortcut agrees with the parser ----------------------------------------
+
+PIECES = [
+    *("", "  ", "# Title", "## Timeline", "## Impact ", "##", "## ", "###### six", "## a #b"),
+    *("## `code` [link](u) **bold** <!-- c --> <b>x</b>", "## a #", "#x", "####### seven"),
+    *("## a\\#", "## &amp;", "##\tTab", "The text.", "It was `code | pipe`", "Plain | pipe"),
+    *("A [link](https://x) and <!-- c", "x -->", "See *this*", "Z", "a\\", "B <div>"),
+    *("| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |",),
+    *("|---|---|---|---|---|---|", "| 2026-11-20 14:03 | bot | Pushed `x` | a \\| b | | |"),
+    *("| a | b |", "|a|b|", "| a |", "||", "| a | b", "| `x` |", "| a \\| b |", "|"),
+    *("|---|---|", "|:-:|", "|---|", "|--|--|--|", "| --- | :-- |", "|---|---", "|-|"),
+    *("| 1 | 2 |", "| 1 |", "| 1 | 2 | 3 |", "text row", "x | y", "| `a|b` |"),
+]
+TABLES = [  # whole tables, so that many examples have one
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "| a |\n|---|",
+    "| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |\n"
+    "|---|---|---|---|---|---|\n| 2026-11-20 14:03 | bot | `x` | a \\| b | | |\ntext row",
+    "| a | b |\n| :-- | --: |\n| 1 |\n| 1 | 2 | 3 |",
+    "| a | b |\n|---|\n| 1 | 2 |",
+]
+PIECES += TABLES * 3
+OTHERS = [  # lines that are never plain: the parser reads the file
+    *("    code", "```", "~~~", "- item", "* item", "> quote", "<div>", "1. one", "---"),
+    *("===", "\tx", " ## Impact", "Title\r", "[ref]: /url", "__init__", "-", "+ x"),
+]
+
+
+def _structure(outline: Outline) -> tuple[object, ...]:
+    return outline.headings, outline.tables, outline.blocks
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(PIECES), max_size=24),
+        st.lists(st.sampled_from(PIECES + OTHERS), max_size=24),
+    ).map("\n".join),
+    st.sampled_from(["", "\n"]),
+    st.sampled_from(["", "---\nid: x\n---\n"]),
+)
+def test_a_plain_body_is_read_as_the_parser_reads_it(body: str, end: str, head: str) -> None:
+    text = head + body + end
+    line = 1 + head.count("\n")
+    plain = Outline(text, len(head), line)
+    parsed = Outline(text, len(head), line, plain=False)
+    assert _structure(plain) == _structure(parsed)
+    assert plain.spans == parsed.spans
+
+
+def test_bpms_own_shape_is_plain() -> None:
+    """What `bpm new` and `bpm timeline add` write is read without the parser."""
+    table = "| Time (UTC) | Actor |\n|---|---|\n| 2026-11-20 14:03 | bot |\nrow\n\n## Next\n"
+    outline = Outline("# X\n\n## Timeline\n\nText, `code`.\n\n" + table)
+    assert outline._spans is None  # the plain reading: the parser was not called
+    assert outline.tables == [Table(7, 10, (9, 10))]
+    assert outline.spans == [(24, 30)]  # asked for: the parser gives them

@@ -19,15 +19,23 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 CODE_KINDS = ("fenced", "indented")
 _LONE_CR = re.compile(r"\r(?!\n)")
-_CELL_EVENTS = ({"Start": "TableCell"}, {"End": "TableCell"})
+# Events no reader needs (nothing inside them is a heading's or a link's text either)
+_SKIPPED = (
+    {"Start": "TableCell"},
+    {"End": "TableCell"},
+    {"End": "TableRow"},
+    {"Start": "Paragraph"},
+    {"End": "Paragraph"},
+    {"Start": "TableHead"},
+    {"End": "TableHead"},
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str  # the heading's inline Markdown as written, without the `#`s or the underline
     line: int  # its first line
@@ -36,8 +44,7 @@ class Heading:
     nested: bool = False  # inside a list item or a block quote: no section of the file
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A block as a range of whole lines (`first`..`last`, inclusive)."""
 
     kind: str  # "fenced", "indented", "quote", "html", "comment", "item"
@@ -49,8 +56,7 @@ class Block:
     closer: str = ""  # what ends it: the fence, `-->`, `</pre>`... ("" for a blank line)
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     """A GFM table: its header line, the delimiter row after it, one line per row."""
 
     first: int  # the header line
@@ -96,18 +102,29 @@ class _Builder:
 class Outline:
     """The structure of text[start:] (a body), parsed once, on first use."""
 
-    def __init__(self, text: str, start: int = 0, first_line: int = 1) -> None:
+    def __init__(self, text: str, start: int = 0, first_line: int = 1, plain: bool = True):
         self.text, self.start, self.first_line = text, start, first_line
         self.headings: list[Heading] = []
         self.blocks: list[Block] = []  # in document order: a container before what it holds
         self.tables: list[Table] = []
-        self.spans: list[tuple[int, int]] = []  # inline code, link targets, inline comments
-        self._parse()
+        self._spans: list[tuple[int, int]] | None = []
+        if plain and _read_plain(self):
+            self._spans = None  # the parser gives them, if anyone asks
+        else:
+            self.headings, self.tables = [], []  # what a plain reading began
+            self._parse()
 
     @classmethod
     def parse(cls, text: str, start: int = 0, first_line: int = 1) -> Outline:
         """The outline of text[start:], whose first line is line `first_line` of the file."""
         return cls(text, start, first_line)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Inline code, link targets and inline comments: character ranges, in order."""
+        if self._spans is None:
+            self._spans = Outline(self.text, self.start, self.first_line, plain=False).spans
+        return self._spans
 
     # -- positions -------------------------------------------------------------------------
 
@@ -218,9 +235,9 @@ class Outline:
         events = pyromark.events_with_range(body, options=pyromark.Options.ENABLE_TABLES)
         state = _Builder(self)
         for event, where in events:
-            # Most events are text and table cells: skip them here, cheaply (lint reads
-            # every file, so this loop is on the path of a cold lint).
-            if not isinstance(event, dict) or event in _CELL_EVENTS:
+            # Most events are text, table cells and paragraphs: skip them here, cheaply
+            # (lint reads every file: this loop is on the path of a cold lint).
+            if not isinstance(event, dict) or event in _SKIPPED:
                 continue
             if "Text" in event and state.heading is None and not state.link_text_end:
                 continue
@@ -352,3 +369,80 @@ class Outline:
         if state.comment_start >= 0 and html.rstrip().endswith("-->"):
             self.spans.append((self._offset(state.comment_start), self._offset(end)))
             state.comment_start = -1
+
+
+# -- plain bodies, read without the parser -------------------------------------------------
+
+_PLAIN_HEADING = re.compile(r"(#{1,6})(?: +([^\\&]*?))? *")
+_PLAIN_DELIMITER = re.compile(r"\|(?: *:?-+:? *\|)+ *")
+
+
+def _is_letter(char: str) -> bool:
+    return "a" <= char <= "z" or "A" <= char <= "Z"
+
+
+def _header_cells(line: str) -> int:
+    """How many cells a plain table header has (no escapes, no code spans in it); 0 when
+    one is empty (the parser's rules for those are not worth copying)."""
+    inner = line.strip(" ")[1:]
+    cells = (inner[:-1] if inner.endswith("|") else inner).split("|")
+    return len(cells) if all(cell.strip(" ") for cell in cells) else 0
+
+
+def _read_plain(outline: Outline) -> bool:
+    """Fill `outline` without the parser when its body is plain; False when it is not.
+
+    Plain: no tab and no CR; every line blank, an ATX heading at the line's start (no
+    closing `#`s, no `\\` or `&` in it), a paragraph line that starts with an ASCII letter,
+    or a table: a `|` header after a blank line or a heading, a delimiter row with as many
+    cells, then rows up to a blank line or a heading. That is the shape bpm writes and most
+    files keep; on it the parser reads exactly this (tests/format/test_markdown.py checks
+    it against pyromark, property-based), and a cold lint reads every file's structure.
+    Anything else (code, quotes, lists, HTML, setext...) goes to the parser.
+    """
+    text = outline.text[outline.start :]
+    if "\t" in text or "\r" in text:
+        return False
+    lines = text.split("\n")
+    offset, number, index = outline.start, outline.first_line, 0
+    after_block = True  # after a blank line, a heading, or at the start: a table may begin
+    table: list[int] = []  # header line, then the rows' lines, of the table being read
+    while index < len(lines):
+        line = lines[index]
+        char = line[:1]
+        if not line.strip(" ") or char == "#":
+            if table:
+                outline.tables.append(Table(table[0], number - 1, tuple(table[1:])))
+                table = []
+            if char == "#":
+                heading = _PLAIN_HEADING.fullmatch(line)
+                if heading is None or (heading.group(2) or "").endswith("#"):
+                    return False
+                level, words = len(heading.group(1)), heading.group(2) or ""
+                outline.headings.append(Heading(level, words, number, number, offset))
+            after_block = True
+        elif table:
+            if (char != "|" and not _is_letter(char)) or not line.strip(" |"):
+                return False  # a row of pipes alone: the parser's rules are not worth copying
+            table.append(number)
+        elif char == "|":
+            delimiter = lines[index + 1] if index + 1 < len(lines) else ""
+            if (
+                not after_block
+                or "\\" in line
+                or "`" in line
+                or not _PLAIN_DELIMITER.fullmatch(delimiter)
+                or _header_cells(line) != delimiter.count("|") - 1
+            ):
+                return False
+            table = [number]
+            offset, number, index = offset + len(line) + 1, number + 1, index + 1
+            line = delimiter
+        elif _is_letter(char):
+            after_block = False
+        else:
+            return False
+        offset, number, index = offset + len(line) + 1, number + 1, index + 1
+    if table:
+        outline.tables.append(Table(table[0], number - 1, tuple(table[1:])))
+    return True
