@@ -203,6 +203,7 @@ PIECES = [
     *("## `code` [link](u) **bold** <!-- c --> <b>x</b>", "## a #", "#x", "####### seven"),
     *("## a\\#", "## &amp;", "##\tTab", "The text.", "It was `code | pipe`", "Plain | pipe"),
     *("A [link](https://x) and <!-- c", "x -->", "See *this*", "Z", "a\\", "B <div>"),
+    *("Open `code", "close` here", "An [open", "link](u) end", "Human error here"),
     *("| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |",),
     *("|---|---|---|---|---|---|", "| 2026-11-20 14:03 | bot | Pushed `x` | a \\| b | | |"),
     *("| a | b |", "|a|b|", "| a |", "||", "| a | b", "| `x` |", "| a \\| b |", "|"),
@@ -243,6 +244,11 @@ def test_a_plain_body_is_read_as_the_parser_reads_it(body: str, end: str, head: 
     plain = Outline(text, len(head), line)
     parsed = Outline(text, len(head), line, plain=False)
     assert _structure(plain) == _structure(parsed)
+    numbers = range(line, plain.last_line + 1)
+    free = [n for n in numbers if not plain.may_hold_inline(n)]  # before spans are asked for
+    for number in free:  # no inline span reaches a line said to be free of them
+        start, stop = parsed.line_start(number), parsed.line_start(number + 1)
+        assert not [span for span in parsed.spans if span[0] < stop and span[1] > start]
     assert plain.spans == parsed.spans
 
 

@@ -215,6 +215,32 @@ class Outline:
         stop = start + 1 if end is None else end
         return not any(a < stop and start < b for a, b in self.spans)
 
+    def may_hold_inline(self, line: int) -> bool:
+        """Whether inline code, a link or inline HTML may reach `line`. False only for a
+        plain body whose block around the line (its paragraph, table row or heading) has
+        no backtick, `<` or `[`: then nobody needs to ask the parser for spans there."""
+        if self._spans is not None:
+            return True
+        lines = self.text[self.start :].split("\n")
+        index = line - self.first_line
+        if not 0 <= index < len(lines):
+            return False
+        first = last = index
+        if self._in_paragraph(lines, index):
+            while first > 0 and self._in_paragraph(lines, first - 1):
+                first -= 1
+            while last + 1 < len(lines) and self._in_paragraph(lines, last + 1):
+                last += 1
+        block = lines[first : last + 1]
+        return any(c in text for text in block for c in "`<[")
+
+    def _in_paragraph(self, lines: list[str], index: int) -> bool:
+        """In a plain body: whether line `index` (0-based) is a paragraph's."""
+        number = self.first_line + index
+        if not lines[index].strip(" ") or lines[index].startswith("#"):
+            return False
+        return not any(t.first <= number <= t.last for t in self.tables)
+
     def sections(self) -> list[Heading]:
         """The headings that make sections: those outside list items and block quotes."""
         return [h for h in self.headings if not h.nested]

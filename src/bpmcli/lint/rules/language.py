@@ -46,7 +46,8 @@ def _blank(text: str) -> str:
 
 
 def prose(ctx: Context) -> str:
-    """The body with everything that is not the author's own prose blanked out (same offsets).
+    """The body with everything that is not the author's own prose blanked out (same offsets;
+    inline spans are left as they are only where no phrase is).
 
     What is code, a comment or a quote is the Markdown parser's reading (`pm.outline`), the
     one the site and GitHub render: fenced code of any fence length, indented code, code in
@@ -66,10 +67,21 @@ def prose(ctx: Context) -> str:
             content = _blank_thoughts(content)
         out.append(content + ending)
     text = "".join(out)
-    offset = pm.where.body_start
-    spans = [(a - offset, b - offset) for a, b in outline.spans]
-    spans += [m.span() for m in _BARE_URL.finditer(text)]
+    spans = [m.span() for m in _BARE_URL.finditer(text)]
+    if _inline_matters(ctx, text):
+        offset = pm.where.body_start
+        spans += [(a - offset, b - offset) for a, b in outline.spans]
     return _blank_spans(text, spans)
+
+
+def _inline_matters(ctx: Context, text: str) -> bool:
+    """Whether a phrase sits where inline code, a link or a comment may hide it; when none
+    can, the inline spans (a parse of their own, for a plain body) change nothing."""
+    first, outline = ctx.pm.where.body_line, ctx.pm.outline
+    return any(
+        outline.may_hold_inline(first + text.count("\n", 0, match.start()))
+        for match in _pattern().finditer(text)
+    )
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
