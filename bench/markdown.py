@@ -7,7 +7,8 @@ For each parser that is installed: the import time (a fresh interpreter, median 
 the median time to parse one file's body (front matter cut off) over all the files given,
 round-robin (file 1 by every parser, then file 2, ...: one run, so a noisy moment hits
 every parser alike), with ratios to pyromark. `bpm-outline` is bpm's own
-`format.markdown.Outline` built from pyromark's events: what lint really pays.
+`format.markdown.Outline` built from pyromark's events; `bpm-outline-plain` the same with
+its shortcut for plain bodies (headings, paragraphs, tables): what lint really pays.
 What each parser can tell (source positions of code blocks, headings, tables...) was
 checked by hand and is written in docs/performance.md, "Markdown parser".
 """
@@ -35,7 +36,13 @@ def _pyromark() -> Parse:
 def _outline() -> Parse:
     from bpmcli.format.markdown import Outline
 
-    return lambda text: Outline.parse(text).headings
+    return lambda text: Outline(text, plain=False).headings
+
+
+def _outline_plain() -> Parse:
+    from bpmcli.format.markdown import Outline
+
+    return lambda text: Outline(text).headings  # plain bodies without the parser
 
 
 def _markdown_it() -> Parse:
@@ -74,6 +81,7 @@ def _cmarkgfm() -> Parse:
 CANDIDATES: dict[str, tuple[str, Callable[[], Parse]]] = {
     "pyromark": ("pyromark", _pyromark),
     "bpm-outline": ("bpmcli.format.markdown", _outline),
+    "bpm-outline-plain": ("bpmcli.format.markdown", _outline_plain),
     "markdown-it-py": ("markdown_it", _markdown_it),
     "mistune": ("mistune", _mistune),
     "marko": ("marko.ext.gfm", _marko),
@@ -138,7 +146,7 @@ def main() -> None:
         median = statistics.median(runs)
         ratio = f"{median / base:7.1f}x" if base else ""
         print(
-            f"{name:<15} import {imports[name] * 1000:6.1f} ms   parse {median * 1000:8.3f} ms"
+            f"{name:<18} import {imports[name] * 1000:6.1f} ms   parse {median * 1000:8.3f} ms"
             f"   {ratio}"
         )
 
