@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ def _pyromark() -> Parse:
     import pyromark
 
     options = pyromark.Options.ENABLE_TABLES
-    return lambda text: tuple(pyromark.events_with_range(text, options=options))
+    # consumed, not kept: what a reader does (a tuple of every event is mostly allocation)
+    return lambda text: deque(pyromark.events_with_range(text, options=options), maxlen=0)
 
 
 def _outline() -> Parse:

@@ -159,12 +159,12 @@ def _read_table(outline: Outline, found: markdown.Table) -> Table:
     header_text = _content(text, start, outline.line_start(found.first + 1))
     header = tuple(unescape(c) for c in split_cells(header_text))
     rows: list[Row] = []
-    for number in found.rows:
-        content = _content(text, outline.line_start(number), outline.line_start(number + 1))
-        cells = [unescape(c) for c in split_cells(content)]
-        padded = (cells + [""] * len(FIELDS))[: len(FIELDS)]
-        rows.append(Row(**dict(zip(FIELDS, padded, strict=True)), line=number, cells=len(cells)))
     stop = outline.line_start(found.last + 1) if found.rows else rows_start
+    # the rows are the lines after the delimiter row, one each, up to the table's end
+    for number, content in zip(found.rows, text[rows_start:stop].split("\n"), strict=False):
+        cells = [unescape(c) for c in split_cells(content.removesuffix("\r"))]
+        time, actor, event, outcome, expected, assumed = (cells + [""] * 6)[:6]
+        rows.append(Row(time, actor, event, outcome, expected, assumed, number, len(cells)))
     ending = text[start : outline.line_start(found.first + 1)]
     newline = "\r\n" if ending.endswith("\r\n") else "\n"
     return Table(start, stop, found.first, header, rows, newline, rows_start)
