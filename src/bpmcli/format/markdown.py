@@ -90,7 +90,6 @@ def _is_heading_end(event: Mapping[str, Any]) -> bool:
 class _Builder:
     """State while walking the parser's events."""
 
-    outline: Outline
     containers: list[str] = field(default_factory=list)  # "quote" / "item", innermost last
     heading: tuple[int, int, int, int] | None = None  # level, range, inline start, inline end
     table_start: int = -1
@@ -100,7 +99,9 @@ class _Builder:
 
 
 class Outline:
-    """The structure of text[start:] (a body), parsed once, on first use."""
+    """The structure of text[start:] (a body), read when made (`Postmortem.outline` makes
+    it on first use, once per file). Plain bodies are read without the parser, which then
+    gives the inline spans only if they are asked for."""
 
     def __init__(self, text: str, start: int = 0, first_line: int = 1, plain: bool = True):
         self.text, self.start, self.first_line = text, start, first_line
@@ -259,7 +260,7 @@ class Outline:
         if "\r" in body:  # a lone CR is no line ending here (see above): same length, no break
             body = _LONE_CR.sub(" ", body)
         events = pyromark.events_with_range(body, options=pyromark.Options.ENABLE_TABLES)
-        state = _Builder(self)
+        state = _Builder()
         for event, where in events:
             # Most events are text, table cells and paragraphs: skip them here, cheaply
             # (lint reads every file: this loop is on the path of a cold lint).
