@@ -284,3 +284,50 @@ def test_front_matter_authors_become_participants(bpm: Bpm, repo: Repo) -> None:
     assert "\nparticipants: [Pietro Albini]\nactions:\n" in ran.stdout
     ran = bpm("import", str(REALWORLD / "27-pypi-leaked-admin-token-2024.md"), "--stdout")
     assert "\nparticipants: [ewdurbin]\n" in ran.stdout
+
+
+SETEXT = """Queue outage 2024-03-05
+=======================
+
+Summary
+-------
+
+The queue stalled.
+
+ ## Timeline
+
+- **14:03 UTC** - Deploy of v2
+
+Root cause
+----------
+
+A full disk.
+
+<!-- notes from the call, never closed:
+"""
+
+
+def test_commonmark_headings_and_a_comment_never_closed(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    """Setext headings and ` ## Timeline` are headings (issue #13); the comment left open
+    at the end is closed, or the sections added after it would be inside it."""
+    source = tmp_path / "setext.md"
+    source.write_text(SETEXT)
+    ran, [report] = import_json(bpm, str(source))
+    assert ran.exit_code == 0, ran.stderr
+    assert report["title"] == "Queue outage 2024-03-05"
+    assert report["sections"] == [
+        {"heading": "Summary", "section": S},
+        {"heading": "Timeline", "section": T},
+        {"heading": "Root cause", "section": C},
+    ]
+    assert report["timeline_rows"] == 1
+    assert "an HTML comment was never closed: closed at the end" in report["attention"]
+    text = (repo.path / report["target"]).read_text()
+    assert re.search(r"\n## Contributing factors\n\s*### Root cause\n\s*A full disk\.\n", text)
+    assert "=====" not in text and "-----" not in text  # setext headings are written ATX
+    assert words(SETEXT) <= words(text)
+    ran = bpm("lint", "--format", "json", "--no-cache", report["target"])
+    codes = {f["code"] for f in json.loads(ran.stdout)}
+    assert "BPM402" not in codes and "BPM201" not in codes  # the added sections are sections

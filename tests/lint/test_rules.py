@@ -20,6 +20,11 @@ def with_action(text: str) -> str:
     return CLEAN.replace(ACTION, ACTION + text)
 
 
+def summary(text: str) -> str:
+    """CLEAN with `text` as its Summary's body (from line 21)."""
+    return CLEAN.replace("The config push reached all regions at once.\n", text)
+
+
 def test_the_clean_postmortem_is_clean(bpm: Bpm, repo: Repo) -> None:
     assert findings(bpm, repo, CLEAN) == []
 
@@ -192,6 +197,27 @@ CASES = [
         [],
     ),
     (CLEAN.replace("| Errors rose |", "| The on-call should have noticed |"), [("BPM302", 31, 67)]),
+    # issue #13: code of every kind is not prose, as the parser reads it; prose still is
+    (summary("````\n```\nhuman error\n```\n````\n"), []),  # a longer fence holds ``` lines
+    (summary("~~~\nhuman error\n~~~\n"), []),
+    (summary("Before.\n\n    human error in an indented block\n\nAfter.\n"), []),
+    (summary("- the log:\n\n  ```\n  human error\n  ```\n"), []),
+    (summary("1. the log:\n\n       human error, indented in an item\n"), []),
+    (summary("1. the log:\n\n    ```\n    human error\n    ```\n"), []),  # fenced, in an item
+    (summary("> ```\n> human error\n> ```\n"), []),
+    (summary("<!--\nhuman error\n-->\n"), []),
+    (summary("- it was human error\n"), [("BPM301", 21, 10)]),  # a list item's text is prose
+    (summary("Before.\n\n    code\n\nIt was human error.\n"), [("BPM301", 25, 8)]),
+    (summary("The `code` and human error.\n"), [("BPM301", 21, 16)]),
+    (summary("<details>\nIt was human error.\n</details>\n"), [("BPM301", 22, 8)]),
+    # issue #13: a table in a ```` block is no timeline table (the section has none)
+    (
+        CLEAN.replace(
+            "\n| Time (UTC) |",
+            "\n````markdown\n```sh\n$ bpm timeline show -f markdown\n| Time (UTC) |",
+        ).replace("| The key was optional |\n", "| The key was optional |\n```\n````\n"),
+        [("BPM201", 27, 1)],
+    ),
     # BPM401: not published and review_by passed (BPM_NOW is 2026-11-23)
     (
         CLEAN.replace("status: published\n", "status: in-review\n").replace(
@@ -203,6 +229,13 @@ CASES = [
     # BPM402
     (CLEAN.replace("## Impact\n", "## Effects\n"), [("BPM402", 17, 1)]),
     (CLEAN.replace("## Impact\n", "### impact\n"), []),
+    # issue #13: CommonMark headings, as the parser reads them
+    (CLEAN.replace("## Impact\n", " ## Impact\n"), []),
+    (CLEAN.replace("## Impact\n", "   ## Impact ##\n"), []),
+    (CLEAN.replace("## Impact\n", "Impact\n------\n"), []),  # setext
+    (CLEAN.replace("## Impact\n", "    ## Impact\n"), [("BPM402", 17, 1)]),  # indented code
+    (CLEAN.replace("## Impact\n", "```\n## Impact\n```\n"), [("BPM402", 17, 1)]),
+    (CLEAN.replace("## Impact\n", "> ## Impact\n"), [("BPM402", 17, 1)]),  # quoted
 ]
 
 

@@ -8,18 +8,20 @@ and the lint rules say what is wrong. The front matter itself is read and edited
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import Node
 
 from bpmcli.errors import BpmError, PostmortemError
-from bpmcli.format.frontmatter import Split, lines, parse_yaml, split
+from bpmcli.format.frontmatter import Split, parse_yaml, split
 from bpmcli.times import as_date, as_timestamp
+
+if TYPE_CHECKING:
+    from bpmcli.format.markdown import Outline
 
 FRONT_MATTER_FIELDS = (
     "id",
@@ -42,8 +44,6 @@ ACTION_FIELDS = ("id", "action", "owner", "due", "kind", "status", "ticket", "cl
 STATUSES = ("draft", "in-review", "published")
 ACTION_KINDS = ("prevent", "mitigate", "detect", "process")
 ACTION_STATUSES = ("open", "done", "dropped")
-
-FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -181,37 +181,29 @@ class Postmortem:
         return [Action(item, i) for i, item in enumerate(value) if isinstance(item, dict)]
 
     @cached_property
+    def outline(self) -> Outline:
+        """The body's Markdown structure, parsed once, when first asked for."""
+        from bpmcli.format.markdown import Outline
+
+        return Outline.parse(self.text, self.where.body_start, self.where.body_line)
+
+    @cached_property
     def sections(self) -> list[Section]:
-        return list(iter_sections(self.text, self.where.body_start, self.where.body_line))
+        return list(iter_sections(self.outline))
 
     def section(self, title: str) -> Section | None:
         wanted = title.casefold()
         return next((s for s in self.sections if s.title.casefold() == wanted), None)
 
 
-_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-
-
-def iter_sections(text: str, start: int, first_line: int) -> Iterator[Section]:
-    """ATX headings of the Markdown in text[start:], outside fenced code blocks."""
-    heads: list[tuple[int, str, int, int]] = []
-    fence: str | None = None
-    for number, (offset, _, content) in enumerate(lines(text, start), start=first_line):
-        if not content or content[0] not in "#`~ ":
-            continue  # most lines: neither a heading nor a fence
-        marker = FENCE.match(content)
-        if fence is not None:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
-        elif marker:
-            fence = marker.group(1)
-        elif content[0] == "#":
-            heading = _HEADING.match(content)
-            if heading:
-                heads.append((len(heading.group(1)), heading.group(2), number, offset))
-    for i, (level, title, number, offset) in enumerate(heads):
-        end = next((h[3] for h in heads[i + 1 :] if h[0] <= level), len(text))
-        yield Section(level, title, number, offset, end)
+def iter_sections(outline: Outline) -> Iterator[Section]:
+    """The sections of a body: one per heading outside code, list items and block quotes
+    (ATX with up to three leading spaces, or setext), up to the next of its level or above."""
+    heads = outline.sections()
+    size = len(outline.text)
+    for i, head in enumerate(heads):
+        end = next((h.start for h in heads[i + 1 :] if h.level <= head.level), size)
+        yield Section(head.level, head.text, head.line, head.start, end)
 
 
 def decode(raw: bytes, path: Path | str) -> str:

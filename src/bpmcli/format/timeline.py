@@ -14,15 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bpmcli.errors import PostmortemError, UsageError
-from bpmcli.format.frontmatter import lines
-from bpmcli.format.postmortem import FENCE, Postmortem
+from bpmcli.format import markdown
+from bpmcli.format.markdown import Outline
+from bpmcli.format.postmortem import Postmortem, Section
 
 FIELDS = ("time", "actor", "event", "outcome", "expected", "assumed")
 TITLES = ("Time", "Actor", "Action or event", "Outcome", "Expectations", "Assumptions")
 RULE = "|---|---|---|---|---|---|"
 CELL_TIME = "%Y-%m-%d %H:%M"
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LITERAL_BR = re.compile(r"<(br\s*/?>)", re.IGNORECASE)
 _TIME_HEADER = re.compile(r"^time(\s*\((?P<zone>[^)]*)\))?$", re.IGNORECASE)
@@ -140,39 +140,40 @@ def find(pm: Postmortem) -> Table | None:
     section = pm.section("Timeline")
     if section is None:
         raise PostmortemError("no '## Timeline' section", pm.path, None)
-    return find_in(pm.text, section.start, section.end, section.line)
+    return find_in(pm.outline, section)
 
 
-def find_in(text: str, start: int, end: int, first_line: int) -> Table | None:
-    """The first table in text[start:end] outside fenced code; `first_line` is start's line."""
-    rows = list(lines(text[:end], start))
-    fence: str | None = None
-    for index, (_, _, content) in enumerate(rows[:-1]):
-        marker = FENCE.match(content)
-        if marker and (fence is None or marker.group(1)[0] == fence[0]):
-            fence = None if fence else marker.group(1)
-            continue
-        if fence is None and "|" in content and _DELIMITER_ROW.match(rows[index + 1][2]):
-            return _read_table(text, rows, index, first_line + index)
+def find_in(outline: Outline, section: Section) -> Table | None:
+    """The first table of `section` as the Markdown parser reads it: not one inside code
+    (a table in a ```` block is text), nor one in a list item or a block quote."""
+    for found in outline.tables:
+        at = outline.line_start(found.first)
+        if section.start < at < section.end and not found.nested:
+            return _read_table(outline, found)
     return None
 
 
-def _read_table(
-    text: str, rows: Sequence[tuple[int, int, str]], index: int, header_number: int
-) -> Table:
-    header = tuple(unescape(c) for c in split_cells(rows[index][2]))
-    found: list[Row] = []
-    stop = rows[index + 1][1]
-    for number, (_, next_offset, content) in enumerate(rows[index + 2 :], start=header_number + 2):
-        if not content.strip() or "|" not in content:
-            break
-        cells = [unescape(c) for c in split_cells(content)]
-        padded = (cells + [""] * len(FIELDS))[: len(FIELDS)]
-        found.append(Row(**dict(zip(FIELDS, padded, strict=True)), line=number, cells=len(cells)))
-        stop = next_offset
-    first = text[rows[index][0] : rows[index][1]]
-    newline = "\r\n" if first.endswith("\r\n") else "\n"
-    return Table(rows[index][0], stop, header_number, header, found, newline, rows[index + 1][1])
+def _read_table(outline: Outline, found: markdown.Table) -> Table:
+    text = outline.text
+    start, rows_start = outline.line_start(found.first), outline.line_start(found.first + 2)
+    header_text = _content(text, start, outline.line_start(found.first + 1))
+    header = tuple(unescape(c) for c in split_cells(header_text))
+    rows: list[Row] = []
+    stop = outline.line_start(found.last + 1) if found.rows else rows_start
+    # the rows are the lines after the delimiter row, one each, up to the table's end
+    for number, content in zip(found.rows, text[rows_start:stop].split("\n"), strict=False):
+        cells = [unescape(c) for c in split_cells(content.removesuffix("\r"))]
+        time, actor, event, outcome, expected, assumed = (cells + [""] * 6)[:6]
+        rows.append(Row(time, actor, event, outcome, expected, assumed, number, len(cells)))
+    ending = text[start : outline.line_start(found.first + 1)]
+    newline = "\r\n" if ending.endswith("\r\n") else "\n"
+    return Table(start, stop, found.first, header, rows, newline, rows_start)
+
+
+def _content(text: str, start: int, stop: int) -> str:
+    """A line's text without its line ending."""
+    line = text[start:stop]
+    return line[:-2] if line.endswith("\r\n") else line.rstrip("\n")
 
 
 def read(pm: Postmortem) -> list[Row]:

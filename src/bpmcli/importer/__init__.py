@@ -345,28 +345,29 @@ class _Body:
         )
         self.starts = [h for h in others if h.level <= self.level]
         self.title_line = title.line if title else None
-        self.code = document.in_code(lines)
+        self.heads = {h.line: h for h in heads}
+        # a setext heading is written as ATX (its level may change): its underline goes
+        self.underlines = {i for h in heads for i in range(h.line + 1, h.end)}
         self.out: list[str] = []
         self._build()
 
     def text(self) -> str:
         return "\n".join(self.out).strip("\n") + "\n"
 
-    def _shift(self, line: str, extra: int) -> str:
+    def _shift(self, heading: document.Heading, line: str, extra: int) -> str:
         """A heading moved to its level in the new document (FORMAT.md's sections are H2)."""
-        match = document.HEADING.match(line)
-        if not match:
-            return line
-        level = len(match.group(1) or match.group(3))
-        new = max(1, min(6, level - self.level + 2 + extra))
-        return "#" * new + line.lstrip(" ")[level:]
+        new = max(1, min(6, heading.level - self.level + 2 + extra))
+        if heading.end > heading.line + 1:  # setext: `Title` over `=====`
+            return "#" * new + " " + heading.text
+        return "#" * new + line.lstrip(" ")[heading.level :]
 
     def _copy(self, start: int, end: int, extra: int, skip: set[int] | None = None) -> None:
         for index in range(start, end):
-            if index == self.title_line or (skip and index in skip):
+            if index == self.title_line or index in self.underlines or (skip and index in skip):
                 continue
             line = self.lines[index]
-            self.out.append(line if self.code[index] else self._shift(line, extra))
+            heading = self.heads.get(index)
+            self.out.append(self._shift(heading, line, extra) if heading else line)
 
     def _build(self) -> None:
         first = self.starts[0].line if self.starts else len(self.lines)
@@ -377,7 +378,7 @@ class _Body:
         for heading, end in zip(self.starts, bounds[1:], strict=True):
             section = document.section_of(heading.text)
             self.mapped.append((heading.text, section))
-            start = heading.line + 1
+            start = heading.end
             if section is None:
                 self.out += ["", "#" * 2 + " " + heading.text, ""]
                 self._copy(start, end, 0)
@@ -395,10 +396,11 @@ class _Body:
                 self._actions(start, end, extra)
             else:
                 self._copy(start, end, extra)
-        fence = document.open_fence(self.lines)
-        if fence is not None:  # close it, or the sections added below would be code
-            self.out += [fence[0] * len(fence)]
-            self.attention.append("a code block was never closed: closed at the end")
+        left_open = document.unclosed(self.lines)
+        if left_open is not None:  # close it, or the sections added below would be inside it
+            what, closer = left_open
+            self.out += [closer]
+            self.attention.append(f"{what} was never closed: closed at the end")
         for section in self.config.required_sections:
             if section not in present:
                 self.out += ["", f"## {section}", ""]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from bpmcli.importer.document import (
     BULLET,
     DELIMITER,
-    HEADING,
     TABLE_ROW,
     continuation,
+    headings_at,
     in_code,
     normalize,
     table_cells,
@@ -86,16 +86,17 @@ def extract(lines: list[str]) -> Found:
     found, bullets = Found(), Found()
     index = 0
     code = in_code(lines)
+    heads = headings_at(lines)
     done_here = False  # under a sub-heading such as "Immediate actions (completed)"
     while index < len(lines):
         line = lines[index]
         if code[index]:
             index += 1
             continue
-        heading = HEADING.match(line)
+        heading = heads.get(index)
         if heading:
-            done_here = bool(DONE.search(heading.group(2) or ""))
-            index += 1
+            done_here = bool(DONE.search(heading.text))
+            index = heading.end
             continue
         if TABLE_ROW.match(line) and index + 1 < len(lines) and DELIMITER.match(lines[index + 1]):
             index = _table(lines, index, found)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from bpmcli.errors import PostmortemError
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
+if TYPE_CHECKING:
+    from bpmcli.format.markdown import Outline
 
 # FORMAT.md's sections, and the headings other teams give them.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -133,39 +134,37 @@ class Heading:
     line: int  # index in the body's lines
     level: int
     text: str
+    end: int = 0  # index just past its last line (a setext heading's underline)
+
+
+@lru_cache(maxsize=16)
+def _outline_of(text: str) -> Outline:
+    from bpmcli.format.markdown import Outline
+
+    return Outline.parse(text, 0, 0)  # line numbers are indexes into the lines
+
+
+def outline(lines: list[str]) -> Outline:
+    """The Markdown structure of `lines` (format.markdown's reading), parsed once."""
+    return _outline_of("\n".join(lines))
 
 
 def in_code(lines: list[str]) -> list[bool]:
-    """For each line: whether it is a fenced code block's (its fences included)."""
-    return [code for code, _ in _fences(lines)]
+    """For each line: whether it is a code block's (fenced with its fences, indented, in a
+    list item or a block quote)."""
+    code = outline(lines).code_lines
+    return [index in code for index in range(len(lines))]
 
 
-def open_fence(lines: list[str]) -> str | None:
-    """The fence a text leaves open at its end (CommonMark closes it at the document's
-    end; anything appended after it would be code too)."""
-    state = list(_fences(lines))
-    return state[-1][1] if state else None
-
-
-def _fences(lines: list[str]) -> Iterator[tuple[bool, str | None]]:
-    """(in code, the open fence after this line) for each line."""
-    fence: str | None = None
-    for line in lines:
-        marker = FENCE.match(line)
-        if marker and fence is None:
-            fence = marker.group(1)
-            yield True, fence
-        elif (
-            marker
-            and fence
-            and marker.group(1)[0] == fence[0]
-            and len(marker.group(1)) >= len(fence)
-            and not line.strip()[len(marker.group(1)) :].strip()
-        ):
-            fence = None
-            yield True, None
-        else:
-            yield fence is not None, fence
+def unclosed(lines: list[str]) -> tuple[str, str] | None:
+    """What a text leaves open at its end, and what closes it: ("a code block", "```"),
+    ("an HTML comment", "-->")... CommonMark closes it at the document's end: anything
+    appended after it would be inside it."""
+    block = outline(lines).unclosed()
+    if block is None:
+        return None
+    what = {"fenced": "a code block", "comment": "an HTML comment"}.get(block.kind, "an HTML block")
+    return what, block.closer
 
 
 BULLET = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])[ \t]+(.*)$")
@@ -187,10 +186,12 @@ def continuation(
     stop: Callable[[str], bool] | None = None,
 ) -> int:
     """Where the lines that continue an item (a bullet, a paragraph) end: at a blank line, a
-    heading, a fence, a table, the next top-level bullet (any bullet, if asked), or `stop`."""
+    heading, code, a table, the next top-level bullet (any bullet, if asked), or `stop`."""
+    read = outline(lines)
+    heads = {h.line for h in read.headings}
     while index < len(lines):
         line = lines[index]
-        if not line.strip() or HEADING.match(line) or FENCE.match(line) or TABLE_ROW.match(line):
+        if not line.strip() or index in heads or read.in_code(index) or TABLE_ROW.match(line):
             break
         bullet = BULLET.match(line)
         if bullet and (any_bullet or len(bullet.group(1)) <= 1):
@@ -202,14 +203,13 @@ def continuation(
 
 
 def headings(lines: list[str]) -> list[Heading]:
-    """ATX headings outside fenced code."""
-    found = []
-    for index, (line, code) in enumerate(zip(lines, in_code(lines), strict=True)):
-        match = None if code else HEADING.match(line)
-        if match:
-            level = len(match.group(1) or match.group(3))
-            found.append(Heading(index, level, (match.group(2) or "").strip()))
-    return found
+    """The headings outside code, list items and block quotes: ATX and setext."""
+    return [Heading(h.line, h.level, h.text, h.last + 1) for h in outline(lines).sections()]
+
+
+def headings_at(lines: list[str]) -> dict[int, Heading]:
+    """The same, by the index of their first line."""
+    return {h.line: h for h in headings(lines)}
 
 
 def normalize(title: str) -> str:

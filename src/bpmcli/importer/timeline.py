@@ -18,9 +18,10 @@ from bpmcli.importer.dates import find_date, find_time, month_day
 from bpmcli.importer.document import (
     BULLET,
     DELIMITER,
-    HEADING,
     TABLE_ROW,
+    Heading,
     continuation,
+    headings_at,
     in_code,
     table_cells,
 )
@@ -109,6 +110,7 @@ def extract(lines: list[str], start: dt.date | None, where: tuple[str, int] = ("
     year = start.year if start else None
     index = 0
     code = in_code(lines)
+    heads = headings_at(lines)
     while index < len(lines):
         line = lines[index]
         if code[index]:
@@ -117,17 +119,17 @@ def extract(lines: list[str], start: dt.date | None, where: tuple[str, int] = ("
         if TABLE_ROW.match(line) and index + 1 < len(lines) and DELIMITER.match(lines[index + 1]):
             index, day = _table(lines, index, day, year, found, where)
             continue
-        heading = HEADING.match(line)
+        heading = heads.get(index)
         if heading:
-            moment = _leading_moment(heading.group(2) or "", year)
+            moment = _leading_moment(heading.text, year)
             if moment is not None:
                 day = moment.day or day  # "### October 24, 2025 - Rate limiting": the date
                 if not moment.rest and moment.time is not None:
-                    index = _heading_row(lines, index, moment, day, found)
+                    index = _heading_row(lines, heading, moment, day, found)
                     continue
-                if not moment.rest:
-                    found.converted.add(index)  # a bare date heading: in the rows' times
-            index += 1
+                if not moment.rest:  # a bare date heading: in the rows' times
+                    found.converted.update(range(index, heading.end))
+            index = heading.end
             continue
         bullet = BULLET.match(line)
         text = bullet.group(2) if bullet and len(bullet.group(1)) <= 1 else line
@@ -166,11 +168,11 @@ def _text_row(
 
 
 def _heading_row(
-    lines: list[str], index: int, moment: _Moment, day: dt.date | None, found: Found
+    lines: list[str], heading: Heading, moment: _Moment, day: dt.date | None, found: Found
 ) -> int:
     """`### 09:02 PM` and the paragraph under it (not code blocks or further content)."""
-    found.converted.add(index)
-    index += 1
+    found.converted.update(range(heading.line, heading.end))
+    index = heading.end
     while index < len(lines) and not lines[index].strip():
         found.converted.add(index)
         index += 1

@@ -74,8 +74,9 @@ def _extra(code: str) -> str:
     scope = ""
     if code in ("BPM301", "BPM302"):
         scope = (
-            "\nProse only: not inside inline code, fenced code blocks, block quotes (pasted "
-            "logs and chat), HTML comments, link targets, or the timeline's Expectations and "
+            "\nProse only: not inside inline code, code blocks (fenced, indented, or in a list "
+            "item), block quotes (pasted logs and chat), HTML comments, link targets, or the "
+            "timeline's Expectations and "
             "Assumptions columns, which record what people thought at the time.\n"
         )
     if code in lists:

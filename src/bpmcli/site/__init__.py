@@ -317,7 +317,11 @@ PLACEHOLDER = "BPMTIMELINETABLE7D3F"
 
 
 def _body_html(env: Environment, pm: Any) -> str:
-    """The write-up as HTML, its timeline table drawn from the parsed rows."""
+    """The write-up as HTML, its timeline table drawn from the parsed rows.
+
+    The table is the one `timeline.find` reads (the Markdown parser's, never one inside
+    code), swapped for a placeholder paragraph that the rendered table then replaces.
+    """
     from bpmcli.errors import PostmortemError
     from bpmcli.format import timeline
     from bpmcli.site.markup import to_html
@@ -340,7 +344,12 @@ def _body_html(env: Environment, pm: Any) -> str:
             ],
         )
     html = to_html(text)
-    return html.replace(f"<p>{PLACEHOLDER}</p>", table_html, 1) if table_html else html
+    if not table_html:
+        return html
+    marker = f"<p>{PLACEHOLDER}</p>"
+    if marker not in html:  # the table is not where a paragraph can stand: render as written
+        return to_html(pm.body)
+    return html.replace(marker, table_html, 1)
 
 
 def _write_site_pages(

@@ -1,8 +1,9 @@
 """BPM301, BPM302: blaming and hindsight language, in prose only.
 
-Prose is the body minus what records other people's words or thoughts: fenced code, inline
-code, HTML comments, block quotes (pasted logs and chat), link targets, and the timeline's
-Expectations and Assumptions columns (what people believed at the time, in their words).
+Prose is the body minus what records other people's words or thoughts: code blocks (fenced,
+indented, in list items), inline code, HTML comments, block quotes (pasted logs and chat),
+link targets, and the timeline's Expectations and Assumptions columns (what people believed
+at the time, in their words).
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ from functools import cache
 
 from bpmcli.format import timeline
 from bpmcli.format.frontmatter import lines
-from bpmcli.format.postmortem import FENCE
 from bpmcli.lint import words
 from bpmcli.lint.rule import Context, Hit, rule
 from bpmcli.lint.rules.timeline import table_of
 
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_LINK_TARGET = re.compile(r"\]\([^)\n]*\)|<https?://[^>\n]*>|https?://\S+")
-_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
-_QUOTE = re.compile(r"^\s{0,3}>")
+_BARE_URL = re.compile(r"https?://\S+")  # not a link to CommonMark, not prose either
 _BLAME_CODE, _HINDSIGHT_CODE = "BPM301", "BPM302"
 
 
@@ -49,30 +46,53 @@ def _blank(text: str) -> str:
 
 
 def prose(ctx: Context) -> str:
-    """The body with everything that is not the author's own prose blanked out (same offsets)."""
+    """The body with everything that is not the author's own prose blanked out (same offsets;
+    inline spans are left as they are only where no phrase is).
+
+    What is code, a comment or a quote is the Markdown parser's reading (`pm.outline`), the
+    one the site and GitHub render: fenced code of any fence length, indented code, code in
+    list items and block quotes.
+    """
     pm = ctx.pm
+    outline = pm.outline
     body = pm.body
-    body = _COMMENT.sub(lambda m: _blank(m.group()), body)
+    masked = outline.not_prose_lines
     table_lines = _table_lines(ctx)
     out: list[str] = []
-    fence: str | None = None
     for number, (start, stop, content) in enumerate(lines(body), start=pm.where.body_line):
         ending = body[start + len(content) : stop]
-        marker = FENCE.match(content)
-        if fence is not None or marker:
-            if marker and (fence is None or marker.group(1)[0] == fence[0]):
-                fence = None if fence else marker.group(1)
-            out.append(" " * len(content) + ending)
-            continue
-        if _QUOTE.match(content):
-            out.append(" " * len(content) + ending)
-            continue
-        if number in table_lines:
+        if number in masked:
+            content = " " * len(content)
+        elif number in table_lines:
             content = _blank_thoughts(content)
-        content = _INLINE_CODE.sub(lambda m: " " * len(m.group()), content)
-        content = _LINK_TARGET.sub(lambda m: " " * len(m.group()), content)
         out.append(content + ending)
-    return "".join(out)
+    text = "".join(out)
+    spans = [m.span() for m in _BARE_URL.finditer(text)]
+    if _inline_matters(ctx, text):
+        offset = pm.where.body_start
+        spans += [(a - offset, b - offset) for a, b in outline.spans]
+    return _blank_spans(text, spans)
+
+
+def _inline_matters(ctx: Context, text: str) -> bool:
+    """Whether a phrase sits where inline code, a link or a comment may hide it; when none
+    can, the inline spans (a parse of their own, for a plain body) change nothing."""
+    first, outline = ctx.pm.where.body_line, ctx.pm.outline
+    return any(
+        outline.may_hold_inline(first + text.count("\n", 0, match.start()))
+        for match in _pattern().finditer(text)
+    )
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    pieces, at = [], 0
+    for start, stop in sorted(spans):
+        start = max(start, at)
+        if start >= stop:
+            continue
+        pieces += [text[at:start], _blank(text[start:stop])]
+        at = stop
+    return "".join([*pieces, text[at:]])
 
 
 def _table_lines(ctx: Context) -> set[int]:

@@ -14,7 +14,7 @@ def table_of(ctx: Context) -> timeline.Table | None:
         section = ctx.pm.section("Timeline")
         found = None
         if section is not None:
-            found = timeline.find_in(ctx.pm.text, section.start, section.end, section.line)
+            found = timeline.find_in(ctx.pm.outline, section)
         ctx.memo["table"] = found
     table: timeline.Table | None = ctx.memo["table"]
     return table
