@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -99,6 +99,32 @@ def _build(loader: _Loader, node: Node, memo: dict[int, Any]) -> Any:
         raise _Unusual
     memo[id(node)] = value
     return value
+
+
+@cache
+def _scalar_loader() -> _Loader:
+    return _Loader("")  # a loader for its resolver and constructors; it never reads a stream
+
+
+@lru_cache(maxsize=1 << 16)  # `open`, `2026-12-04`, `A1`: the same values in every version
+def plain_scalar(text: str) -> Any:
+    """The value `parse_yaml` gives `text` written as a plain (unquoted) scalar.
+
+    The same memoised resolver and the same constructors, so `yes`, `1_000`, `~` or
+    `2026-02-30` mean to the history scanner exactly what they mean to the model. Raises
+    ValueError for a scalar the reader refuses (`0x_`, a merge key `<<` used as a value).
+    """
+    loader = _scalar_loader()
+    tag = loader.resolve(ScalarNode, text, (True, False))
+    if tag == _STR:
+        return text
+    construct = loader.yaml_constructors.get(tag)
+    if construct is None:
+        raise ValueError(f"the reader has no value for a plain {tag} scalar")
+    try:
+        return construct(loader, ScalarNode(tag, text))
+    except (yaml.YAMLError, ArithmeticError) as exc:
+        raise ValueError(str(exc)) from exc
 
 
 @dataclass(frozen=True)
