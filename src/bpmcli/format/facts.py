@@ -16,6 +16,7 @@ reader returns, or hands over.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -63,20 +64,28 @@ def facts_of(pm: Postmortem) -> Facts:
         key = action.id
         if key is not None:
             actions[key] = action_facts(action)
-    return _with_actions(pm, actions)
+    return _facts(_postmortem_facts(pm), actions)
 
 
-def _with_actions(pm: Postmortem, actions: dict[str, ActionFacts]) -> Facts:
+_Own = tuple[str | None, str | None, str | None, str | None, tuple[str, ...], str | None]
+
+
+def _postmortem_facts(pm: Postmortem) -> _Own:
+    """The postmortem's own facts: status, started, review_by, severity, services, facilitator."""
     started, review_by = pm.started, pm.review_by
-    return Facts(
+    return (
         pm.status,
-        actions,
         started.date().isoformat() if started else None,
         review_by.isoformat() if review_by else None,
         pm.severity,
         tuple(pm.strings("services")),
         pm.facilitator,
     )
+
+
+def _facts(own: _Own, actions: dict[str, ActionFacts]) -> Facts:
+    status, started, review_by, severity, services, facilitator = own
+    return Facts(status, actions, started, review_by, severity, services, facilitator)
 
 
 _NOWHERE = Split(0, 0, 0, 2, 2, "\n")  # facts need the keys only: no text, no line numbers
@@ -92,10 +101,10 @@ def _model(meta: dict[str, Any]) -> Postmortem:
 
 def front_matter_facts(lines: list[bytes]) -> Facts | None:
     """The facts of a version of a file; None when its front matter is unusable."""
-    end = front_matter_end(lines) - 1
-    if end <= 0 or end >= len(lines) or not _is_closing(lines[end]):
+    yaml = _front_matter(lines)[1]
+    if yaml is None:
         return None
-    source = b"\n".join(lines[1:end]).decode("utf-8", "replace")
+    source = yaml.decode("utf-8", "replace")
     try:
         return _scan_facts(source.split("\n") if source else [])
     except _Unusual:
@@ -107,17 +116,24 @@ def front_matter_end(lines: list[bytes]) -> int:
 
     The same delimiters as `frontmatter.split`: `---`, then spaces or tabs, then CR or not.
     """
+    return _front_matter(lines)[0]
+
+
+def _front_matter(lines: list[bytes]) -> tuple[int, bytes | None]:
+    """front_matter_end, and the YAML's bytes between the delimiters (None: not closed)."""
     if not lines or lines[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r").rstrip(b" \t") != b"---":
-        return 0
+        return 0, None
     try:
         end = lines.index(b"---", 1)  # the line bpm writes, found in C
     except ValueError:
         end = len(lines)
-    found = end + 1 if end < len(lines) else end
-    before = b"\n".join(lines[1:end])
-    if before[:3] != b"---" and b"\n---" not in before:  # no `---  ` or `---\r` before it
-        return found
-    return next((i + 1 for i in range(1, end) if _is_closing(lines[i])), found)
+    yaml = b"\n".join(lines[1:end])
+    if yaml[:3] == b"---" or b"\n---" in yaml:  # `---  ` or `---\r` may close it earlier
+        end = next((i for i in range(1, end) if _is_closing(lines[i])), end)
+        yaml = b"\n".join(lines[1:end])
+    if end == len(lines):
+        return end, None  # never closed
+    return end + 1, yaml
 
 
 def _is_closing(line: bytes) -> bool:
@@ -144,7 +160,7 @@ class _Unusual(Exception):
 
 def _scan_facts(lines: list[str]) -> Facts:
     """The facts of the YAML `lines`, exactly as `_yaml_facts` gives them; or _Unusual."""
-    meta = _scan(lines)
+    meta, own_lines = _scan(lines)
     actions: dict[str, ActionFacts] = {}
     entries = meta.get("actions")
     read = _entry_facts
@@ -153,7 +169,20 @@ def _scan_facts(lines: list[str]) -> Facts:
             key, facts = read(tuple(entry))
             if key is not None:
                 actions[key] = facts
-    return _with_actions(_model(meta), actions)
+    # The postmortem's own facts depend on its own keys' lines only: remembered by them.
+    seen = tuple(own_lines)
+    own = _OWN.get(seen)
+    if own is None:
+        own = _postmortem_facts(_model(meta))
+        if len(_OWN) >= 1 << 14:
+            _OWN.clear()
+        _OWN[seen] = own
+    return _facts(own, actions)
+
+
+_OWN: dict[tuple[str, ...], _Own] = {}
+# The keys `_postmortem_facts` reads (and of those, only `services` reads into a block).
+_OWN_KEYS = frozenset(("status", "started", "review_by", "severity", "services", "facilitator"))
 
 
 class _Line(NamedTuple):
@@ -176,15 +205,17 @@ class _Entry(list[str]):
 _CLOSED, _OPEN, _SEQUENCE, _MAPPING = range(4)
 
 
-def _scan(lines: list[str]) -> dict[str, Any]:
+def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     """The top-level keys of block YAML of the simple shapes; _Unusual for anything else.
 
     The structure is checked strictly (every entry of a block at the same column, nothing
     nested deeper than a sequence of flat mappings, no value continued on the next line),
     so that whatever is accepted means the same to YAML. A mapping entry is kept as its
-    lines: `_entry_facts` reads (and remembers) it.
+    lines: `_entry_facts` reads (and remembers) it. Also the lines the postmortem's own
+    facts are read from: its own keys, and the entries of a `services` block.
     """
     meta: dict[str, Any] = {}
+    own: list[str] = []
     key = ""
     state = _CLOSED
     column = inner = -1  # the column of a block's entries; of the current entry's keys
@@ -208,21 +239,27 @@ def _scan(lines: list[str]) -> dict[str, Any]:
             meta[key] = value
             state = _OPEN if is_open else _CLOSED
             entry = None
+            if key in _OWN_KEYS:
+                own.append(raw)
         elif dash and indent == column and state == _SEQUENCE:
             entry, inner = _add_entry(block, raw, line, value)
+            if key == "services":
+                own.append(raw)
         elif state == _MAPPING and indent == column and not dash:
             block[name] = value
         elif state == _OPEN and dash:
             block, column, state = [], indent, _SEQUENCE
             meta[key] = block
             entry, inner = _add_entry(block, raw, line, value)
+            if key == "services":
+                own.append(raw)
         elif state == _OPEN and name is not None:  # indented: a nested mapping
             block, column, state = {}, indent, _MAPPING
             meta[key] = block
             block[name] = value
         else:  # deeper nesting, a value continued on this line, a misaligned entry
             raise _Unusual
-    return meta
+    return meta, own
 
 
 def _add_entry(block: list[Any], raw: str, line: _Line, value: Any) -> tuple[_Entry | None, int]:
@@ -275,7 +312,7 @@ def _classify(raw: str) -> _Line | None:
     else:
         column = indent
     key, colon, after = body.partition(":")
-    if colon and (not after or after[0] == " ") and _is_simple_key(key):
+    if colon and (not after or after[0] == " ") and _SIMPLE_KEY.fullmatch(key):
         value, is_open = _value(after.lstrip(" "))
         return _Line(indent, dash, column, key, value, is_open)
     if not dash:
@@ -284,14 +321,10 @@ def _classify(raw: str) -> _Line | None:
     return _Line(indent, dash, column, None, value, is_open)
 
 
-def _is_simple_key(key: str) -> bool:
-    """A key of letters, digits, `_` and `-`, starting with a letter or `_`: always a string."""
-    return (
-        0 < len(key) <= 128
-        and (key[0].isascii() and (key[0].isalpha() or key[0] == "_"))
-        and key.replace("_", "a").replace("-", "a").isalnum()
-        and key.isascii()
-    )
+# A key of letters, digits, `_` and `-`, starting with a letter or `_`: always a string to
+# YAML (`yes`, `on` and `null` too are keys no fact reads). At most 128 characters: YAML
+# limits an implicit key's length.
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,127}")
 
 
 def _value(text: str) -> tuple[Any, bool]:
