@@ -22,6 +22,7 @@ from bpmcli.format import facts as facts_module
 from bpmcli.format import postmortem
 from bpmcli.format.facts import ActionFacts, Facts, facts_of, front_matter_facts
 from bpmcli.format.frontmatter import dump_front_matter
+from conftest import REALWORLD
 
 EXAMPLES = int(os.environ.get("BPM_FACTS_EXAMPLES", "300"))
 prop = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -220,7 +221,7 @@ def scanner(text: str) -> Facts | None:
     except facts_module._Unusual:
         event("handed over")
         return None
-    event("scanned")
+    event("scanned, with actions" if found.actions else "scanned")
     return found
 
 
@@ -409,3 +410,12 @@ def test_the_closing_delimiter_is_the_one_the_model_sees() -> None:
     assert facts_module.front_matter_end([b"---", b"status: draft"]) == 2
     assert front_matter_facts([b"---", b"status: draft"]) is None
     assert facts_module.front_matter_end([b"# no front matter"]) == 0
+
+
+REALWORLD_FILES = sorted(p for p in REALWORLD.glob("*.md") if p.name != "SOURCES.md")
+
+
+@pytest.mark.parametrize("path", REALWORLD_FILES, ids=lambda p: p.stem)
+def test_real_postmortems_have_their_models_facts(path: Path) -> None:
+    raw = path.read_bytes()
+    assert front_matter_facts(raw.split(b"\n")) == model_facts(raw)

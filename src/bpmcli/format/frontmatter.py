@@ -110,12 +110,14 @@ def _scalar_loader() -> _Loader:
 def plain_scalar(text: str) -> Any:
     """The value `parse_yaml` gives `text` written as a plain (unquoted) scalar.
 
-    The same memoised resolver and the same constructors, so `yes`, `1_000`, `~` or
-    `2026-02-30` mean to the history scanner exactly what they mean to the model. Raises
-    ValueError for a scalar the reader refuses (`0x_`, a merge key `<<` used as a value).
+    The same resolver and the same constructors, so `yes`, `1_000`, `~` or `2026-02-30`
+    mean to the history scanner exactly what they mean to the model. Raises ValueError for
+    a scalar the reader refuses (`0x_`, a merge key `<<` used as a value).
     """
     loader = _scalar_loader()
-    tag = loader.resolve(ScalarNode, text, (True, False))
+    # The resolver unmemoised (this function is memoised): the loader's own memo is kept
+    # for the front matter keys and values lint reads, not filled with every action's text.
+    tag = yaml.resolver.BaseResolver.resolve(loader, ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR:
         return text
     construct = loader.yaml_constructors.get(tag)
