@@ -17,13 +17,14 @@ reader returns, or hands over.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from bpmcli.errors import PostmortemError
 from bpmcli.format.frontmatter import Split, plain_scalar
 from bpmcli.format.postmortem import Action, Postmortem, read_meta
+
+_T = TypeVar("_T")
 
 
 class ActionFacts(NamedTuple):
@@ -163,24 +164,37 @@ def _scan_facts(lines: list[str]) -> Facts:
     meta, own_lines = _scan(lines)
     actions: dict[str, ActionFacts] = {}
     entries = meta.get("actions")
-    read = _entry_facts
+    known = _ENTRIES.get
     for entry in entries if isinstance(entries, list) else ():
         if type(entry) is _Entry:
-            key, facts = read(tuple(entry))
+            lines_of = tuple(entry)
+            key, facts = known(lines_of) or _entry_facts(lines_of)
             if key is not None:
                 actions[key] = facts
     # The postmortem's own facts depend on its own keys' lines only: remembered by them.
     seen = tuple(own_lines)
     own = _OWN.get(seen)
     if own is None:
-        own = _postmortem_facts(_model(meta))
-        if len(_OWN) >= 1 << 14:
-            _OWN.clear()
-        _OWN[seen] = own
+        own = _remember(_OWN, seen, _postmortem_facts(_model(meta)))
     return _facts(own, actions)
 
 
+# Memos of the scanner: what a line, an action's lines and a postmortem's own lines read
+# as. The same lines recur in version after version of a file. A plain dict, emptied when
+# full: a hit is one lookup (an LRU's bookkeeping on every hit costs more than it saves).
+_MEMO_SIZE = 1 << 16
+_LINES: dict[str, _Line] = {}
+_ENTRIES: dict[tuple[str, ...], tuple[str | None, ActionFacts]] = {}
 _OWN: dict[tuple[str, ...], _Own] = {}
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: _T) -> _T:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 # The keys `_postmortem_facts` reads (and of those, only `services` reads into a block).
 _OWN_KEYS = frozenset(("status", "started", "review_by", "severity", "services", "facilitator"))
 
@@ -221,10 +235,10 @@ def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     column = inner = -1  # the column of a block's entries; of the current entry's keys
     block: Any = None
     entry: _Entry | None = None
-    classify = _classify  # a local: this loop runs for every line of every version
+    known = _LINES.get  # a local: this loop runs for every line of every version
     for raw in lines:
-        line = classify(raw)
-        if line is None:
+        line = known(raw) or _line(raw)
+        if line is _BLANK:
             continue
         indent, dash, _, name, value, is_open = line
         if indent == inner and not dash and entry is not None:  # most lines: an action's key
@@ -272,16 +286,14 @@ def _add_entry(block: list[Any], raw: str, line: _Line, value: Any) -> tuple[_En
     return entry, line.column
 
 
-@lru_cache(maxsize=1 << 15)  # an action's lines recur, unchanged, in version after version
 def _entry_facts(lines: tuple[str, ...]) -> tuple[str | None, ActionFacts]:
+    """An action's id and facts, from its lines (all known: `_scan` has read them)."""
     data: dict[Any, Any] = {}
     for raw in lines:
-        line = _classify(raw)
-        if line is not None:
-            value = line.value
-            data[line.key] = list(value) if type(value) is tuple else value
+        _, _, _, key, value, _ = _LINES.get(raw) or _line(raw)
+        data[key] = list(value) if type(value) is tuple else value
     action = Action(data, 0)
-    return action.id, action_facts(action)
+    return _remember(_ENTRIES, lines, (action.id, action_facts(action)))
 
 
 # Characters that cannot start a plain scalar (or start something the scanner leaves alone).
@@ -290,9 +302,15 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}#&*!|>'\"%@`?:\\")
 
 
-@lru_cache(maxsize=1 << 16)  # `    status: open` and friends, in every version of every file
-def _classify(raw: str) -> _Line | None:
-    """One line: None when blank or a comment; _Unusual when not of the simple shapes."""
+_BLANK = _Line(-1, False, -1, None, None, True)  # a blank line, or a comment
+
+
+def _line(raw: str) -> _Line:
+    return _remember(_LINES, raw, _classify(raw))
+
+
+def _classify(raw: str) -> _Line:
+    """One line: _BLANK when blank or a comment; _Unusual when not of the simple shapes."""
     line = raw[:-1] if raw[-1:] == "\r" else raw
     # Tabs, control characters, NEL and the Unicode line breaks (line breaks to YAML),
     # a BOM, private-use and unassigned characters: all unusual. Conservative, and C-fast.
@@ -300,7 +318,7 @@ def _classify(raw: str) -> _Line | None:
         raise _Unusual
     body = line.lstrip(" ")
     if not body or body[0] == "#":
-        return None
+        return _BLANK
     indent = len(line) - len(body)
     dash = body[0] == "-" and body[1:2] in ("", " ")
     if dash:
