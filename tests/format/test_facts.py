@@ -14,12 +14,13 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bpmcli.errors import PostmortemError
 from bpmcli.format import facts as facts_module
-from bpmcli.format import postmortem
+from bpmcli.format import frontmatter, postmortem
 from bpmcli.format.facts import ActionFacts, Facts, facts_of, front_matter_facts
 from bpmcli.format.frontmatter import dump_front_matter
 from conftest import REALWORLD
@@ -419,3 +420,30 @@ REALWORLD_FILES = sorted(p for p in REALWORLD.glob("*.md") if p.name != "SOURCES
 def test_real_postmortems_have_their_models_facts(path: Path) -> None:
     raw = path.read_bytes()
     assert front_matter_facts(raw.split(b"\n")) == model_facts(raw)
+
+
+# -- the reader's fast timestamps are PyYAML's ---------------------------------------------------
+
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+two = st.integers(0, 99)
+timestamp_text = st.one_of(
+    st.builds("{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), two, two),
+    st.builds("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format, st.integers(0, 9999), two, two, two, two, two),
+    st.sampled_from([text for text in SCALARS if text[:1].isdigit()]),
+)  # fmt: skip
+
+
+@prop
+@given(timestamp_text)
+def test_the_readers_fast_timestamps_are_what_pyyaml_builds(text: str) -> None:
+    if not yaml.SafeLoader.timestamp_regexp.match(text):
+        return
+    loader = frontmatter._scalar_loader()
+    node = yaml.ScalarNode(TIMESTAMP, text)
+    try:
+        expected = yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        expected = text
+    found = frontmatter._tolerant_timestamp(loader, node)
+    assert (type(found), found) == (type(expected), expected)
+    assert getattr(found, "tzinfo", None) == getattr(expected, "tzinfo", None)

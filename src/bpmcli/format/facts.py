@@ -166,7 +166,7 @@ def _scan_facts(lines: list[str]) -> Facts:
     entries = meta.get("actions")
     known = _ENTRIES.get
     for entry in entries if isinstance(entries, list) else ():
-        if type(entry) is _Entry:
+        if type(entry) is list:  # a mapping entry, as its lines
             lines_of = tuple(entry)
             key, facts = known(lines_of) or _entry_facts(lines_of)
             if key is not None:
@@ -210,10 +210,6 @@ class _Line(NamedTuple):
     open: bool  # nothing after the colon: a nested block may follow
 
 
-class _Entry(list[str]):
-    """A mapping entry of a block sequence, kept as its lines: its facts are memoised."""
-
-
 # What a line may follow: a top-level key whose value is complete; one with nothing after
 # its colon; a block sequence; a block mapping.
 _CLOSED, _OPEN, _SEQUENCE, _MAPPING = range(4)
@@ -224,9 +220,11 @@ def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
 
     The structure is checked strictly (every entry of a block at the same column, nothing
     nested deeper than a sequence of flat mappings, no value continued on the next line),
-    so that whatever is accepted means the same to YAML. A mapping entry is kept as its
-    lines: `_entry_facts` reads (and remembers) it. Also the lines the postmortem's own
-    facts are read from: its own keys, and the entries of a `services` block.
+    so that whatever is accepted means the same to YAML. The values are YAML's, except
+    inside block sequences: a mapping entry is the list of its lines (`_entry_facts` reads
+    and remembers it), a flow list stays a tuple; the model's accessors read neither.
+    Also the lines the postmortem's own facts are read from: its own keys, and the entries
+    of a `services` block.
     """
     meta: dict[str, Any] = {}
     own: list[str] = []
@@ -234,7 +232,7 @@ def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     state = _CLOSED
     column = inner = -1  # the column of a block's entries; of the current entry's keys
     block: Any = None
-    entry: _Entry | None = None
+    entry: list[str] | None = None
     known = _LINES.get  # a local: this loop runs for every line of every version
     for raw in lines:
         line = known(raw) or _line(raw)
@@ -244,13 +242,11 @@ def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
         if indent == inner and not dash and entry is not None:  # most lines: an action's key
             entry.append(raw)
             continue
-        if type(value) is tuple:
-            value = list(value)  # a flow list, as YAML builds it
         if indent == 0 and not dash:  # a top-level key
             if name is None:
                 raise _Unusual
             key = name
-            meta[key] = value
+            meta[key] = list(value) if type(value) is tuple else value  # a flow list
             state = _OPEN if is_open else _CLOSED
             entry = None
             if key in _OWN_KEYS:
@@ -260,7 +256,7 @@ def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
             if key == "services":
                 own.append(raw)
         elif state == _MAPPING and indent == column and not dash:
-            block[name] = value
+            block[name] = list(value) if type(value) is tuple else value
         elif state == _OPEN and dash:
             block, column, state = [], indent, _SEQUENCE
             meta[key] = block
@@ -270,18 +266,18 @@ def _scan(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
         elif state == _OPEN and name is not None:  # indented: a nested mapping
             block, column, state = {}, indent, _MAPPING
             meta[key] = block
-            block[name] = value
+            block[name] = list(value) if type(value) is tuple else value
         else:  # deeper nesting, a value continued on this line, a misaligned entry
             raise _Unusual
     return meta, own
 
 
-def _add_entry(block: list[Any], raw: str, line: _Line, value: Any) -> tuple[_Entry | None, int]:
+def _add_entry(block: list[Any], raw: str, line: _Line, value: Any) -> tuple[list[str] | None, int]:
     """Add the entry that `line` starts to `block`; the entry, and the column of its keys."""
     if line.key is None:
         block.append(value)
         return None, -1
-    entry = _Entry((raw,))
+    entry = [raw]
     block.append(entry)
     return entry, line.column
 
