@@ -58,6 +58,20 @@ CHARS = list("aA1 -_:#'\"[]{},&*!|>%@`?~.\\é\t<=")
 TOP_KEYS = ["status", "started", "review_by", "severity", "services", "facilitator", "actions"]
 OTHER_TOP_KEYS = ["id", "title", "kind", "detected", "tags", "base", "x-note", "yes", "Status"]
 ACTION_KEYS = ["id", "action", "owner", "due", "kind", "status", "ticket", "closed", "reason"]
+IDS = [
+    "A1",
+    "A2",
+    "A3",
+    "A1",
+    "a1",
+    "3",
+    "'A1'",
+    '"A2 "',
+    "' A3'",
+    "A1 # first",
+    "1.0",
+    "2026-12-04",
+]
 ODD_KEYS = ['"status"', "'id'", "? status", "<<", "status ", "on", "null", "a b", "k" * 130]
 
 raw_scalar = st.one_of(
@@ -66,7 +80,12 @@ raw_scalar = st.one_of(
 
 
 TAME = [
-    text for text in SCALARS if text.isprintable() and not (set(text) & set("#:[]{}&*!|>%@`'\""))
+    text
+    for text in SCALARS
+    if text.isprintable()
+    and not set(text) & set("#:[]{}&*!|>%@`'\"")
+    and text[1:2] != " "
+    and text not in ("<<", "=", "0x_", "0b_")  # values the reader refuses: handed over
 ]
 tame_scalar = st.sampled_from(TAME)
 
@@ -131,6 +150,8 @@ def action_lines(draw: st.DrawFn, dash: int, tame: bool) -> list[str]:
     names = ACTION_KEYS + ([] if tame else ODD_KEYS[:2])
     keys = draw(st.lists(st.sampled_from(names), min_size=1, max_size=7))
     lines = [f"{column}{key}: {draw(scalar(tame))}" for key in keys]
+    if draw(st.integers(0, 4)):  # most actions have an id that reads as one
+        lines.insert(0, f"{column}id: {draw(st.sampled_from(IDS))}")
     if kind == "merge":
         lines.insert(draw(st.integers(0, len(lines))), f"{column}<<: *base")
     if not tame and draw(st.booleans()) and len(lines) > 1:  # a block under the last key
@@ -177,16 +198,20 @@ def front_matter(draw: st.DrawFn) -> str:
     """YAML between the delimiters, without them: often well formed, often not quite."""
     tame = draw(st.booleans())  # tame: the shapes the scanner reads, with tricky values
     entries = draw(st.lists(top_entry(tame), max_size=8))
+    if draw(st.booleans()):  # an actions block, somewhere
+        dash = draw(st.sampled_from([0, 2, 2, 4]))
+        actions = draw(st.lists(action_lines(dash, tame), min_size=1, max_size=4))
+        block = ["actions:", *(line for entry in actions for line in entry)]
+        entries.insert(draw(st.integers(0, len(entries))), block)
     lines = [line for entry in entries for line in entry]
     for _ in range(draw(st.integers(0, 1 if tame else 3))):  # damage, as hands edit files
         if not lines:
             break
         at = draw(st.integers(0, len(lines) - 1))
-        change = draw(
-            st.sampled_from(
-                ["comment", "blank", "spaces", "trail", "indent", "dedent", "copy", "drop"]
-            )
-        )
+        changes = ["comment", "blank", "spaces", "copy"]
+        if not tame:
+            changes += ["trail", "indent", "dedent", "drop"]
+        change = draw(st.sampled_from(changes))
         if change == "comment":
             lines.insert(at, draw(st.sampled_from(["# c", "  # c", "#", "    # id: A7"])))
         elif change == "blank":
