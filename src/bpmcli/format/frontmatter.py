@@ -8,10 +8,11 @@ front matter is re-emitted: the body's bytes are never touched.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -47,10 +48,32 @@ class _Loader(yaml.CSafeLoader):
 
 
 def _tolerant_timestamp(loader: _Loader, node: yaml.Node) -> object:
+    value = node.value
+    if _BPM_DATE.fullmatch(value) or _BPM_TIMESTAMP.fullmatch(value):
+        return _bpm_timestamp(value)
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
     except (ValueError, OverflowError):
         return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+# The two shapes bpm writes, `2026-12-04` and `2026-11-20T14:03:00Z`, built directly: what
+# PyYAML's constructor builds for them (a date; a datetime in UTC), in a fifth of the time.
+_BPM_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BPM_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
+def _bpm_timestamp(value: str) -> object:
+    try:
+        day = dt.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        if len(value) == 10:
+            return day
+        return dt.datetime(
+            day.year, day.month, day.day, int(value[11:13]), int(value[14:16]),
+            int(value[17:19]), tzinfo=dt.UTC,
+        )  # fmt: skip
+    except ValueError:
+        return value  # 2026-02-30: kept as text, as for every timestamp that is no real one
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _tolerant_timestamp)
@@ -99,6 +122,41 @@ def _build(loader: _Loader, node: Node, memo: dict[int, Any]) -> Any:
         raise _Unusual
     memo[id(node)] = value
     return value
+
+
+@cache
+def _scalar_loader() -> _Loader:
+    return _Loader("")  # a loader for its resolver and constructors; it never reads a stream
+
+
+def plain_scalar(text: str) -> Any:
+    """The value `parse_yaml` gives `text` written as a plain (unquoted) scalar.
+
+    The same resolver and the same constructors, so `yes`, `1_000`, `~` or `2026-02-30`
+    mean to the history scanner exactly what they mean to the model. Raises ValueError for
+    a scalar the reader refuses (`0x_`, a merge key `<<` used as a value).
+    """
+    resolvers = _Loader.yaml_implicit_resolvers
+    if text and text[0] not in resolvers and None not in resolvers:
+        return text  # no implicit type starts with this character: the resolver's answer
+    return _typed_scalar(text)
+
+
+@lru_cache(maxsize=1 << 16)  # `open`, `2026-12-04`, `yes`: the same values in every version
+def _typed_scalar(text: str) -> Any:
+    loader = _scalar_loader()
+    # The resolver unmemoised (this function is memoised): the loader's own memo is kept
+    # for the front matter keys and values lint reads, not filled with every action's text.
+    tag = yaml.resolver.BaseResolver.resolve(loader, ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag == _STR:
+        return text
+    construct = loader.yaml_constructors.get(tag)
+    if construct is None:
+        raise ValueError(f"the reader has no value for a plain {tag} scalar")
+    try:
+        return construct(loader, ScalarNode(tag, text))
+    except (yaml.YAMLError, ArithmeticError) as exc:
+        raise ValueError(str(exc)) from exc
 
 
 @dataclass(frozen=True)

@@ -229,18 +229,25 @@ def parse(raw: bytes, path: Path) -> Postmortem:
     if where is None:
         raise PostmortemError("no front matter: the file must start with a '---' line", shown, 1)
     try:
-        meta, node = parse_yaml(text[where.yaml_start : where.yaml_end], where.yaml_line)
+        meta, node = read_meta(text[where.yaml_start : where.yaml_end], where.yaml_line)
     except PostmortemError as exc:
         exc.path = shown
         raise
+    return Postmortem(path, text, meta, where, raw, node)
+
+
+def read_meta(source: str, first_line: int) -> tuple[dict[str, Any], Node | None]:
+    """The front matter's keys, as every reader of bpm sees them (the model, and the facts
+    that history keeps); PostmortemError, with the line, when they cannot be read."""
+    meta, node = parse_yaml(source, first_line)
     if meta is None:
-        meta = {}
+        return {}, node
     if not isinstance(meta, dict):
         kind = type(meta).__name__
         raise PostmortemError(
-            f"front matter must be a mapping of keys, not a {kind}", shown, where.yaml_line
+            f"front matter must be a mapping of keys, not a {kind}", line=first_line
         )
-    return Postmortem(path, text, meta, where, raw, node)
+    return meta, node
 
 
 def load(path: Path) -> Postmortem:

@@ -166,6 +166,7 @@ class _Pass:
         self.blobs = _Blobs(repository)
         self.lineages: list[Lineage] = lineages or []
         self.current: dict[str, Lineage] = {x.path: x for x in self.lineages if not x.deleted}
+        self.unreadable: dict[str, Facts] = {}  # blob -> the facts of its last readable ancestor
 
     def file(self, commit: Commit, patch: _FilePatch) -> None:
         if patch.binary:
@@ -194,9 +195,13 @@ class _Pass:
             limit = front_matter_end(base)
             if patch.old_blob != ZERO and all(start > limit for start, _, _ in patch.hunks):
                 self.blobs.facts[patch.new_blob] = before  # only the body changed
+            if before is None:  # an unreadable version is skipped: the readable one before it
+                before = self.unreadable.get(patch.old_blob)
         after = self.blobs.facts_of(patch.new_blob, new_lines)
         if after is not None:
             _record(lineage, commit, before, after)
+        elif before is not None:
+            self.unreadable[patch.new_blob] = before
 
 
 def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts) -> None:
