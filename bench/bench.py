@@ -2,7 +2,7 @@
 """Benchmarks of bpm, side by side with baselines, in one run. See docs/performance.md.
 
     python3 bench/bench.py [--postmortems 5000] [--runs 7] [--only lint]
-                           [--baseline REV] [--shared-corpus]
+                           [--baseline REV] [--shared-corpus] [--no-others]
 
 Builds a corpus with the project's own bench/corpus.py once (cached in bench/out/; with
 --shared-corpus, ../shared/bench/make_corpus.py's, or $BPM_SHARED's), installs bpm from
@@ -195,7 +195,9 @@ def each(
     return jobs, pairs
 
 
-def bench_lint(installs: list[Install], runs: int, env: dict[str, str]) -> list[dict[str, object]]:
+def bench_lint(
+    installs: list[Install], runs: int, env: dict[str, str], others: bool = True
+) -> list[dict[str, object]]:
     new = installs[0]
     files = sorted((new.repo / "postmortems").rglob("*.md"))
     one = files[len(files) // 2].relative_to(new.repo)
@@ -204,11 +206,12 @@ def bench_lint(installs: list[Install], runs: int, env: dict[str, str]) -> list[
     jobs, pairs = each(
         installs, {many: lambda i: Job(i.bpm("lint", "--no-cache", "-f", "json"), i.repo)}
     )
-    jobs["proselint (same files)"] = Job(
-        [str(new.bin / "proselint"), "check", *map(str, files)], new.repo
-    )
+    if others:
+        jobs["proselint (same files)"] = Job(
+            [str(new.bin / "proselint"), "check", *map(str, files)], new.repo
+        )
     mdl = OUT / "node" / "node_modules" / ".bin" / "markdownlint-cli2"
-    if mdl.exists():
+    if others and mdl.exists():
         jobs["markdownlint-cli2 (same files)"] = Job([str(mdl), "postmortems/**/*.md"], new.repo)
     results.append(report("lint, cold", measure(jobs, max(3, runs // 2), env), many, pairs))
     warm_name = "bpm lint (warm cache, nothing changed)"
@@ -456,6 +459,11 @@ def main() -> None:
         "--baseline", metavar="REV", help="also time bpm as of this git revision, side by side"
     )
     parser.add_argument(
+        "--no-others",
+        action="store_true",
+        help="skip proselint and markdownlint-cli2 (minutes each) in the lint benchmark",
+    )
+    parser.add_argument(
         "--shared-corpus",
         action="store_true",
         help="use ../shared/bench/make_corpus.py ($BPM_SHARED) instead of bench/corpus.py",
@@ -471,7 +479,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; corpus {repo}")
     results = []
     if args.only in (None, "lint"):
-        results += bench_lint(installs, args.runs, env)
+        results += bench_lint(installs, args.runs, env, not args.no_others)
     if args.only in (None, "report"):
         results += bench_report(installs, args.runs, env)
     if args.only in (None, "site"):
