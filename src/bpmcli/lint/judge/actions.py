@@ -1,0 +1,313 @@
+"""Action items: vague (BPM103), exhortation (BPM108) and headline (BPM107).
+
+An item is read after its lead-in is stripped (list marker, "Long term:", "We should"):
+- vague: a vague verb (matched by lemma: "investigating", "figure out", "find a way to")
+  or a vague object ("more alerts", "better dashboards", "a strategy for") with nothing
+  that says when it is done. A weak verb (document, ensure, monitor, review ...) is
+  forgiven by a concrete marker: a number, an artefact and its reader ("the failover
+  runbook for on-call"), a mechanism ("by making ...", "cannot ... if"), a checkable end
+  ("so that ..."); a strong one (investigate, figure out) only by a second, concrete verb.
+- exhortation: a verb frame asking people to behave ("stay vigilant", "take extra care",
+  "remind the team to", "make sure to"), unless a mechanism is named.
+- headline: a topic first ("Retry limits:", "Monitoring"), even when its first word can
+  be a verb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bpmcli.lint.judge import _forms
+from bpmcli.lint.judge.tokens import Judgement, Token, tokenize
+
+_MARKER = re.compile(r"^\W*(?:\[[ xX]?\]\s*)?(?:(?:action(?: item| point)?|todo)\s*:\s*)?", re.IGNORECASE)
+_LABEL = re.compile(
+    r"^(?:long|short|medium|near)[ -]term\s*:\s*|^(?:title|next step|follow[ -]up|note)\s*:\s*",
+    re.IGNORECASE,
+)
+_WE_SHOULD = re.compile(
+    r"^(?:when [^,]{1,80},\s*)?(?:we|you|i)\s+(?:should|need to|must|will|have to|want to|could)"
+    r"(?:\s+(?:also|probably|really))?\s+",
+    re.IGNORECASE,
+)
+_STRONG_PHRASES = (
+    ("look", "into"), ("look", "at"), ("think", "about"), ("figure", "out"), ("find", "a", "way"),
+    ("find", "ways"), ("find", "out"), ("follow", "up"), ("come", "up", "with", "a", "plan"),
+)
+_STRONG_VERBS = frozenset(
+    "investigate consider explore research evaluate assess analyse analyze discuss optimise "
+    "optimize continue examine study reconsider rethink try".split()
+)
+_PLAN_NOUNS = frozenset("strategy strategies plan plans approach process processes policy framework way".split())
+_PLAN_VERBS = frozenset("define create establish develop devise agree set setup build".split())
+_VAGUE_ADJECTIVES = frozenset(
+    "better proactive robust improved appropriate proper adequate sufficient resilient "
+    "stronger smarter".split()
+)
+_MORE_ADJECTIVES = frozenset(
+    "resilient robust reliable stable secure efficient scalable careful visible available "
+    "effective".split()
+)
+_ARTEFACTS = frozenset(
+    """runbook runbooks playbook playbooks doc docs documentation guide guidelines checklist
+    adr record test tests lock issue issues ticket page dashboard step""".split()
+)
+_READERS = frozenset("on-call oncall operators engineers developers support maintainers users".split())
+_CONCRETE = re.compile(
+    r"\d|\bso that\b|\bsuch that\b|\bso (?:they|it|others|we|the|that|no|nobody)\b"
+    r"|\bby (?:\w+ing|making|adding|requiring)\b|\bcannot\b|\bcan't\b|\bif\b|\bwhen\b"
+    r"|\bhow\b|\bways to\b|\bto make sure\b|\bwhich\b",
+    re.IGNORECASE,
+)
+_WISHED_STATE = frozenset("this it that all every everyone everything nothing things they".split())
+_EXHORT_BE = frozenset("be stay remain keep".split())
+_EXHORT_STATE = frozenset(
+    "careful vigilant aware cautious diligent thorough alert mindful attentive".split()
+)
+_INTENSIFIERS = frozenset("more extra very especially particularly great special closer even".split())
+_PROMPT_VERBS = frozenset("remind encourage ask tell urge".split())
+_PEOPLE = frozenset(
+    """people team teams everyone everybody engineers developers staff us all folks each
+    on-call colleagues reviewers operators users members""".split()
+)
+_PEOPLE_SUBJECT = re.compile(
+    r"^(?:everyone|everybody|engineers|developers|people|the team|teams|reviewers|on-call|operators)"
+    r"\s+(?:should|must|need to|has to|have to)\s+",
+    re.IGNORECASE,
+)
+_HARDER = re.compile(
+    r"\b(?:more|extra) (?:carefully|thoroughly|closely)\b|\bcommunicate better\b|\btry harder\b"
+    r"|\bdouble[- ]check|\bnext time\b",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset("the a an our all any this these that some every each more".split())
+# Words that are verbs to a lexicon but open topics far more often than instructions.
+_TOPIC_WORDS = frozenset(
+    """retry retries load log cache index time rate test page stage version name label record
+    report alert plan track route stream gate lock cap tag drain process monitor read health
+    rollback database circuit follow-ups""".split()
+)
+_CLEAR_VERBS = frozenset(
+    """add adjust allow archive audit automate avoid backport block build bump change clean
+    configure consider continue convert create cull cut decide define delete deploy deprecate
+    detect disable document drop emit enable enforce ensure establish evaluate expand expedite
+    explore expose extend file find figure fix forbid generate handle harden hire identify
+    implement improve increase install introduce investigate isolate keep limit look lower make
+    mark measure merge migrate mirror move notify offer patch pin prevent prototype publish purge
+    push put raise reduce refactor reject release remove rename replace require reserve reset
+    restrict retire return revert review revisit rewrite rotate run scale schedule set setup
+    ship shorten show shut sign simplify skip split start stop store switch teach throttle
+    tighten train trim tune turn unify update upgrade use validate verify warn write be stay
+    take pay remember remind encourage communicate engage""".split()
+)
+
+SUGGEST_VAGUE = (
+    "name the change or the artefact and when it is done: 'Write a decision record on ...', "
+    "'Alert when ... for 5 minutes', 'Add a CI step that fails when ...'"
+)
+SUGGEST_EXHORT = (
+    "replace the appeal with a mechanism: a check, a guard, an alert or a default that makes "
+    "the mistake impossible or harmless"
+)
+SUGGEST_HEADLINE = "start with what to do: 'Retry limits:' -> 'Cap retries at 3 per request'"
+
+
+def lead_in(text: str) -> int:
+    """Offset where the item's own words start (after markers, labels and "we should")."""
+    offset = 0
+    for pattern in (_MARKER, _LABEL, _WE_SHOULD):
+        match = pattern.match(text[offset:])
+        if match:
+            offset += match.end()
+    return offset
+
+
+def _words(text: str) -> tuple[int, list[Token]]:
+    offset = lead_in(text)
+    return offset, tokenize(text[offset:])
+
+
+def _lemma(word: str) -> str:
+    return _forms.VAGUE_VERBS.get(word, word)
+
+
+def _judgement(text: str, offset: int, tokens: list[Token], first: int, last: int, what: str, hint: str) -> Judgement:
+    start, end = offset + tokens[first].start, offset + tokens[last].end
+    words = " ".join(text[start:end].split())
+    return Judgement(start, end, words, f"{what} {words!r}", hint)
+
+
+def find_vague(text: str) -> list[Judgement]:
+    """A vague action item (BPM103): at most one judgement, on the words that make it so."""
+    offset, tokens = _words(text)
+    if not tokens:
+        return []
+    lows = [t.lower for t in tokens]
+    rest = text[offset:]
+    concrete = bool(_CONCRETE.search(rest)) or _names_artefact(lows)
+    strong = _strong_at(lows, 0)
+    if strong is not None:
+        if not _second_concrete_verb(lows):
+            return [_judgement(text, offset, tokens, 0, strong, "vague verb", SUGGEST_VAGUE)]
+        return []
+    if len(lows) > 2 and lows[1] == "and" and _strong_at(lows, 2) is not None:
+        last = _strong_at(lows, 2) or 2
+        return [_judgement(text, offset, tokens, 2, last, "vague verb", SUGGEST_VAGUE)]
+    found = _vague_object(lows)
+    if found is not None and not concrete:
+        return [_judgement(text, offset, tokens, found[0], found[1], "vague goal", SUGGEST_VAGUE)]
+    if _lemma(lows[0]) in _forms.VAGUE_VERBS.values() and not concrete:
+        if _lemma(lows[0]) in ("ensure", "prevent") and not _wished(lows):
+            return []
+        return [_judgement(text, offset, tokens, 0, 0, "vague verb", SUGGEST_VAGUE)]
+    if lows[0] in ("make", "ensure") and len(lows) > 1 and lows[1] == "sure" and not concrete:
+        if len(lows) > 2 and lows[2] in _WISHED_STATE:
+            return [_judgement(text, offset, tokens, 0, 1, "vague goal", SUGGEST_VAGUE)]
+    return []
+
+
+def _strong_at(lows: list[str], index: int) -> int | None:
+    """Index of the last word of a strong vague verb starting at `index`, if one does."""
+    word = lows[index]
+    if _lemma(word) in _STRONG_VERBS:
+        return index
+    for phrase in _STRONG_PHRASES:
+        got = lows[index : index + len(phrase)]
+        if len(got) == len(phrase) and got[0] in _inflected(phrase[0]) and tuple(got[1:]) == phrase[1:]:
+            return index + len(phrase) - 1
+    return None
+
+
+def _inflected(verb: str) -> set[str]:
+    """The few forms a phrasal verb takes at the start of an item ("figuring out")."""
+    stem = verb[:-1] if verb.endswith("e") else verb
+    return {verb, verb + "s", stem + "ing"}
+
+
+def _second_concrete_verb(lows: list[str]) -> bool:
+    """"Investigate and write up ...", "Review and delete the 14 flags"."""
+    for i, word in enumerate(lows[:-1]):
+        if word == "and" and i <= 3:
+            nxt = lows[i + 1]
+            return nxt in _CLEAR_VERBS and _lemma(nxt) not in _forms.VAGUE_VERBS.values()
+    return False
+
+
+def _names_artefact(lows: list[str]) -> bool:
+    """An artefact named with its reader ("the failover runbook for on-call") or a
+    document produced ("operational documentation for ...")."""
+    words = set(lows)
+    if not words & _ARTEFACTS:
+        return False
+    return bool(words & _READERS) or lows[0] in ("add", "write", "create", "publish")
+
+
+def _vague_object(lows: list[str]) -> tuple[int, int] | None:
+    """"Add more alerts", "Better dashboards", "Define a strategy for", "Long term fix"."""
+    for i, word in enumerate(lows[:5]):
+        if word in _VAGUE_ADJECTIVES:
+            return i, i
+        if word == "more" and i + 1 < len(lows):
+            if i == 1 or lows[i + 1] in _MORE_ADJECTIVES:
+                return i, i + 1
+        if word in ("long", "long-term") and "fix" in lows[i : i + 3]:
+            return i, lows.index("fix", i)
+    if lows[0] in _PLAN_VERBS:
+        for i in range(1, min(4, len(lows))):
+            if lows[i] in _PLAN_NOUNS:
+                return 0, i
+    if "again" in lows:
+        return lows.index("again"), lows.index("again")
+    return None
+
+
+def _wished(lows: list[str]) -> bool:
+    """"Ensure this never happens again", "ensure all resources ...": a state, no means."""
+    after = lows[1:3]
+    return bool(set(after) & _WISHED_STATE) or "again" in lows or "never" in lows
+
+
+def find_exhortation(text: str) -> list[Judgement]:
+    """An appeal to people (BPM108) instead of a change to the system."""
+    offset = lead_in(text)
+    subject = _PEOPLE_SUBJECT.match(text[offset:])
+    if subject:
+        offset += subject.end()
+    tokens = tokenize(text[offset:])
+    if not tokens:
+        return []
+    lows = [t.lower for t in tokens]
+    rest = text[offset:]
+    if re.search(r"\bby (?:\w+ing)\b", rest, re.IGNORECASE):
+        return []  # "... by making the pipeline reject direct pushes": a mechanism
+    found = _exhortation_frame(lows)
+    if found is not None:
+        return [_judgement(text, offset, tokens, found[0], found[1], "asks people to", SUGGEST_EXHORT)]
+    harder = _HARDER.search(rest)
+    if harder:
+        first = next(i for i, t in enumerate(tokens) if t.end > harder.start())
+        last = next(i for i, t in enumerate(tokens) if t.end >= harder.end())
+        return [_judgement(text, offset, tokens, first, last, "asks people to", SUGGEST_EXHORT)]
+    return []
+
+
+def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
+    first = lows[0]
+    j = 1
+    while j < len(lows) and lows[j] in _INTENSIFIERS:
+        j += 1
+    nxt = lows[j] if j < len(lows) else ""
+    if first in _EXHORT_BE and nxt in _EXHORT_STATE:
+        return 0, j
+    if first == "take" and nxt == "care" and lows[j + 1 : j + 2] != ["of"]:
+        return 0, j
+    if first == "pay" and nxt == "attention":
+        return 0, j
+    if first == "remember" and nxt == "to":
+        return 0, 1
+    if first in ("don't", "never") and nxt in ("forget",) or lows[:3] == ["do", "not", "forget"]:
+        return 0, min(2, len(lows) - 1)
+    if first in _PROMPT_VERBS and set(lows[1:4]) & _PEOPLE:
+        return 0, 1
+    if first in ("make", "ensure") and nxt == "sure" and len(lows) > j + 1:
+        if lows[j + 1] in ("to", "we", "we've", "you", "everyone", "people", "engineers"):
+            return 0, j + 1
+    if first == "check" and nxt in ("every", "each", "all") and "before" in lows:
+        return 0, j
+    return None
+
+
+def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> list[Judgement]:
+    """An item that leads with a topic (BPM107): "Retry limits:", "Monitoring"."""
+    offset = len(_MARKER.match(text).group()) if _MARKER.match(text) else 0
+    body = text[offset:]
+    if _LABEL.match(body):
+        return []
+    label, colon, _ = body.partition(":")
+    words = label.split()
+    if not words or len(words) > 5:
+        return []
+    first = words[0].lower().strip("*_`")
+    if _is_verb(first, allowed_verbs) or words[0].startswith("@"):
+        return []
+    if colon:
+        if {w.lower() for w in words} & _DETERMINERS:
+            return []
+    elif not _topic_only(words):
+        return []
+    tokens = tokenize(body)
+    last = max(i for i, t in enumerate(tokens) if t.start < len(label)) if tokens else 0
+    return [_judgement(text, offset, tokens, 0, last, "a headline, not an action:", SUGGEST_HEADLINE)] if tokens else []
+
+
+def _is_verb(word: str, allowed: frozenset[str]) -> bool:
+    head = word.rsplit("-", 1)[-1]
+    return any(w in allowed or (w in _CLEAR_VERBS and w not in _TOPIC_WORDS) for w in (word, head))
+
+
+def _topic_only(words: list[str]) -> bool:
+    """No colon: a short noun phrase ("Process improvements", "Follow-ups from the review")."""
+    if words[-1].endswith((".", "!", "?")) or len(words) > 4:
+        return False
+    first = words[0].lower()
+    return len(words) <= 2 or first.endswith(("s", "ing", "ion", "ment"))

@@ -1,0 +1,326 @@
+"""Blame: a person or a role presented as the one who failed (docs/language.md, BLAME).
+
+A finding needs both halves: someone (a role, a pronoun other than "we", an @handle, a
+participant, a first name next to a word only people do) and a failing (a failure verb
+they did, an error attributed to them, a judgement word about them). Set phrases that
+always mean a person ("human error", "an error was made") need no one named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from bpmcli.lint.judge import _forms
+from bpmcli.lint.judge.actors import by_person, individual, person_kind, subject_of
+from bpmcli.lint.judge.tokens import Judgement, Token, quoted, span, tokenize
+
+_JUDGEMENT_WORDS = frozenset(
+    """careless carelessly carelessness lazy laziness sloppy sloppiness negligent negligence
+    negligently reckless recklessly recklessness incompetent incompetence thoughtless
+    thoughtlessly""".split()
+)
+_LAZY_TECHNICAL = frozenset(
+    "loading load loaded evaluation init initialization initialisation import imports "
+    "iterator iterators mode fetching fetch rendering static val".split()
+)
+_ERROR_NOUNS = frozenset({"error", "errors", "mistake", "mistakes", "slip", "slips"})
+_SET_PHRASE_HEADS = frozenset({"human", "operator", "operators", "user", "pilot"})
+_TECHNICAL_AFTER = frozenset({"(", "threshold", "code", "codes", "rate", "rates", "budget"})
+_PREVENTING = frozenset(
+    "catch catches caught prevent prevents detect detects reduce reduces avoid avoids handle "
+    "handles such against validates validate tolerate tolerates".split()
+)
+_NEGATION = frozenset({"not", "never", "no", "nobody", "didn't", "don't", "wasn't", "isn't"})
+_RISK = frozenset(
+    "risky risk risks despite anyway regardless ignoring skip skipping skipped unreviewed "
+    "untested".split()
+)
+_BAD = frozenset("bad botched sloppy careless broken faulty reckless hasty".split())
+_WORK = frozenset(
+    "change changes deploy deploys deployment commit commits push pr prs config typo "
+    "mistake error fault migration script query".split()
+)
+_BROKE = frozenset("broke break breaks caused causes crashed deleted dropped took brought".split())
+_PROCEDURE = frozenset(
+    "runbook runbooks process procedure procedures checklist instructions playbook guide "
+    "guidelines policy steps".split()
+)
+_FOLLOW = frozenset({"follow", "followed", "follows"})
+_MODAL_HAVE = frozenset({"should", "shouldn't", "ought", "should've"})
+
+SUGGESTION = (
+    "describe the situation instead: what {who} saw, knew and was asked to do, and what in "
+    "the system let a normal action cause harm (e.g. 'the runbook did not say ...', "
+    "'nothing checked that ...')"
+)
+
+BLAME_TRIGGERS = frozenset(
+    set(_forms.BLAME_VERBS)
+    | set(_forms.CHOICE_VERBS)
+    | _JUDGEMENT_WORDS
+    | _ERROR_NOUNS
+    | _BAD
+    | _FOLLOW
+    | _MODAL_HAVE
+    | {"lapse", "thorough", "review", "reviewed", "fault", "blame", "blamed", "wrong", "fail"}
+    | {"failed", "fails"}
+    | _BROKE
+)
+
+Check = Callable[[str, list[Token], frozenset[str]], Iterator[Judgement]]
+
+
+def find_blame(sentence: str, people: frozenset[str] = frozenset()) -> list[Judgement]:
+    """Blame in one sentence; `people` are the postmortem's own people, lower case."""
+    lowered = sentence.lower()
+    if not any(word in lowered for word in _CHEAP):
+        return []
+    tokens = tokenize(sentence)
+    if not {t.bare for t in tokens} & BLAME_TRIGGERS:
+        return []
+    found: list[Judgement] = []
+    for check in _CHECKS:
+        for judgement in check(sentence, tokens, people):
+            if not any(j.start <= judgement.start < j.end for j in found):
+                found.append(judgement)
+    return sorted(found, key=lambda j: j.start)
+
+
+def _who(tokens: list[Token], index: int) -> str:
+    token = tokens[index]
+    return token.text.removesuffix("'s").removesuffix("’s")
+
+
+def _judgement(
+    sentence: str, tokens: list[Token], first: int, last: int, what: str, who: str
+) -> Judgement:
+    start, end, words = span(sentence, tokens, first, last)
+    return Judgement(
+        start,
+        end,
+        words,
+        f"blaming language {words!r}: {what}",
+        SUGGESTION.format(who=who),
+    )
+
+
+def _negated(tokens: list[Token], index: int) -> bool:
+    return any(t.lower in _NEGATION for t in tokens[max(0, index - 3) : index])
+
+
+def _set_phrases(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """"human error(s)", "operator error": a person meant, whether named or not."""
+    for i in range(1, len(tokens)):
+        head = tokens[i - 1].lower
+        if tokens[i].lower not in ("error", "errors") or head not in _SET_PHRASE_HEADS:
+            continue
+        after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        before = {t.lower for t in tokens[max(0, i - 4) : i - 1]}
+        if after in _TECHNICAL_AFTER or before & _PREVENTING or quoted(tokens, i):
+            continue  # "user error (HTTP 422)", "to catch human errors"
+        yield _judgement(
+            sentence, tokens, i - 1, i, "a person named as the cause", "the person involved"
+        )
+
+
+def _judgement_words(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """careless, lazy, negligent ... a lapse in judgement, not thorough: about a person."""
+    for i, token in enumerate(tokens):
+        low = token.lower
+        nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        hit: tuple[int, int] | None = None
+        if low in _JUDGEMENT_WORDS and not (low == "lazy" and nxt in _LAZY_TECHNICAL):
+            hit = (i, i)
+        elif low == "lapse" and nxt == "in" and i + 2 < len(tokens):
+            hit = (i, i + 2)
+        elif low == "thorough" and i >= 2 and tokens[i - 1].lower in ("being", "very"):
+            if tokens[i - 2].lower in ("without", "not"):
+                hit = (i - 2, i)
+        if hit is None or quoted(tokens, i) or (hit[0] == i and _negated(tokens, i)):
+            continue
+        yield _judgement(sentence, tokens, hit[0], hit[1], "a judgement of a person", "they")
+
+
+def _failure_verbs(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """A person as the subject (or the "by" agent) of forget, overlook, misjudge ..."""
+    for i, token in enumerate(tokens):
+        low = token.lower
+        if low not in _forms.BLAME_VERBS or (low.endswith("ing") and low != "forgetting"):
+            continue
+        if _negated(tokens, i) or quoted(tokens, i):
+            continue
+        who = subject_of(tokens, i, people) or by_person(tokens, i + 1, people)
+        if who is None:
+            continue
+        if _forms.BLAME_VERBS[low] in ("miss", "skip") and who[1] == "name":
+            continue  # too common with product names as subjects
+        yield _judgement(
+            sentence, tokens, i, i, "a person presented as the one who failed", _who(tokens, who[0])
+        )
+
+
+def _failed_or_not_followed(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """"the reviewer failed to ...", "the engineer did not follow the runbook"."""
+    for i, token in enumerate(tokens):
+        low = token.lower
+        if low in ("failed", "fails", "fail") and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
+            who = subject_of(tokens, i, people)
+            if who and individual(who[1]) and not _negated(tokens, i):
+                yield _judgement(
+                    sentence, tokens, i, i + 1, "a person presented as the one who failed",
+                    _who(tokens, who[0]),
+                )
+        elif low in _FOLLOW and _negated(tokens, i):
+            ahead = {t.lower for t in tokens[i + 1 : i + 5]}
+            who = subject_of(tokens, i, people)
+            if who and ahead & _PROCEDURE:
+                yield _judgement(
+                    sentence, tokens, i, i, "a person presented as the one who did not comply",
+                    _who(tokens, who[0]),
+                )
+
+
+def _unreviewed(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """"pushed without review by the on-call", "was not reviewed by the on-call"."""
+    for i, token in enumerate(tokens):
+        if token.lower == "review" and i and tokens[i - 1].lower == "without":
+            first = i - 1
+        elif token.lower == "reviewed" and i and tokens[i - 1].lower == "not":
+            first = i - 1
+        else:
+            continue
+        who = by_person(tokens, i + 1, people)
+        if who is not None:
+            yield _judgement(
+                sentence, tokens, first, i, "a person presented as the one who skipped a review",
+                _who(tokens, who[0]),
+            )
+
+
+def _errors_made(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """"an error was made", "the mistake by the DBA", "Bob's mistake", "fault of"."""
+    for i, token in enumerate(tokens):
+        low = token.lower
+        if low in _ERROR_NOUNS and not quoted(tokens, i):
+            after = [t.lower for t in tokens[i + 1 : i + 3]]
+            owner = by_person(tokens, i + 1, people)
+            before = tokens[i - 1] if i else None
+            if after in (["was", "made"], ["were", "made"]) or owner is not None:
+                yield _judgement(sentence, tokens, i, i, "an error attributed to a person", "the person involved")
+            elif before is not None and before.possessive and person_kind(before, people) != "roles":
+                if person_kind(before, people) or before.text[:1].isupper():
+                    yield _judgement(sentence, tokens, i - 1, i, "an error attributed to a person", _who(tokens, i - 1))
+        elif low in ("fault", "blame") and i >= 1 and tokens[i - 1].lower in ("at", "to"):
+            who = subject_of(tokens, i - 1, people)
+            if who is not None and not _negated(tokens, i):
+                yield _judgement(sentence, tokens, i - 1, i, "a person presented as the cause", _who(tokens, who[0]))
+        elif low == "fault" and i + 2 < len(tokens) and tokens[i + 1].lower == "of":
+            who = by_person(tokens, i + 1, people) or _person_at(tokens, i + 2, people)
+            if who is not None:
+                yield _judgement(sentence, tokens, i, i + 1, "a person presented as the cause", _who(tokens, who[0]))
+
+
+def _person_at(tokens: list[Token], index: int, people: frozenset[str]) -> tuple[int, str] | None:
+    for ahead in range(index, min(len(tokens), index + 3)):
+        kind = person_kind(tokens[ahead], people)
+        if kind:
+            return ahead, kind
+    return None
+
+
+def _choices(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """"Will chose to deploy something risky": a choice framed as the failing."""
+    for i, token in enumerate(tokens):
+        if token.lower not in _forms.CHOICE_VERBS or i + 1 >= len(tokens):
+            continue
+        if tokens[i + 1].lower != "to":
+            continue
+        rest = {t.lower for t in tokens[i + 2 :]}
+        who = subject_of(tokens, i, people)
+        if who and rest & _RISK and "because" not in rest:
+            yield _judgement(
+                sentence, tokens, who[0], i + 1, "a person's choice presented as the cause",
+                _who(tokens, who[0]),
+            )
+
+
+def _possessive_work(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """"Bob's bad deploy", "Alice's change broke login": a person's work as the cause."""
+    for i, token in enumerate(tokens[:-1]):
+        if not token.possessive or not (person_kind(token, people) or token.text[:1].isupper()):
+            continue
+        if token.bare in ("it", "that", "what", "there", "here", "today", "github"):
+            continue
+        j = i + 1
+        bad = tokens[j].lower in _BAD
+        if bad:
+            j += 1
+        if j >= len(tokens) or tokens[j].bare not in _WORK:
+            continue
+        verb = tokens[j + 1].lower if j + 1 < len(tokens) else ""
+        if bad or verb in _BROKE:
+            yield _judgement(
+                sentence, tokens, i, j + (0 if bad else 1), "a person's work presented as the cause",
+                _who(tokens, i),
+            )
+
+
+def _person_should_have(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """"Priya should have checked": a named person measured against hindsight."""
+    for i, token in enumerate(tokens):
+        if token.lower not in _MODAL_HAVE:
+            continue
+        ahead = [t.lower for t in tokens[i + 1 : i + 4]]
+        if token.lower != "should've" and "have" not in ahead and "to" not in ahead:
+            continue
+        if "been" in ahead:
+            continue  # passive: "should have been caught" names no one (rule 4)
+        who = subject_of(tokens, i, people)
+        if who and individual(who[1]):
+            yield _judgement(
+                sentence, tokens, who[0], i, "a person measured against what is known now",
+                _who(tokens, who[0]),
+            )
+
+
+def _wrong_thing(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """"He clicked the wrong button": a person's slip as the cause."""
+    for i in range(2, len(tokens)):
+        if tokens[i].lower != "wrong" or tokens[i - 1].lower != "the":
+            continue
+        who = subject_of(tokens, i - 2, people)
+        if who and who[1] in ("pronoun", "handle", "person", "name", "role"):
+            yield _judgement(sentence, tokens, i - 1, i, "a person's slip presented as the cause", _who(tokens, who[0]))
+
+
+_CHECKS: tuple[Check, ...] = (
+    _set_phrases,
+    _judgement_words,
+    _failure_verbs,
+    _failed_or_not_followed,
+    _unreviewed,
+    _errors_made,
+    _choices,
+    _possessive_work,
+    _person_should_have,
+    _wrong_thing,
+)
+
+# Substrings one of which any blaming sentence holds: a C-speed test before tokenizing.
+_CHEAP = (
+    "forg", "negl", "overlook", "misjudg", "ignor", "botch", "miss", "disregard", "misread",
+    "mistyp", "misconfig", "skip", "chose", "choos", "decid", "opt", "elect", "careless",
+    "lazy", "lazi", "sloppy", "sloppi", "neglig", "reckless", "incompet", "thoughtless",
+    "error", "mistake", "slip", "bad", "broke", "faulty", "hasty", "follow", "should",
+    "ought", "lapse", "thorough", "review", "fault", "blame", "wrong", "fail",
+)

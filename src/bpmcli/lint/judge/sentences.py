@@ -1,0 +1,87 @@
+"""Prose split into sentences, with character offsets into the text it came from.
+
+The rules are those of docs/language.md, so that a finding lands on the unit a label names:
+a blank line, a heading, a list item and a table cell start a new unit; inside one, a
+sentence ends at `.`, `!` or `?` followed by a space and a capital, a digit or an @handle,
+but not after a list number ("3.") or an abbreviation ("e.g.", "Sept.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Linear: the lookbehind anchors every attempt at one punctuation mark, and the classes
+# either side of \s+ are disjoint, so no attempt backtracks over more than one run.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_`]*(?:[A-Z0-9]|@\w))")
+_LIST_NUMBER = re.compile(r"[\s>*+-]*(?:\d+|[A-Za-z])[.)]")
+_ABBREVIATION = re.compile(
+    r"(?:^|[^\w.])(?:e\.g|i\.e|etc|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|Mr|Mrs|Ms|Dr|No|St)\.$",
+    re.IGNORECASE,
+)
+# A line that starts a unit of its own: a heading, a list item, a table row.
+_UNIT_START = re.compile(r"[ \t]{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|\|)")
+_CELL = re.compile(r"[^|]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offset of the first character in the text
+    end: int  # offset just past the last character
+    text: str
+
+
+def split(text: str) -> list[Sentence]:
+    """The sentences of `text` (blanked regions are whitespace, so they never join units)."""
+    found: list[Sentence] = []
+    for start, end in _units(text):
+        found.extend(_sentences(text, start, end))
+    return found
+
+
+def _units(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of paragraphs, list items, headings and table cells."""
+    unit_start: int | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        line_end = offset + len(line.rstrip("\r\n"))
+        if not stripped or _UNIT_START.match(line):
+            if unit_start is not None:
+                yield unit_start, offset
+                unit_start = None
+            if stripped.startswith("|"):
+                for cell in _CELL.finditer(line):
+                    yield offset + cell.start(), offset + cell.end()
+            elif stripped:
+                unit_start = offset
+        elif unit_start is None:
+            unit_start = offset
+        offset = line_end + (len(line) - len(line.rstrip("\r\n")))
+    if unit_start is not None:
+        yield unit_start, offset
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[Sentence]:
+    piece_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        # only the last few characters can hold a list number or an abbreviation: looking
+        # at those alone keeps a long run of rejected candidates linear
+        before = text[max(piece_start, match.start() - 12) : match.start()]
+        whole = match.start() - piece_start <= 12
+        if (whole and _LIST_NUMBER.fullmatch(before)) or _ABBREVIATION.search(before):
+            continue
+        yield from _trimmed(text, piece_start, match.start())
+        piece_start = match.end()
+    yield from _trimmed(text, piece_start, end)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[Sentence]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield Sentence(start, end, text[start:end])

@@ -1,0 +1,58 @@
+"""Words of a sentence with their offsets, and the judgement a detector returns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One token: an @handle, a word (apostrophes and hyphens inside), a number, or a
+# punctuation mark that bounds a clause or a quotation. Each alternative is a single
+# character class run: linear.
+_TOKEN = re.compile(r"@[\w-]+|[A-Za-z][A-Za-z'’-]*|\d[\w.,:%]*|[;:,()\"“”?!—]")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def bare(self) -> str:
+        """Lower case without a possessive "'s" ("Bob's" -> "bob")."""
+        return _POSSESSIVE.sub("", self.text.lower()).replace("’", "'")
+
+    @property
+    def possessive(self) -> bool:
+        return bool(_POSSESSIVE.search(self.text))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One finding of a judge: where (offsets in the sentence), why, and how to rewrite."""
+
+    start: int
+    end: int
+    trigger: str  # the words that triggered it, as written
+    message: str
+    suggestion: str
+
+
+def tokenize(sentence: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+
+
+def quoted(tokens: list[Token], index: int) -> bool:
+    """True inside double quotes: someone else's words, or a word mentioned, not used."""
+    marks = sum(1 for t in tokens[:index] if t.text in ('"', "“", "”"))
+    return marks % 2 == 1
+
+
+def span(sentence: str, tokens: list[Token], first: int, last: int) -> tuple[int, int, str]:
+    start, end = tokens[first].start, tokens[last].end
+    return start, end, " ".join(sentence[start:end].split())
