@@ -26,13 +26,40 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _WE_SHOULD = re.compile(
-    r"^(?:when [^,]{1,80},\s*)?(?:we|you|i)\s+(?:should|need to|must|will|have to|want to|could)"
+    r"^(?:when [^,]{1,80},\s*)?(?:we|you|i)\s+(?:should|need to|must|will|have to|want to|could"
+    r"|(?:are|'re|am) (?:going|planning|trying) to|plan to|intend to)"
     r"(?:\s+(?:also|probably|really))?\s+",
     re.IGNORECASE,
 )
 _STRONG_PHRASES = (
     ("look", "into"), ("look", "at"), ("think", "about"), ("figure", "out"), ("find", "a", "way"),
     ("find", "ways"), ("find", "out"), ("follow", "up"), ("come", "up", "with", "a", "plan"),
+    ("work", "on"), ("look", "for"), ("determine", "why"), ("determine", "whether"),
+    ("determine", "if"), ("determine", "how"), ("keep", "an", "eye"), ("address", "the", "root"), ("understand", "why"), ("understand", "how"),
+)
+# Vague verbs as nouns at the head of an item ("Further investigation into ...").
+_NOMINALS = frozenset(
+    """investigation investigations improvement improvements evaluation analysis assessment
+    exploration consideration review research""".split()
+)
+_NOMINAL_LEADS = frozenset("further more better improved additional deeper".split())
+# What an item promises when it names no change: a quality, or a practice in general.
+_ABSTRACT = frozenset(
+    """monitoring alerting observability visibility logging metrics coverage awareness
+    reliability resilience resiliency robustness stability redundancy testing confidence""".split()
+)
+_REDUCE_VERBS = frozenset("reduce minimise minimize lower mitigate limit decrease".split())
+_ODDS = frozenset("risk risks likelihood chance chances probability impact frequency".split())
+# "X should be improved": a vague verb in the passive, the item's subject first.
+_PASSIVE_VAGUE = re.compile(
+    r"\b(?:should|must|will|needs? to|has to|have to) be (?:further |better )?"
+    r"(?:improved|investigated|reviewed|revisited|reconsidered|considered|evaluated|explored"
+    r"|looked into|assessed|analy[sz]ed|optimi[sz]ed|enhanced|strengthened)\b",
+    re.IGNORECASE,
+)
+_GROW_VERBS = frozenset("add increase implement set setup introduce establish build raise boost expand".split())
+_COMPARATIVES = frozenset(
+    "safer better easier simpler faster cheaper smoother clearer stronger more less".split()
 )
 _STRONG_VERBS = frozenset(
     "investigate consider explore research evaluate assess analyse analyze discuss optimise "
@@ -53,8 +80,15 @@ _ARTEFACTS = frozenset(
     adr record test tests lock issue issues ticket page dashboard step""".split()
 )
 _READERS = frozenset("on-call oncall operators engineers developers support maintainers users".split())
+_URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
+_MEASURE = (
+    r"\d+(?:\.\d+)?\s*(?:%|ms\b|s\b|sec|min|h\b|hours?\b|days?\b|weeks?\b|gb\b|mb\b|k\b"
+    r"|x\b|requests?\b|times\b|pods?\b|nodes?\b|replicas?\b)"
+    r"|\b(?:to|from|below|above|under|over|than|exceeds?|within|least|most|by|of)\s+\d"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+)
 _CONCRETE = re.compile(
-    r"\d|\bso that\b|\bsuch that\b|\bso (?:they|it|others|we|the|that|no|nobody)\b"
+    _MEASURE + r"|\bso that\b|\bsuch that\b|\bso (?:they|it|others|we|the|that|no|nobody)\b"
     r"|\bby (?:\w+ing|making|adding|requiring)\b|\bcannot\b|\bcan't\b|\bif\b|\bwhen\b"
     r"|\bhow\b|\bways to\b|\bto make sure\b|\bwhich\b",
     re.IGNORECASE,
@@ -143,8 +177,14 @@ def find_vague(text: str) -> list[Judgement]:
     if not tokens:
         return []
     lows = [t.lower for t in tokens]
-    rest = text[offset:]
+    rest = _URL.sub(" ", text[offset:])  # a link to a ticket is not a measurable end
     concrete = bool(_CONCRETE.search(rest)) or _names_artefact(lows)
+    if find_exhortation(text) or (find_headline(text) and ":" not in rest):
+        return []  # one finding per item: the appeal or the bare topic is more specific
+    passive = _PASSIVE_VAGUE.search(rest)
+    if passive and not concrete:
+        first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
+        return [_judgement(text, offset, tokens, first, len(tokens) - 1 if first == len(tokens) - 1 else first + 2, "vague verb", SUGGEST_VAGUE)]
     strong = _strong_at(lows, 0)
     if strong is not None:
         if not _second_concrete_verb(lows):
@@ -157,6 +197,8 @@ def find_vague(text: str) -> list[Judgement]:
     if found is not None and not concrete:
         return [_judgement(text, offset, tokens, found[0], found[1], "vague goal", SUGGEST_VAGUE)]
     if _lemma(lows[0]) in _forms.VAGUE_VERBS.values() and not concrete:
+        if _second_concrete_verb(lows):
+            return []
         if _lemma(lows[0]) in ("ensure", "prevent") and not _wished(lows):
             return []
         return [_judgement(text, offset, tokens, 0, 0, "vague verb", SUGGEST_VAGUE)]
@@ -204,14 +246,31 @@ def _names_artefact(lows: list[str]) -> bool:
 
 def _vague_object(lows: list[str]) -> tuple[int, int] | None:
     """"Add more alerts", "Better dashboards", "Define a strategy for", "Long term fix"."""
+    first = 1 if lows[0] in _NOMINAL_LEADS and len(lows) > 1 else 0
+    after = lows[first + 1] if first + 1 < len(lows) else ""
+    if lows[first] in _NOMINALS and after in ("", "of", "into", "on", "for", "to", "in"):
+        return 0, first
+    if lows[0] in _GROW_VERBS:
+        for i in range(1, min(5, len(lows))):
+            if lows[i] in _ABSTRACT:
+                return 0, i
+    if lows[0] in _REDUCE_VERBS and set(lows[1:4]) & _ODDS:
+        return 0, next(i for i in range(1, 4) if lows[i] in _ODDS)
+    if lows[0] == "make":
+        for i in range(1, min(6, len(lows))):
+            if lows[i] in _COMPARATIVES:
+                return 0, i
     for i, word in enumerate(lows[:5]):
         if word in _VAGUE_ADJECTIVES:
             return i, i
         if word == "more" and i + 1 < len(lows):
             if i == 1 or lows[i + 1] in _MORE_ADJECTIVES:
                 return i, i + 1
-        if word in ("long", "long-term") and "fix" in lows[i : i + 3]:
-            return i, lows.index("fix", i)
+    for i, word in enumerate(lows):
+        if word == "more" and i + 1 < len(lows) and lows[i + 1] in _MORE_ADJECTIVES:
+            return i, i + 1
+        if word == "long-term" or (word == "long" and lows[i + 1 : i + 2] == ["term"]):
+            return i, i if word == "long-term" else i + 1
     if lows[0] in _PLAN_VERBS:
         for i in range(1, min(4, len(lows))):
             if lows[i] in _PLAN_NOUNS:

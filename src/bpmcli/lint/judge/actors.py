@@ -64,6 +64,7 @@ _NOT_NAMES = frozenset(
     nginx envoy terraform helm prometheus grafana cloudflare slack jira google amazon
     microsoft apple python java node rust go the""".split()
 )
+_PREPOSITIONS = frozenset("on in at from with to for of into onto via about".split())
 _NAME = re.compile(r"[A-Z][a-z]{1,14}(?:['’]s)?")
 _ADVERB = re.compile(r"[a-z]{3,}ly")
 
@@ -110,9 +111,15 @@ def subject_of(tokens: list[Token], index: int, people: frozenset[str]) -> tuple
         if kind is None and looks_like_name(tokens, back):
             kind = "name"
         if kind is not None:
+            if back and tokens[back - 1].lower in _PREPOSITIONS:
+                return None  # "a post on Teams easily missed": an object, not the subject
             return back, kind
         if low in WE:
             return None
+        if back >= 2 and tokens[back - 1].lower in _PREPOSITIONS:
+            kind = person_kind(tokens[back - 2], people)
+            if kind is not None:
+                return back - 2, kind  # "the SRE on duty overlooked", "the author of the change"
         if low in _CLAUSE_JOIN:
             joined = True
             continue
