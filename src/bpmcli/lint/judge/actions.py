@@ -27,7 +27,7 @@ _LABEL = re.compile(
 )
 _WE_SHOULD = re.compile(
     r"^(?:when [^,]{1,80},\s*)?(?:we|you|i)\s+(?:should|need to|must|will|have to|want to|could"
-    r"|(?:are|'re|am) (?:going|planning|trying) to|plan to|intend to)"
+    r"|(?:are|'re|am) (?:going|planning|trying) to|plan to|intend to|(?:are|'re|am)(?= \w+ing\b))"
     r"(?:\s+(?:also|probably|really))?\s+",
     re.IGNORECASE,
 )
@@ -48,6 +48,8 @@ _ABSTRACT = frozenset(
     """monitoring alerting observability visibility logging metrics coverage awareness
     reliability resilience resiliency robustness stability redundancy testing confidence""".split()
 )
+# A goal judged only by a quality: "testing is high quality, easy to maintain".
+_QUALITY = re.compile(r"\b(?:high[- ]quality|easy to \w+|easier to \w+|well[- ](?:tested|documented|understood))\b")
 _REDUCE_VERBS = frozenset("reduce minimise minimize lower mitigate limit decrease".split())
 _ODDS = frozenset("risk risks likelihood chance chances probability impact frequency".split())
 # "X should be improved": a vague verb in the passive, the item's subject first.
@@ -80,16 +82,19 @@ _ARTEFACTS = frozenset(
     adr record test tests lock issue issues ticket page dashboard step""".split()
 )
 _READERS = frozenset("on-call oncall operators engineers developers support maintainers users".split())
+_PAREN = re.compile(r"\([^()]*\)")
 _URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
 _MEASURE = (
-    r"\d+(?:\.\d+)?\s*(?:%|ms\b|s\b|sec|min|h\b|hours?\b|days?\b|weeks?\b|gb\b|mb\b|k\b"
+    r"\d+(?:\.\d+)?\s*(?:%|ms\b|sec|min|h\b|hours?\b|days?\b|weeks?\b|gb\b|mb\b|k\b"
     r"|x\b|requests?\b|times\b|pods?\b|nodes?\b|replicas?\b)"
     r"|\b(?:to|from|below|above|under|over|than|exceeds?|within|least|most|by|of)\s+\d"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
 _CONCRETE = re.compile(
     _MEASURE + r"|\bso that\b|\bsuch that\b|\bso (?:they|it|others|we|the|that|no|nobody)\b"
-    r"|\bby (?:\w+ing|making|adding|requiring)\b|\bcannot\b|\bcan't\b|\bif\b|\bwhen\b"
+    r"|\bby (?:\w+ing|making|adding|requiring)\b|\bcannot\b|\bcan't\b|\bif\b"
+    r"|\bwhen\b(?=(?:\W+\w+){0,6}?\W+(?:exceeds?|below|above|over|under|reaches|drops|fail"
+    r"|failing|fails|stops|is down|goes down))|^(?:alert|page|notify|warn)\b.*\bwhen\b"
     r"|\bhow\b|\bways to\b|\bto make sure\b|\bwhich\b",
     re.IGNORECASE,
 )
@@ -241,7 +246,9 @@ def _names_artefact(lows: list[str]) -> bool:
     words = set(lows)
     if not words & _ARTEFACTS:
         return False
-    return bool(words & _READERS) or lows[0] in ("add", "write", "create", "publish")
+    if lows[0] not in ("add", "write", "create", "publish", "document", "update"):
+        return False  # "improve the documentation" produces nothing that can be checked
+    return bool(words & _READERS) or lows[0] != "document"
 
 
 def _vague_object(lows: list[str]) -> tuple[int, int] | None:
@@ -263,7 +270,7 @@ def _vague_object(lows: list[str]) -> tuple[int, int] | None:
     for i, word in enumerate(lows[:5]):
         if word in _VAGUE_ADJECTIVES:
             return i, i
-        if word == "more" and i + 1 < len(lows):
+        if word in ("more", "missing") and i + 1 < len(lows):
             if i == 1 or lows[i + 1] in _MORE_ADJECTIVES:
                 return i, i + 1
     for i, word in enumerate(lows):
@@ -272,9 +279,14 @@ def _vague_object(lows: list[str]) -> tuple[int, int] | None:
         if word == "long-term" or (word == "long" and lows[i + 1 : i + 2] == ["term"]):
             return i, i if word == "long-term" else i + 1
     if lows[0] in _PLAN_VERBS:
-        for i in range(1, min(4, len(lows))):
+        for i in range(1, min(5, len(lows))):
             if lows[i] in _PLAN_NOUNS:
                 return 0, i
+    joined = " ".join(lows)
+    quality = _QUALITY.search(joined)
+    if quality:
+        i = len(joined[: quality.start()].split())
+        return i, min(len(lows) - 1, i + 1)
     if "again" in lows:
         return lows.index("again"), lows.index("again")
     return None
@@ -343,7 +355,7 @@ def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> lis
     if _LABEL.match(body):
         return []
     label, colon, _ = body.partition(":")
-    words = label.split()
+    words = _PAREN.sub(" ", label).split()  # "Right-sizing (critical fix):"
     if not words or len(words) > 5:
         return []
     first = words[0].lower().strip("*_`")
