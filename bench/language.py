@@ -404,10 +404,15 @@ def main() -> int:
         help="real-world files: all, the tuning part, or the held-out third (HELD_OUT)",
     )
     args = parser.parse_args()
-    bpm = DIRECT if args.direct else args.bpm or (
-        str(REPO / ".venv" / "bin" / "bpm")
-        if (REPO / ".venv" / "bin" / "bpm").exists()
-        else shutil.which("bpm")
+    bpm = (
+        DIRECT
+        if args.direct
+        else args.bpm
+        or (
+            str(REPO / ".venv" / "bin" / "bpm")
+            if (REPO / ".venv" / "bin" / "bpm").exists()
+            else shutil.which("bpm")
+        )
     )
     if not bpm:
         sys.exit("bpm not found: install the project (pip install -e .) or pass --bpm")
@@ -443,7 +448,9 @@ def main() -> int:
         return 0
     for note in notes:
         print(note, file=sys.stderr)
-    print(f"bpm language rules at commit {commit or '?'} ({results['mode']}, real-world: {args.split})\n")
+    print(
+        f"bpm language rules at commit {commit or '?'} ({results['mode']}, real-world: {args.split})\n"
+    )
     for name in ("realworld", "handwritten"):
         if name not in results:
             continue

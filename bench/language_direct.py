@@ -80,7 +80,15 @@ def _prose_findings(path: Path, text: str) -> list[dict[str, Any]]:
         for code, judge in (("BPM301", find_blame), ("BPM302", find_hindsight)):
             for j in judge(sentence.text, frozenset()):
                 line, column = _position(starts, sentence.start + j.start)
-                out.append({"path": str(path), "line": line, "column": column, "code": code, "message": j.message})
+                out.append(
+                    {
+                        "path": str(path),
+                        "line": line,
+                        "column": column,
+                        "code": code,
+                        "message": j.message,
+                    }
+                )
     return out
 
 
@@ -96,5 +104,13 @@ def _action_findings(path: Path, text: str) -> list[dict[str, Any]]:
             ("BPM107", actions.find_headline),
         ):
             for j in judge(words):
-                out.append({"path": str(path), "line": 1, "column": 1, "code": code, "message": f"action {item['id']} {j.message}"})
+                out.append(
+                    {
+                        "path": str(path),
+                        "line": 1,
+                        "column": 1,
+                        "code": code,
+                        "message": f"action {item['id']} {j.message}",
+                    }
+                )
     return out

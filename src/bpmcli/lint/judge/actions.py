@@ -20,7 +20,9 @@ import re
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.tokens import Judgement, Token, tokenize
 
-_MARKER = re.compile(r"^\W*(?:\[[ xX]?\]\s*)?(?:(?:action(?: item| point)?|todo)\s*:\s*)?", re.IGNORECASE)
+_MARKER = re.compile(
+    r"^\W*(?:\[[ xX]?\]\s*)?(?:(?:action(?: item| point)?|todo)\s*:\s*)?", re.IGNORECASE
+)
 _LABEL = re.compile(
     r"^(?:long|short|medium|near)[ -]term\s*:\s*|^(?:title|next step|follow[ -]up|note)\s*:\s*",
     re.IGNORECASE,
@@ -32,26 +34,74 @@ _WE_SHOULD = re.compile(
     re.IGNORECASE,
 )
 _STRONG_PHRASES = (
-    ("look", "into"), ("look", "at"), ("think", "about"), ("figure", "out"), ("find", "a", "way"),
-    ("find", "ways"), ("find", "out"), ("follow", "up"), ("come", "up", "with", "a", "plan"),
-    ("work", "on"), ("look", "for"), ("determine", "why"), ("determine", "whether"),
-    ("determine", "if"), ("determine", "how"), ("keep", "an", "eye"), ("address", "the", "root"), ("understand", "why"), ("understand", "how"),
+    ("look", "into"),
+    ("look", "at"),
+    ("think", "about"),
+    ("figure", "out"),
+    ("find", "a", "way"),
+    ("find", "ways"),
+    ("find", "out"),
+    ("follow", "up"),
+    ("come", "up", "with", "a", "plan"),
+    ("work", "on"),
+    ("look", "for"),
+    ("determine", "why"),
+    ("determine", "whether"),
+    ("determine", "if"),
+    ("determine", "how"),
+    ("keep", "an", "eye"),
+    ("address", "the", "root"),
+    ("understand", "why"),
+    ("understand", "how"),
 )
 # Vague verbs as nouns at the head of an item ("Further investigation into ...").
 _NOMINALS = frozenset(
-    """investigation investigations improvement improvements evaluation analysis assessment
-    exploration consideration review research""".split()
+    [
+        "investigation",
+        "investigations",
+        "improvement",
+        "improvements",
+        "evaluation",
+        "analysis",
+        "assessment",
+        "exploration",
+        "consideration",
+        "review",
+        "research",
+    ]
 )
-_NOMINAL_LEADS = frozenset("further more better improved additional deeper".split())
+_NOMINAL_LEADS = frozenset(["further", "more", "better", "improved", "additional", "deeper"])
 # What an item promises when it names no change: a quality, or a practice in general.
 _ABSTRACT = frozenset(
-    """monitoring alerting observability visibility logging metrics coverage awareness
-    reliability resilience resiliency robustness stability redundancy testing confidence""".split()
+    [
+        "monitoring",
+        "alerting",
+        "observability",
+        "visibility",
+        "logging",
+        "metrics",
+        "coverage",
+        "awareness",
+        "reliability",
+        "resilience",
+        "resiliency",
+        "robustness",
+        "stability",
+        "redundancy",
+        "testing",
+        "confidence",
+    ]
 )
 # A goal judged only by a quality: "testing is high quality, easy to maintain".
-_QUALITY = re.compile(r"\b(?:high[- ]quality|easy to \w+|easier to \w+|well[- ](?:tested|documented|understood))\b")
-_REDUCE_VERBS = frozenset("reduce minimise minimize lower mitigate limit decrease".split())
-_ODDS = frozenset("risk risks likelihood chance chances probability impact frequency".split())
+_QUALITY = re.compile(
+    r"\b(?:high[- ]quality|easy to \w+|easier to \w+|well[- ](?:tested|documented|understood))\b"
+)
+_REDUCE_VERBS = frozenset(
+    ["reduce", "minimise", "minimize", "lower", "mitigate", "limit", "decrease"]
+)
+_ODDS = frozenset(
+    ["risk", "risks", "likelihood", "chance", "chances", "probability", "impact", "frequency"]
+)
 # "X should be improved": a vague verb in the passive, the item's subject first.
 _PASSIVE_VAGUE = re.compile(
     r"\b(?:should|must|will|needs? to|has to|have to) be (?:further |better )?"
@@ -59,29 +109,132 @@ _PASSIVE_VAGUE = re.compile(
     r"|looked into|assessed|analy[sz]ed|optimi[sz]ed|enhanced|strengthened)\b",
     re.IGNORECASE,
 )
-_GROW_VERBS = frozenset("add increase implement set setup introduce establish build raise boost expand".split())
+_GROW_VERBS = frozenset(
+    [
+        "add",
+        "increase",
+        "implement",
+        "set",
+        "setup",
+        "introduce",
+        "establish",
+        "build",
+        "raise",
+        "boost",
+        "expand",
+    ]
+)
 _COMPARATIVES = frozenset(
-    "safer better easier simpler faster cheaper smoother clearer stronger more less".split()
+    [
+        "safer",
+        "better",
+        "easier",
+        "simpler",
+        "faster",
+        "cheaper",
+        "smoother",
+        "clearer",
+        "stronger",
+        "more",
+        "less",
+    ]
 )
 _STRONG_VERBS = frozenset(
-    "investigate consider explore research evaluate assess analyse analyze discuss optimise "
-    "optimize continue examine study reconsider rethink try".split()
+    [
+        "investigate",
+        "consider",
+        "explore",
+        "research",
+        "evaluate",
+        "assess",
+        "analyse",
+        "analyze",
+        "discuss",
+        "optimise",
+        "optimize",
+        "continue",
+        "examine",
+        "study",
+        "reconsider",
+        "rethink",
+        "try",
+    ]
 )
-_PLAN_NOUNS = frozenset("strategy strategies plan plans approach process processes policy framework way".split())
-_PLAN_VERBS = frozenset("define create establish develop devise agree set setup build".split())
+_PLAN_NOUNS = frozenset(
+    [
+        "strategy",
+        "strategies",
+        "plan",
+        "plans",
+        "approach",
+        "process",
+        "processes",
+        "policy",
+        "framework",
+        "way",
+    ]
+)
+_PLAN_VERBS = frozenset(
+    ["define", "create", "establish", "develop", "devise", "agree", "set", "setup", "build"]
+)
 _VAGUE_ADJECTIVES = frozenset(
-    "better proactive robust improved appropriate proper adequate sufficient resilient "
-    "stronger smarter".split()
+    [
+        "better",
+        "proactive",
+        "robust",
+        "improved",
+        "appropriate",
+        "proper",
+        "adequate",
+        "sufficient",
+        "resilient",
+        "stronger",
+        "smarter",
+    ]
 )
 _MORE_ADJECTIVES = frozenset(
-    "resilient robust reliable stable secure efficient scalable careful visible available "
-    "effective".split()
+    [
+        "resilient",
+        "robust",
+        "reliable",
+        "stable",
+        "secure",
+        "efficient",
+        "scalable",
+        "careful",
+        "visible",
+        "available",
+        "effective",
+    ]
 )
 _ARTEFACTS = frozenset(
-    """runbook runbooks playbook playbooks doc docs documentation guide guidelines checklist
-    adr record test tests lock issue issues ticket page dashboard step""".split()
+    [
+        "runbook",
+        "runbooks",
+        "playbook",
+        "playbooks",
+        "doc",
+        "docs",
+        "documentation",
+        "guide",
+        "guidelines",
+        "checklist",
+        "adr",
+        "record",
+        "test",
+        "tests",
+        "lock",
+        "issue",
+        "issues",
+        "ticket",
+        "page",
+        "dashboard",
+        "step",
+    ]
 )
-_READERS = frozenset("on-call oncall operators engineers developers support maintainers users".split())
+_READERS = frozenset(
+    ["on-call", "oncall", "operators", "engineers", "developers", "support", "maintainers", "users"]
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
 _MEASURE = (
@@ -98,16 +251,49 @@ _CONCRETE = re.compile(
     r"|\bhow\b|\bways to\b|\bto make sure\b|\bwhich\b",
     re.IGNORECASE,
 )
-_WISHED_STATE = frozenset("this it that all every everyone everything nothing things they".split())
-_EXHORT_BE = frozenset("be stay remain keep".split())
-_EXHORT_STATE = frozenset(
-    "careful vigilant aware cautious diligent thorough alert mindful attentive".split()
+_WISHED_STATE = frozenset(
+    ["this", "it", "that", "all", "every", "everyone", "everything", "nothing", "things", "they"]
 )
-_INTENSIFIERS = frozenset("more extra very especially particularly great special closer even".split())
-_PROMPT_VERBS = frozenset("remind encourage ask tell urge".split())
+_EXHORT_BE = frozenset(["be", "stay", "remain", "keep"])
+_EXHORT_STATE = frozenset(
+    [
+        "careful",
+        "vigilant",
+        "aware",
+        "cautious",
+        "diligent",
+        "thorough",
+        "alert",
+        "mindful",
+        "attentive",
+    ]
+)
+_INTENSIFIERS = frozenset(
+    ["more", "extra", "very", "especially", "particularly", "great", "special", "closer", "even"]
+)
+_ASKED = frozenset({"to", "we", "we've", "you", "everyone", "people", "engineers"})
+_PROMPT_VERBS = frozenset(["remind", "encourage", "ask", "tell", "urge"])
 _PEOPLE = frozenset(
-    """people team teams everyone everybody engineers developers staff us all folks each
-    on-call colleagues reviewers operators users members""".split()
+    [
+        "people",
+        "team",
+        "teams",
+        "everyone",
+        "everybody",
+        "engineers",
+        "developers",
+        "staff",
+        "us",
+        "all",
+        "folks",
+        "each",
+        "on-call",
+        "colleagues",
+        "reviewers",
+        "operators",
+        "users",
+        "members",
+    ]
 )
 _PEOPLE_SUBJECT = re.compile(
     r"^(?:everyone|everybody|engineers|developers|people|the team|teams|reviewers|on-call|operators)"
@@ -119,25 +305,203 @@ _HARDER = re.compile(
     r"|\bdouble[- ]check|\bnext time\b",
     re.IGNORECASE,
 )
-_DETERMINERS = frozenset("the a an our all any this these that some every each more".split())
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "all",
+        "any",
+        "this",
+        "these",
+        "that",
+        "some",
+        "every",
+        "each",
+        "more",
+    ]
+)
 # Words that are verbs to a lexicon but open topics far more often than instructions.
 _TOPIC_WORDS = frozenset(
-    """retry retries load log cache index time rate test page stage version name label record
-    report alert plan track route stream gate lock cap tag drain process monitor read health
-    rollback database circuit follow-ups""".split()
+    [
+        "retry",
+        "retries",
+        "load",
+        "log",
+        "cache",
+        "index",
+        "time",
+        "rate",
+        "test",
+        "page",
+        "stage",
+        "version",
+        "name",
+        "label",
+        "record",
+        "report",
+        "alert",
+        "plan",
+        "track",
+        "route",
+        "stream",
+        "gate",
+        "lock",
+        "cap",
+        "tag",
+        "drain",
+        "process",
+        "monitor",
+        "read",
+        "health",
+        "rollback",
+        "database",
+        "circuit",
+        "follow-ups",
+    ]
 )
 _CLEAR_VERBS = frozenset(
-    """add adjust allow archive audit automate avoid backport block build bump change clean
-    configure consider continue convert create cull cut decide define delete deploy deprecate
-    detect disable document drop emit enable enforce ensure establish evaluate expand expedite
-    explore expose extend file find figure fix forbid generate handle harden hire identify
-    implement improve increase install introduce investigate isolate keep limit look lower make
-    mark measure merge migrate mirror move notify offer patch pin prevent prototype publish purge
-    push put raise reduce refactor reject release remove rename replace require reserve reset
-    restrict retire return revert review revisit rewrite rotate run scale schedule set setup
-    ship shorten show shut sign simplify skip split start stop store switch teach throttle
-    tighten train trim tune turn unify update upgrade use validate verify warn write be stay
-    take pay remember remind encourage communicate engage""".split()
+    [
+        "add",
+        "adjust",
+        "allow",
+        "archive",
+        "audit",
+        "automate",
+        "avoid",
+        "backport",
+        "block",
+        "build",
+        "bump",
+        "change",
+        "clean",
+        "configure",
+        "consider",
+        "continue",
+        "convert",
+        "create",
+        "cull",
+        "cut",
+        "decide",
+        "define",
+        "delete",
+        "deploy",
+        "deprecate",
+        "detect",
+        "disable",
+        "document",
+        "drop",
+        "emit",
+        "enable",
+        "enforce",
+        "ensure",
+        "establish",
+        "evaluate",
+        "expand",
+        "expedite",
+        "explore",
+        "expose",
+        "extend",
+        "file",
+        "find",
+        "figure",
+        "fix",
+        "forbid",
+        "generate",
+        "handle",
+        "harden",
+        "hire",
+        "identify",
+        "implement",
+        "improve",
+        "increase",
+        "install",
+        "introduce",
+        "investigate",
+        "isolate",
+        "keep",
+        "limit",
+        "look",
+        "lower",
+        "make",
+        "mark",
+        "measure",
+        "merge",
+        "migrate",
+        "mirror",
+        "move",
+        "notify",
+        "offer",
+        "patch",
+        "pin",
+        "prevent",
+        "prototype",
+        "publish",
+        "purge",
+        "push",
+        "put",
+        "raise",
+        "reduce",
+        "refactor",
+        "reject",
+        "release",
+        "remove",
+        "rename",
+        "replace",
+        "require",
+        "reserve",
+        "reset",
+        "restrict",
+        "retire",
+        "return",
+        "revert",
+        "review",
+        "revisit",
+        "rewrite",
+        "rotate",
+        "run",
+        "scale",
+        "schedule",
+        "set",
+        "setup",
+        "ship",
+        "shorten",
+        "show",
+        "shut",
+        "sign",
+        "simplify",
+        "skip",
+        "split",
+        "start",
+        "stop",
+        "store",
+        "switch",
+        "teach",
+        "throttle",
+        "tighten",
+        "train",
+        "trim",
+        "tune",
+        "turn",
+        "unify",
+        "update",
+        "upgrade",
+        "use",
+        "validate",
+        "verify",
+        "warn",
+        "write",
+        "be",
+        "stay",
+        "take",
+        "pay",
+        "remember",
+        "remind",
+        "encourage",
+        "communicate",
+        "engage",
+    ]
 )
 
 SUGGEST_VAGUE = (
@@ -170,7 +534,9 @@ def _lemma(word: str) -> str:
     return _forms.VAGUE_VERBS.get(word, word)
 
 
-def _judgement(text: str, offset: int, tokens: list[Token], first: int, last: int, what: str, hint: str) -> Judgement:
+def _judgement(
+    text: str, offset: int, tokens: list[Token], first: int, last: int, what: str, hint: str
+) -> Judgement:
     start, end = offset + tokens[first].start, offset + tokens[last].end
     words = " ".join(text[start:end].split())
     return Judgement(start, end, words, f"{what} {words!r}", hint)
@@ -189,7 +555,17 @@ def find_vague(text: str) -> list[Judgement]:
     passive = _PASSIVE_VAGUE.search(rest)
     if passive and not concrete:
         first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
-        return [_judgement(text, offset, tokens, first, len(tokens) - 1 if first == len(tokens) - 1 else first + 2, "vague verb", SUGGEST_VAGUE)]
+        return [
+            _judgement(
+                text,
+                offset,
+                tokens,
+                first,
+                len(tokens) - 1 if first == len(tokens) - 1 else first + 2,
+                "vague verb",
+                SUGGEST_VAGUE,
+            )
+        ]
     strong = _strong_at(lows, 0)
     if strong is not None:
         if not _second_concrete_verb(lows):
@@ -207,8 +583,8 @@ def find_vague(text: str) -> list[Judgement]:
         if _lemma(lows[0]) in ("ensure", "prevent") and not _wished(lows):
             return []
         return [_judgement(text, offset, tokens, 0, 0, "vague verb", SUGGEST_VAGUE)]
-    if lows[0] in ("make", "ensure") and len(lows) > 1 and lows[1] == "sure" and not concrete:
-        if len(lows) > 2 and lows[2] in _WISHED_STATE:
+    if lows[:2] in (["make", "sure"], ["ensure", "sure"]) and lows[2:3] and not concrete:
+        if lows[2] in _WISHED_STATE:
             return [_judgement(text, offset, tokens, 0, 1, "vague goal", SUGGEST_VAGUE)]
     return []
 
@@ -220,7 +596,11 @@ def _strong_at(lows: list[str], index: int) -> int | None:
         return index
     for phrase in _STRONG_PHRASES:
         got = lows[index : index + len(phrase)]
-        if len(got) == len(phrase) and got[0] in _inflected(phrase[0]) and tuple(got[1:]) == phrase[1:]:
+        if (
+            len(got) == len(phrase)
+            and got[0] in _inflected(phrase[0])
+            and tuple(got[1:]) == phrase[1:]
+        ):
             return index + len(phrase) - 1
     return None
 
@@ -232,7 +612,7 @@ def _inflected(verb: str) -> set[str]:
 
 
 def _second_concrete_verb(lows: list[str]) -> bool:
-    """"Investigate and write up ...", "Review and delete the 14 flags"."""
+    """ "Investigate and write up ...", "Review and delete the 14 flags"."""
     for i, word in enumerate(lows[:-1]):
         if word == "and" and i <= 3:
             nxt = lows[i + 1]
@@ -252,7 +632,7 @@ def _names_artefact(lows: list[str]) -> bool:
 
 
 def _vague_object(lows: list[str]) -> tuple[int, int] | None:
-    """"Add more alerts", "Better dashboards", "Define a strategy for", "Long term fix"."""
+    """ "Add more alerts", "Better dashboards", "Define a strategy for", "Long term fix"."""
     first = 1 if lows[0] in _NOMINAL_LEADS and len(lows) > 1 else 0
     after = lows[first + 1] if first + 1 < len(lows) else ""
     if lows[first] in _NOMINALS and after in ("", "of", "into", "on", "for", "to", "in"):
@@ -270,16 +650,17 @@ def _vague_object(lows: list[str]) -> tuple[int, int] | None:
     for i, word in enumerate(lows[:5]):
         if word in _VAGUE_ADJECTIVES:
             return i, i
-        if word in ("more", "missing") and i + 1 < len(lows):
-            if i == 1 or lows[i + 1] in _MORE_ADJECTIVES:
-                return i, i + 1
+        more = word in ("more", "missing") and i + 1 < len(lows)
+        if more and (i == 1 or lows[i + 1] in _MORE_ADJECTIVES):
+            return i, i + 1
     for i, word in enumerate(lows):
         if word == "more" and i + 1 < len(lows) and lows[i + 1] in _MORE_ADJECTIVES:
             return i, i + 1
         if word == "long-term" or (word == "long" and lows[i + 1 : i + 2] == ["term"]):
             return i, i if word == "long-term" else i + 1
     if lows[0] in _PLAN_VERBS:
-        for i in range(1, min(5, len(lows))):
+        reach = 7 if lows[1:2] == ["and"] else 5  # "Define and roll out a ... strategy"
+        for i in range(1, min(reach, len(lows))):
             if lows[i] in _PLAN_NOUNS:
                 return 0, i
     joined = " ".join(lows)
@@ -293,7 +674,7 @@ def _vague_object(lows: list[str]) -> tuple[int, int] | None:
 
 
 def _wished(lows: list[str]) -> bool:
-    """"Ensure this never happens again", "ensure all resources ...": a state, no means."""
+    """ "Ensure this never happens again", "ensure all resources ...": a state, no means."""
     after = lows[1:3]
     return bool(set(after) & _WISHED_STATE) or "again" in lows or "never" in lows
 
@@ -313,7 +694,9 @@ def find_exhortation(text: str) -> list[Judgement]:
         return []  # "... by making the pipeline reject direct pushes": a mechanism
     found = _exhortation_frame(lows)
     if found is not None:
-        return [_judgement(text, offset, tokens, found[0], found[1], "asks people to", SUGGEST_EXHORT)]
+        return [
+            _judgement(text, offset, tokens, found[0], found[1], "asks people to", SUGGEST_EXHORT)
+        ]
     harder = _HARDER.search(rest)
     if harder:
         first = next(i for i, t in enumerate(tokens) if t.end > harder.start())
@@ -336,13 +719,13 @@ def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
         return 0, j
     if first == "remember" and nxt == "to":
         return 0, 1
-    if first in ("don't", "never") and nxt in ("forget",) or lows[:3] == ["do", "not", "forget"]:
+    if (first in ("don't", "never") and nxt in ("forget",)) or lows[:3] == ["do", "not", "forget"]:
         return 0, min(2, len(lows) - 1)
     if first in _PROMPT_VERBS and set(lows[1:4]) & _PEOPLE:
         return 0, 1
-    if first in ("make", "ensure") and nxt == "sure" and len(lows) > j + 1:
-        if lows[j + 1] in ("to", "we", "we've", "you", "everyone", "people", "engineers"):
-            return 0, j + 1
+    asked = lows[j + 1] if len(lows) > j + 1 else ""
+    if first in ("make", "ensure") and nxt == "sure" and asked in _ASKED:
+        return 0, j + 1
     if first == "check" and nxt in ("every", "each", "all") and "before" in lows:
         return 0, j
     return None
@@ -350,7 +733,8 @@ def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
 
 def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> list[Judgement]:
     """An item that leads with a topic (BPM107): "Retry limits:", "Monitoring"."""
-    offset = len(_MARKER.match(text).group()) if _MARKER.match(text) else 0
+    marker = _MARKER.match(text)
+    offset = marker.end() if marker else 0
     body = text[offset:]
     if _LABEL.match(body):
         return []
@@ -368,7 +752,11 @@ def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> lis
         return []
     tokens = tokenize(body)
     last = max(i for i, t in enumerate(tokens) if t.start < len(label)) if tokens else 0
-    return [_judgement(text, offset, tokens, 0, last, "a headline, not an action:", SUGGEST_HEADLINE)] if tokens else []
+    return (
+        [_judgement(text, offset, tokens, 0, last, "a headline, not an action:", SUGGEST_HEADLINE)]
+        if tokens
+        else []
+    )
 
 
 def _is_verb(word: str, allowed: frozenset[str]) -> bool:

@@ -15,35 +15,142 @@ from bpmcli.lint.judge.actors import by_person, individual, person_kind, subject
 from bpmcli.lint.judge.tokens import Judgement, Token, quoted, span, tokenize
 
 _JUDGEMENT_WORDS = frozenset(
-    """careless carelessly carelessness lazy laziness sloppy sloppiness negligent negligence
-    negligently reckless recklessly recklessness incompetent incompetence thoughtless
-    thoughtlessly""".split()
+    [
+        "careless",
+        "carelessly",
+        "carelessness",
+        "lazy",
+        "laziness",
+        "sloppy",
+        "sloppiness",
+        "negligent",
+        "negligence",
+        "negligently",
+        "reckless",
+        "recklessly",
+        "recklessness",
+        "incompetent",
+        "incompetence",
+        "thoughtless",
+        "thoughtlessly",
+    ]
 )
 _LAZY_TECHNICAL = frozenset(
-    "loading load loaded evaluation init initialization initialisation import imports "
-    "iterator iterators mode fetching fetch rendering static val".split()
+    [
+        "loading",
+        "load",
+        "loaded",
+        "evaluation",
+        "init",
+        "initialization",
+        "initialisation",
+        "import",
+        "imports",
+        "iterator",
+        "iterators",
+        "mode",
+        "fetching",
+        "fetch",
+        "rendering",
+        "static",
+        "val",
+    ]
 )
 _ERROR_NOUNS = frozenset({"error", "errors", "mistake", "mistakes", "slip", "slips"})
 _SET_PHRASE_HEADS = frozenset({"human", "operator", "operators", "user", "pilot"})
 _TECHNICAL_AFTER = frozenset({"(", "threshold", "code", "codes", "rate", "rates", "budget"})
 _PREVENTING = frozenset(
-    "catch catches caught prevent prevents detect detects reduce reduces avoid avoids handle "
-    "handles such against validates validate tolerate tolerates".split()
+    [
+        "catch",
+        "catches",
+        "caught",
+        "prevent",
+        "prevents",
+        "detect",
+        "detects",
+        "reduce",
+        "reduces",
+        "avoid",
+        "avoids",
+        "handle",
+        "handles",
+        "such",
+        "against",
+        "validates",
+        "validate",
+        "tolerate",
+        "tolerates",
+    ]
 )
 _NEGATION = frozenset({"not", "never", "no", "nobody", "didn't", "don't", "wasn't", "isn't"})
 _RISK = frozenset(
-    "risky risk risks despite anyway regardless ignoring skip skipping skipped unreviewed "
-    "untested".split()
+    [
+        "risky",
+        "risk",
+        "risks",
+        "despite",
+        "anyway",
+        "regardless",
+        "ignoring",
+        "skip",
+        "skipping",
+        "skipped",
+        "unreviewed",
+        "untested",
+    ]
 )
-_BAD = frozenset("bad botched sloppy careless broken faulty reckless hasty".split())
+_BAD = frozenset(["bad", "botched", "sloppy", "careless", "broken", "faulty", "reckless", "hasty"])
 _WORK = frozenset(
-    "change changes deploy deploys deployment commit commits push pr prs config typo "
-    "mistake error fault migration script query".split()
+    [
+        "change",
+        "changes",
+        "deploy",
+        "deploys",
+        "deployment",
+        "commit",
+        "commits",
+        "push",
+        "pr",
+        "prs",
+        "config",
+        "typo",
+        "mistake",
+        "error",
+        "fault",
+        "migration",
+        "script",
+        "query",
+    ]
 )
-_BROKE = frozenset("broke break breaks caused causes crashed deleted dropped took brought".split())
+_BROKE = frozenset(
+    [
+        "broke",
+        "break",
+        "breaks",
+        "caused",
+        "causes",
+        "crashed",
+        "deleted",
+        "dropped",
+        "took",
+        "brought",
+    ]
+)
 _PROCEDURE = frozenset(
-    "runbook runbooks process procedure procedures checklist instructions playbook guide "
-    "guidelines policy steps".split()
+    [
+        "runbook",
+        "runbooks",
+        "process",
+        "procedure",
+        "procedures",
+        "checklist",
+        "instructions",
+        "playbook",
+        "guide",
+        "guidelines",
+        "policy",
+        "steps",
+    ]
 )
 _FOLLOW = frozenset({"follow", "followed", "follows"})
 _MODAL_HAVE = frozenset({"should", "shouldn't", "ought", "should've"})
@@ -109,7 +216,7 @@ def _negated(tokens: list[Token], index: int) -> bool:
 
 
 def _set_phrases(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"human error(s)", "operator error": a person meant, whether named or not."""
+    """ "human error(s)", "operator error": a person meant, whether named or not."""
     for i in range(1, len(tokens)):
         head = tokens[i - 1].lower
         if tokens[i].lower not in ("error", "errors") or head not in _SET_PHRASE_HEADS:
@@ -135,12 +242,17 @@ def _judgement_words(
             hit = (i, i)
         elif low == "lapse" and nxt == "in" and i + 2 < len(tokens):
             hit = (i, i + 2)
-        elif low == "thorough" and i >= 2 and tokens[i - 1].lower in ("being", "very"):
-            if tokens[i - 2].lower in ("without", "not"):
-                hit = (i - 2, i)
+        elif low == "thorough" and i >= 2 and _not_being(tokens, i):
+            hit = (i - 2, i)
         if hit is None or quoted(tokens, i) or (hit[0] == i and _negated(tokens, i)):
             continue
         yield _judgement(sentence, tokens, hit[0], hit[1], "a judgement of a person", "they")
+
+
+def _not_being(tokens: list[Token], index: int) -> bool:
+    """ "without being thorough", "not very thorough"."""
+    pair = (tokens[index - 2].lower, tokens[index - 1].lower)
+    return pair[0] in ("without", "not") and pair[1] in ("being", "very")
 
 
 def _failure_verbs(
@@ -166,14 +278,22 @@ def _failure_verbs(
 def _failed_or_not_followed(
     sentence: str, tokens: list[Token], people: frozenset[str]
 ) -> Iterator[Judgement]:
-    """"the reviewer failed to ...", "the engineer did not follow the runbook"."""
+    """ "the reviewer failed to ...", "the engineer did not follow the runbook"."""
     for i, token in enumerate(tokens):
         low = token.lower
-        if low in ("failed", "fails", "fail") and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
+        if (
+            low in ("failed", "fails", "fail")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].lower == "to"
+        ):
             who = subject_of(tokens, i, people)
             if who and individual(who[1]) and not _negated(tokens, i):
                 yield _judgement(
-                    sentence, tokens, i, i + 1, "a person presented as the one who failed",
+                    sentence,
+                    tokens,
+                    i,
+                    i + 1,
+                    "a person presented as the one who failed",
                     _who(tokens, who[0]),
                 )
         elif low in _FOLLOW and _negated(tokens, i):
@@ -181,30 +301,38 @@ def _failed_or_not_followed(
             who = subject_of(tokens, i, people)
             if who and ahead & _PROCEDURE:
                 yield _judgement(
-                    sentence, tokens, i, i, "a person presented as the one who did not comply",
+                    sentence,
+                    tokens,
+                    i,
+                    i,
+                    "a person presented as the one who did not comply",
                     _who(tokens, who[0]),
                 )
 
 
 def _unreviewed(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"pushed without review by the on-call", "was not reviewed by the on-call"."""
+    """ "pushed without review by the on-call", "was not reviewed by the on-call"."""
     for i, token in enumerate(tokens):
-        if token.lower == "review" and i and tokens[i - 1].lower == "without":
-            first = i - 1
-        elif token.lower == "reviewed" and i and tokens[i - 1].lower == "not":
+        if (token.lower == "review" and i and tokens[i - 1].lower == "without") or (
+            token.lower == "reviewed" and i and tokens[i - 1].lower == "not"
+        ):
             first = i - 1
         else:
             continue
         who = by_person(tokens, i + 1, people)
         if who is not None:
             yield _judgement(
-                sentence, tokens, first, i, "a person presented as the one who skipped a review",
+                sentence,
+                tokens,
+                first,
+                i,
+                "a person presented as the one who skipped a review",
                 _who(tokens, who[0]),
             )
 
 
 def _errors_made(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"an error was made", "the mistake by the DBA", "Bob's mistake", "fault of"."""
+    """ "an error was made", "the mistake by the DBA", "Bob's mistake", "fault of"."""
     for i, token in enumerate(tokens):
         low = token.lower
         if low in _ERROR_NOUNS and not quoted(tokens, i):
@@ -212,18 +340,42 @@ def _errors_made(sentence: str, tokens: list[Token], people: frozenset[str]) -> 
             owner = by_person(tokens, i + 1, people)
             before = tokens[i - 1] if i else None
             if after in (["was", "made"], ["were", "made"]) or owner is not None:
-                yield _judgement(sentence, tokens, i, i, "an error attributed to a person", "the person involved")
-            elif before is not None and before.possessive and person_kind(before, people) != "roles":
-                if person_kind(before, people) or before.text[:1].isupper():
-                    yield _judgement(sentence, tokens, i - 1, i, "an error attributed to a person", _who(tokens, i - 1))
+                yield _judgement(
+                    sentence, tokens, i, i, "an error attributed to a person", "the person involved"
+                )
+            elif (
+                before is not None and before.possessive and person_kind(before, people) != "roles"
+            ) and (person_kind(before, people) or before.text[:1].isupper()):
+                yield _judgement(
+                    sentence,
+                    tokens,
+                    i - 1,
+                    i,
+                    "an error attributed to a person",
+                    _who(tokens, i - 1),
+                )
         elif low in ("fault", "blame") and i >= 1 and tokens[i - 1].lower in ("at", "to"):
             who = subject_of(tokens, i - 1, people)
             if who is not None and not _negated(tokens, i):
-                yield _judgement(sentence, tokens, i - 1, i, "a person presented as the cause", _who(tokens, who[0]))
+                yield _judgement(
+                    sentence,
+                    tokens,
+                    i - 1,
+                    i,
+                    "a person presented as the cause",
+                    _who(tokens, who[0]),
+                )
         elif low == "fault" and i + 2 < len(tokens) and tokens[i + 1].lower == "of":
             who = by_person(tokens, i + 1, people) or _person_at(tokens, i + 2, people)
             if who is not None:
-                yield _judgement(sentence, tokens, i, i + 1, "a person presented as the cause", _who(tokens, who[0]))
+                yield _judgement(
+                    sentence,
+                    tokens,
+                    i,
+                    i + 1,
+                    "a person presented as the cause",
+                    _who(tokens, who[0]),
+                )
 
 
 def _person_at(tokens: list[Token], index: int, people: frozenset[str]) -> tuple[int, str] | None:
@@ -235,7 +387,7 @@ def _person_at(tokens: list[Token], index: int, people: frozenset[str]) -> tuple
 
 
 def _choices(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"Will chose to deploy something risky": a choice framed as the failing."""
+    """ "Will chose to deploy something risky": a choice framed as the failing."""
     for i, token in enumerate(tokens):
         if token.lower not in _forms.CHOICE_VERBS or i + 1 >= len(tokens):
             continue
@@ -245,7 +397,11 @@ def _choices(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iter
         who = subject_of(tokens, i, people)
         if who and rest & _RISK and "because" not in rest:
             yield _judgement(
-                sentence, tokens, who[0], i + 1, "a person's choice presented as the cause",
+                sentence,
+                tokens,
+                who[0],
+                i + 1,
+                "a person's choice presented as the cause",
                 _who(tokens, who[0]),
             )
 
@@ -253,7 +409,7 @@ def _choices(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iter
 def _possessive_work(
     sentence: str, tokens: list[Token], people: frozenset[str]
 ) -> Iterator[Judgement]:
-    """"Bob's bad deploy", "Alice's change broke login": a person's work as the cause."""
+    """ "Bob's bad deploy", "Alice's change broke login": a person's work as the cause."""
     for i, token in enumerate(tokens[:-1]):
         if not token.possessive or not (person_kind(token, people) or token.text[:1].isupper()):
             continue
@@ -268,7 +424,11 @@ def _possessive_work(
         verb = tokens[j + 1].lower if j + 1 < len(tokens) else ""
         if bad or verb in _BROKE:
             yield _judgement(
-                sentence, tokens, i, j + (0 if bad else 1), "a person's work presented as the cause",
+                sentence,
+                tokens,
+                i,
+                j + (0 if bad else 1),
+                "a person's work presented as the cause",
                 _who(tokens, i),
             )
 
@@ -276,7 +436,7 @@ def _possessive_work(
 def _person_should_have(
     sentence: str, tokens: list[Token], people: frozenset[str]
 ) -> Iterator[Judgement]:
-    """"Priya should have checked": a named person measured against hindsight."""
+    """ "Priya should have checked": a named person measured against hindsight."""
     for i, token in enumerate(tokens):
         if token.lower not in _MODAL_HAVE:
             continue
@@ -288,19 +448,30 @@ def _person_should_have(
         who = subject_of(tokens, i, people)
         if who and individual(who[1]):
             yield _judgement(
-                sentence, tokens, who[0], i, "a person measured against what is known now",
+                sentence,
+                tokens,
+                who[0],
+                i,
+                "a person measured against what is known now",
                 _who(tokens, who[0]),
             )
 
 
 def _wrong_thing(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"He clicked the wrong button": a person's slip as the cause."""
+    """ "He clicked the wrong button": a person's slip as the cause."""
     for i in range(2, len(tokens)):
         if tokens[i].lower != "wrong" or tokens[i - 1].lower != "the":
             continue
         who = subject_of(tokens, i - 2, people)
         if who and who[1] in ("pronoun", "handle", "person", "name", "role"):
-            yield _judgement(sentence, tokens, i - 1, i, "a person's slip presented as the cause", _who(tokens, who[0]))
+            yield _judgement(
+                sentence,
+                tokens,
+                i - 1,
+                i,
+                "a person's slip presented as the cause",
+                _who(tokens, who[0]),
+            )
 
 
 _CHECKS: tuple[Check, ...] = (
@@ -318,9 +489,47 @@ _CHECKS: tuple[Check, ...] = (
 
 # Substrings one of which any blaming sentence holds: a C-speed test before tokenizing.
 _CHEAP = (
-    "forg", "negl", "overlook", "misjudg", "ignor", "botch", "miss", "disregard", "misread",
-    "mistyp", "misconfig", "skip", "chose", "choos", "decid", "opt", "elect", "careless",
-    "lazy", "lazi", "sloppy", "sloppi", "neglig", "reckless", "incompet", "thoughtless",
-    "error", "mistake", "slip", "bad", "broke", "faulty", "hasty", "follow", "should",
-    "ought", "lapse", "thorough", "review", "fault", "blame", "wrong", "fail",
+    "forg",
+    "negl",
+    "overlook",
+    "misjudg",
+    "ignor",
+    "botch",
+    "miss",
+    "disregard",
+    "misread",
+    "mistyp",
+    "misconfig",
+    "skip",
+    "chose",
+    "choos",
+    "decid",
+    "opt",
+    "elect",
+    "careless",
+    "lazy",
+    "lazi",
+    "sloppy",
+    "sloppi",
+    "neglig",
+    "reckless",
+    "incompet",
+    "thoughtless",
+    "error",
+    "mistake",
+    "slip",
+    "bad",
+    "broke",
+    "faulty",
+    "hasty",
+    "follow",
+    "should",
+    "ought",
+    "lapse",
+    "thorough",
+    "review",
+    "fault",
+    "blame",
+    "wrong",
+    "fail",
 )

@@ -18,13 +18,54 @@ from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subjec
 from bpmcli.lint.judge.tokens import Judgement, Token, quoted, span, tokenize
 
 _MODALS = frozenset(
-    "should shouldn't could couldn't would wouldn't might may must ought".split()
+    [
+        "should",
+        "shouldn't",
+        "could",
+        "couldn't",
+        "would",
+        "wouldn't",
+        "might",
+        "may",
+        "must",
+        "ought",
+    ]
 )
 _CONTRACTED = frozenset({"should've", "could've", "would've", "might've", "must've"})
-_BETWEEN = frozenset({"not", "also", "simply", "easily", "just", "really", "probably", "never", "to"})
+_BETWEEN = frozenset(
+    {"not", "also", "simply", "easily", "just", "really", "probably", "never", "to"}
+)
 _IRREGULAR_PP = frozenset(
-    """been done known caught seen gone let put set built run taken given found made kept
-    held told thought brought understood written shown spent sent left lost stood""".split()
+    [
+        "been",
+        "done",
+        "known",
+        "caught",
+        "seen",
+        "gone",
+        "let",
+        "put",
+        "set",
+        "built",
+        "run",
+        "taken",
+        "given",
+        "found",
+        "made",
+        "kept",
+        "held",
+        "told",
+        "thought",
+        "brought",
+        "understood",
+        "written",
+        "shown",
+        "spent",
+        "sent",
+        "left",
+        "lost",
+        "stood",
+    ]
 )
 # Possibilities weighed at the time: "there could have been an issue", "may have been
 # attributable to", unless what follows is a counterfactual outcome ("could have been avoided").
@@ -37,8 +78,17 @@ _DUE = re.compile(
 )
 _SYSTEM_CAUSE = frozenset({"because", "since", "as", "by", "design", "designed"})
 _WRONG_BELIEF = frozenset(
-    """mistakenly wrongly incorrectly erroneously misconception misconceptions misjudged
-    misjudgement misjudgment""".split()
+    [
+        "mistakenly",
+        "wrongly",
+        "incorrectly",
+        "erroneously",
+        "misconception",
+        "misconceptions",
+        "misjudged",
+        "misjudgement",
+        "misjudgment",
+    ]
 ) | frozenset(_forms.WRONG_BELIEF_VERBS)
 _PRESENT = frozenset({"is", "are", "shows", "show", "seems", "seem", "looks", "appears", "means"})
 _NOT_ACTORS = frozenset({"the", "new", "these", "changes", "change"})
@@ -81,7 +131,11 @@ def _modal_have(sentence: str, tokens: list[Token], people: frozenset[str]) -> I
             have = i
         elif low in _MODALS:
             have = next(
-                (j for j in range(i + 1, min(len(tokens), i + 4)) if tokens[j].lower in ("have", "'ve")),
+                (
+                    j
+                    for j in range(i + 1, min(len(tokens), i + 4))
+                    if tokens[j].lower in ("have", "'ve")
+                ),
                 -1,
             )
             if have < 0 or any(t.lower not in _BETWEEN for t in tokens[i + 1 : have]):
@@ -94,7 +148,9 @@ def _modal_have(sentence: str, tokens: list[Token], people: frozenset[str]) -> I
         if verb in _BETWEEN and have + 2 < len(tokens):
             verb = tokens[have + 2].lower
         if _counterfactual(sentence, tokens, i, have, verb, people):
-            yield _judgement(sentence, tokens, i, have + 1, "a counterfactual judged by the outcome")
+            yield _judgement(
+                sentence, tokens, i, have + 1, "a counterfactual judged by the outcome"
+            )
 
 
 def _counterfactual(
@@ -110,7 +166,14 @@ def _counterfactual(
         return not _DUE.search(" ".join(rest)) or "a" in rest[:3]
     before = [t.lower for t in tokens[max(0, modal - 3) : modal]]
     if low in _POSSIBILITY and verb == "been":
-        return after_been in _forms.COUNTERFACTUAL_VERBS or after_been in ("avoided", "prevented", "caught", "done", "handled", "fixed")
+        return after_been in _forms.COUNTERFACTUAL_VERBS or after_been in (
+            "avoided",
+            "prevented",
+            "caught",
+            "done",
+            "handled",
+            "fixed",
+        )
     if low in ("would", "wouldn't") and verb == "been":
         return after_been in _EASY  # "would've been easy to spot"; "would have been safe" is design
     if verb in ("gone",) and rest[1:2] in (["better"], ["well"], ["wrong"]):
@@ -119,13 +182,11 @@ def _counterfactual(
         return False  # "would not have helped, because ...", "could have waited; we chose ..."
     if set(before) & _NOT_ACTORS and low in ("would", "wouldn't", "may", "might"):
         return False  # "these changes would not have protected us", "the new alert may have"
-    if before and before[-1] in ("there", "it"):
-        return False
-    return True
+    return not (before and before[-1] in ("there", "it"))
 
 
 def _if_had(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"If we had deployed ...", "if only we had ...", "had we known": a person's past redone."""
+    """ "If we had deployed ...", "if only we had ...", "had we known": a person's past redone."""
     for i, token in enumerate(tokens):
         low = token.lower
         if low == "if":
@@ -140,21 +201,35 @@ def _if_had(sentence: str, tokens: list[Token], people: frozenset[str]) -> Itera
             if tokens[j + 1].lower in ("had", "hadn't", "'d") or (
                 tokens[i + 1].lower == "only" and tokens[j + 1].lower.endswith("ed")
             ):
-                yield _judgement(sentence, tokens, i, j + 1, "a counterfactual about what people did")
-        elif low == "had" and i + 2 < len(tokens) and (i == 0 or tokens[i - 1].text in (",", ";")):
-            if _actor(tokens[i + 1], people) and _past_participle(tokens[i + 2].lower):
-                yield _judgement(sentence, tokens, i, i + 2, "a counterfactual about what people did")
+                yield _judgement(
+                    sentence, tokens, i, j + 1, "a counterfactual about what people did"
+                )
+        elif _inverted_had(tokens, i, people):
+            yield _judgement(sentence, tokens, i, i + 2, "a counterfactual about what people did")
+
+
+def _inverted_had(tokens: list[Token], i: int, people: frozenset[str]) -> bool:
+    """ "Had we known ...": a clause-initial "had" before a person and a participle."""
+    if tokens[i].lower != "had" or i + 2 >= len(tokens):
+        return False
+    if i and tokens[i - 1].text not in (",", ";"):
+        return False
+    return _actor(tokens[i + 1], people) and _past_participle(tokens[i + 2].lower)
 
 
 def _actor(token: Token, people: frozenset[str]) -> bool:
     low = token.bare
-    return low in WE or low in ("anyone", "anybody", "someone", "somebody", "i") or bool(
-        person_kind(token, people)
+    return (
+        low in WE
+        or low in ("anyone", "anybody", "someone", "somebody", "i")
+        or bool(person_kind(token, people))
     )
 
 
-def _nobody_noticed(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"Nobody noticed", "none of us noticed": not-noticing as a failing (rule 7)."""
+def _nobody_noticed(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """ "Nobody noticed", "none of us noticed": not-noticing as a failing (rule 7)."""
     lows = [t.lower for t in tokens]
     for i, low in enumerate(lows):
         if low in NOBODY or (low == "no" and i + 1 < len(lows) and lows[i + 1] == "one"):
@@ -165,7 +240,11 @@ def _nobody_noticed(sentence: str, tokens: list[Token], people: frozenset[str]) 
             continue
         if j < len(lows) and lows[j] == "had":
             j += 1
-        if j >= len(lows) or lows[j] not in _forms.NOTICE_VERBS or not lows[j].endswith(("ed", "ght", "saw", "w")):
+        if (
+            j >= len(lows)
+            or lows[j] not in _forms.NOTICE_VERBS
+            or not lows[j].endswith(("ed", "ght", "saw", "w"))
+        ):
             continue
         if (i and lows[i - 1] == "so") or {"because", "since"} & set(lows[j:]):
             continue  # "no alert was configured, so nobody noticed": the system reason given
@@ -174,28 +253,32 @@ def _nobody_noticed(sentence: str, tokens: list[Token], people: frozenset[str]) 
         yield _judgement(sentence, tokens, first, j, "not noticing presented as a failing")
 
 
-def _wrong_belief(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"we mistakenly thought", "underestimated", "a dangerous misconception" (rule 5)."""
+def _wrong_belief(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """ "we mistakenly thought", "underestimated", "a dangerous misconception" (rule 5)."""
     lows = [t.lower for t in tokens]
     for i, low in enumerate(lows):
         if low not in _WRONG_BELIEF or quoted(tokens, i):
             continue
-        if low.endswith(("s", "ing")) and low in _forms.WRONG_BELIEF_VERBS and low != "misjudged":
-            if not (i and lows[i - 1] in WE):
-                continue  # "the parser underestimates": a machine's behaviour, present
+        present = low.endswith(("s", "ing")) and low in _forms.WRONG_BELIEF_VERBS
+        if present and low != "misjudged" and not (i and lows[i - 1] in WE):
+            continue  # "the parser underestimates": a machine's behaviour, present
         rest = lows[i + 1 :]
         if {"because", "since"} & set(rest):
             continue  # "mistakenly marked the node healthy because the probe ...": a machine
         if rest and rest[0].endswith("s") and not rest[0].endswith("ss") and low.endswith("ly"):
             continue  # "wrongly accepts": a present-tense malfunction
         who = subject_of(tokens, i, people)
-        if who and individual(who[1]) and who[1] != "role" or (who and who[1] == "role" and lows[who[0]] != "team"):
+        if (who and individual(who[1]) and who[1] != "role") or (
+            who and who[1] == "role" and lows[who[0]] != "team"
+        ):
             continue  # "she misjudged": blame (BPM301) says it, not hindsight
         yield _judgement(sentence, tokens, i, i, "a past belief or estimate called wrong now")
 
 
 def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """"In hindsight, this was ...", "Obviously, ...", "Clearly, ...", "were obvious"."""
+    """ "In hindsight, this was ...", "Obviously, ...", "Clearly, ...", "were obvious"."""
     lows = [t.lower for t in tokens]
     for i, low in enumerate(lows):
         if low == "hindsight" and i and lows[i - 1] in ("in", "with"):
@@ -205,35 +288,67 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
         elif low in ("obviously", "clearly") and i == 0 and len(lows) > 1 and lows[1] == ",":
             yield _judgement(sentence, tokens, i, i, "the past called obvious by what is known now")
         elif low == "obvious" and i and lows[i - 1] in ("was", "were") and not quoted(tokens, i):
-            yield _judgement(sentence, tokens, i - 1, i, "the past called obvious by what is known now")
-        elif low == "dangerous" and i + 1 < len(lows) and lows[i + 1] in ("decision", "choice", "assumption", "misconception"):
+            yield _judgement(
+                sentence, tokens, i - 1, i, "the past called obvious by what is known now"
+            )
+        elif (
+            low == "dangerous"
+            and i + 1 < len(lows)
+            and lows[i + 1] in ("decision", "choice", "assumption", "misconception")
+        ):
             yield _judgement(sentence, tokens, i, i + 1, "a past decision called wrong now")
 
 
 def _failed_or_neglected(
     sentence: str, tokens: list[Token], people: frozenset[str]
 ) -> Iterator[Judgement]:
-    """"we neglected to check", "the reviewers failed to notice": people, not pods."""
+    """ "we neglected to check", "the reviewers failed to notice": people, not pods."""
     lows = [t.lower for t in tokens]
     for i, low in enumerate(lows[:-1]):
         if low not in ("failed", "neglected", "fail", "fails") or lows[i + 1] != "to":
             continue
         who = subject_of(tokens, i, people)
         we = any(lows[k] in WE for k in range(max(0, i - 3), i))
-        if (who and not individual(who[1])) or we:
-            yield _judgement(sentence, tokens, i, i + 1, "a failing judged by the outcome")
-        elif low == "neglected" and who is None:
+        if (who and not individual(who[1])) or we or (low == "neglected" and who is None):
             yield _judgement(sentence, tokens, i, i + 1, "a failing judged by the outcome")
     for i in range(len(lows) - 1):
         if lows[i] in ("didn't", "did") and "bother" in lows[i + 1 : i + 3]:
             yield _judgement(sentence, tokens, i, i + 1, "a failing judged by the outcome")
 
 
-_CHECKS: tuple[Check, ...] = (_modal_have, _if_had, _nobody_noticed, _wrong_belief, _verdicts, _failed_or_neglected)
+_CHECKS: tuple[Check, ...] = (
+    _modal_have,
+    _if_had,
+    _nobody_noticed,
+    _wrong_belief,
+    _verdicts,
+    _failed_or_neglected,
+)
 
 _CHEAP = (
-    "have", "'ve", "’ve", "if ", "had ", "nobody", "no one", "no-one", "none of us",
-    "mistaken", "wrong", "incorrect", "erroneous", "misconcept", "misjudg", "estimat",
-    "hindsight", "obvious", "clearly", "dangerous", "failed to", "fail to", "fails to",
-    "neglected to", "bother",
+    "have",
+    "'ve",
+    "’ve",
+    "if ",
+    "had ",
+    "nobody",
+    "no one",
+    "no-one",
+    "none of us",
+    "mistaken",
+    "wrong",
+    "incorrect",
+    "erroneous",
+    "misconcept",
+    "misjudg",
+    "estimat",
+    "hindsight",
+    "obvious",
+    "clearly",
+    "dangerous",
+    "failed to",
+    "fail to",
+    "fails to",
+    "neglected to",
+    "bother",
 )

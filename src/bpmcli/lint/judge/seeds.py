@@ -27,7 +27,7 @@ BLAME_VERBS: tuple[str, ...] = (
 CHOICE_VERBS: tuple[str, ...] = ("choose", "decide", "opt", "elect")
 
 # A past belief or estimate called wrong (hindsight, docs/language.md rule 5).
-WRONG_BELIEF_VERBS: tuple[str, ...] = ("underestimate", "overestimate", "misjudge", "misjudged")
+WRONG_BELIEF_VERBS: tuple[str, ...] = ("underestimate", "overestimate", "misjudge")
 
 # Not-noticing verbs ("nobody noticed", "none of us spotted").
 NOTICE_VERBS: tuple[str, ...] = ("notice", "spot", "catch", "realise", "realize", "see", "detect")
