@@ -583,9 +583,9 @@ def find_vague(text: str) -> list[Judgement]:
         if _lemma(lows[0]) in ("ensure", "prevent") and not _wished(lows):
             return []
         return [_judgement(text, offset, tokens, 0, 0, "vague verb", SUGGEST_VAGUE)]
-    if lows[:2] in (["make", "sure"], ["ensure", "sure"]) and lows[2:3] and not concrete:
-        if lows[2] in _WISHED_STATE:
-            return [_judgement(text, offset, tokens, 0, 1, "vague goal", SUGGEST_VAGUE)]
+    wished = lows[2] in _WISHED_STATE if len(lows) > 2 else False
+    if lows[:2] in (["make", "sure"], ["ensure", "sure"]) and wished and not concrete:
+        return [_judgement(text, offset, tokens, 0, 1, "vague goal", SUGGEST_VAGUE)]
     return []
 
 
