@@ -14,9 +14,8 @@ from typing import Any
 
 import yaml
 
-from bpmcli.lint.judge import actions, sentences
-from bpmcli.lint.judge.blame import find_blame
-from bpmcli.lint.judge.hindsight import find_hindsight
+from bpmcli.lint.judge import actions
+from bpmcli.lint.judge.prose import judge_prose
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _QUOTE = re.compile(r"^\s{0,3}>")
@@ -76,19 +75,14 @@ def _prose_findings(path: Path, text: str) -> list[dict[str, Any]]:
     masked = prose(text)
     starts = [0] + [i + 1 for i, ch in enumerate(masked) if ch == "\n"]
     out = []
-    for sentence in sentences.split(masked):
-        for code, judge in (("BPM301", find_blame), ("BPM302", find_hindsight)):
-            for j in judge(sentence.text, frozenset()):
-                line, column = _position(starts, sentence.start + j.start)
-                out.append(
-                    {
-                        "path": str(path),
-                        "line": line,
-                        "column": column,
-                        "code": code,
-                        "message": j.message,
-                    }
-                )
+    codes = {"blame": "BPM301", "hindsight": "BPM302"}
+    for finding in judge_prose(masked):
+        line, column = _position(starts, finding.start)
+        message = finding.judgement.message
+        code = codes[finding.kind]
+        out.append(
+            {"path": str(path), "line": line, "column": column, "code": code, "message": message}
+        )
     return out
 
 
