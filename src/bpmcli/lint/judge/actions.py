@@ -545,48 +545,55 @@ def _judgement(
 def find_vague(text: str) -> list[Judgement]:
     """A vague action item (BPM103): at most one judgement, on the words that make it so."""
     offset, tokens = _words(text)
-    if not tokens:
-        return []
+    if not tokens or find_exhortation(text) or _bare_headline(text):
+        return []  # one finding per item: the appeal or the bare topic is more specific
     lows = [t.lower for t in tokens]
     rest = _URL.sub(" ", text[offset:])  # a link to a ticket is not a measurable end
     concrete = bool(_CONCRETE.search(rest)) or _names_artefact(lows)
-    if find_exhortation(text) or (find_headline(text) and ":" not in rest):
-        return []  # one finding per item: the appeal or the bare topic is more specific
-    passive = _PASSIVE_VAGUE.search(rest)
-    if passive and not concrete:
-        first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
-        return [
-            _judgement(
-                text,
-                offset,
-                tokens,
-                first,
-                len(tokens) - 1 if first == len(tokens) - 1 else first + 2,
-                "vague verb",
-                SUGGEST_VAGUE,
-            )
-        ]
-    strong = _strong_at(lows, 0)
-    if strong is not None:
-        if not _second_concrete_verb(lows):
-            return [_judgement(text, offset, tokens, 0, strong, "vague verb", SUGGEST_VAGUE)]
+    found = _vague_span(lows, tokens, rest, concrete)
+    if found is None:
         return []
-    if len(lows) > 2 and lows[1] == "and" and _strong_at(lows, 2) is not None:
-        last = _strong_at(lows, 2) or 2
-        return [_judgement(text, offset, tokens, 2, last, "vague verb", SUGGEST_VAGUE)]
+    first, last, what = found
+    return [_judgement(text, offset, tokens, first, last, what, SUGGEST_VAGUE)]
+
+
+def _bare_headline(text: str) -> bool:
+    return bool(find_headline(text)) and ":" not in text
+
+
+def _vague_span(
+    lows: list[str], tokens: list[Token], rest: str, concrete: bool
+) -> tuple[int, int, str] | None:
+    """(first, last, what) of the words that make the item vague, if it is."""
+    strong = _strong_at(lows, 0)
+    if strong is not None:  # forgiven only by a second, concrete verb
+        return None if _second_concrete_verb(lows) else (0, strong, "vague verb")
+    after_and = _strong_at(lows, 2) if lows[1:2] == ["and"] and len(lows) > 2 else None
+    if after_and is not None:  # "Document and think about ..."
+        return 2, after_and, "vague verb"
+    if concrete:
+        return None
+    passive = _PASSIVE_VAGUE.search(rest)
+    if passive:  # "Alerting should be improved"
+        first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
+        return first, min(len(tokens) - 1, first + 2), "vague verb"
+    if _weak_verb(lows):
+        return 0, 0, "vague verb"
     found = _vague_object(lows)
-    if found is not None and not concrete:
-        return [_judgement(text, offset, tokens, found[0], found[1], "vague goal", SUGGEST_VAGUE)]
-    if _lemma(lows[0]) in _forms.VAGUE_VERBS.values() and not concrete:
-        if _second_concrete_verb(lows):
-            return []
-        if _lemma(lows[0]) in ("ensure", "prevent") and not _wished(lows):
-            return []
-        return [_judgement(text, offset, tokens, 0, 0, "vague verb", SUGGEST_VAGUE)]
-    wished = lows[2] in _WISHED_STATE if len(lows) > 2 else False
-    if lows[:2] in (["make", "sure"], ["ensure", "sure"]) and wished and not concrete:
-        return [_judgement(text, offset, tokens, 0, 1, "vague goal", SUGGEST_VAGUE)]
-    return []
+    if found is not None:
+        return found[0], found[1], "vague goal"
+    wished = len(lows) > 2 and lows[2] in _WISHED_STATE
+    if lows[:2] in (["make", "sure"], ["ensure", "sure"]) and wished:
+        return 0, 1, "vague goal"
+    return None
+
+
+def _weak_verb(lows: list[str]) -> bool:
+    """A vague verb an artefact or a number would have forgiven ("Document ...")."""
+    lemma = _lemma(lows[0])
+    if lemma not in _forms.VAGUE_VERBS.values() or _second_concrete_verb(lows):
+        return False
+    return lemma not in ("ensure", "prevent") or _wished(lows)
 
 
 def _strong_at(lows: list[str], index: int) -> int | None:

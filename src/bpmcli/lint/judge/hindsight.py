@@ -91,7 +91,7 @@ _WRONG_BELIEF = frozenset(
     ]
 ) | frozenset(_forms.WRONG_BELIEF_VERBS)
 _PRESENT = frozenset({"is", "are", "shows", "show", "seems", "seem", "looks", "appears", "means"})
-_NOT_ACTORS = frozenset({"the", "new", "these", "changes", "change"})
+_NOT_ACTORS = frozenset({"new", "these", "changes", "change"})
 SUGGESTION = (
     "say what people knew, expected and assumed at the time, and what would have told them "
     "otherwise (the timeline's Expectations and Assumptions columns are the place for it)"
@@ -164,7 +164,7 @@ def _counterfactual(
     if low.startswith("should") or low == "ought":
         # "should have been published on Friday" means "was due"
         return not _DUE.search(" ".join(rest)) or "a" in rest[:3]
-    before = [t.lower for t in tokens[max(0, modal - 3) : modal]]
+    before = _clause_before(tokens, modal)
     if low in _POSSIBILITY and verb == "been":
         return after_been in _forms.COUNTERFACTUAL_VERBS or after_been in (
             "avoided",
@@ -183,6 +183,16 @@ def _counterfactual(
     if set(before) & _NOT_ACTORS and low in ("would", "wouldn't", "may", "might"):
         return False  # "these changes would not have protected us", "the new alert may have"
     return not (before and before[-1] in ("there", "it"))
+
+
+def _clause_before(tokens: list[Token], index: int) -> list[str]:
+    """The words of the clause before `index` (its subject, mostly), at most ten."""
+    words: list[str] = []
+    for token in reversed(tokens[max(0, index - 10) : index]):
+        if token.text in (",", ";", ":"):
+            break
+        words.insert(0, token.lower)
+    return words
 
 
 def _if_had(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
