@@ -42,7 +42,7 @@ def table(name: str, lemmas: tuple[str, ...], upos: str) -> str:
     rows = []
     for lemma in sorted(set(lemmas)):
         for form in forms(lemma, upos):
-            rows.append(f"    {form!r}: {lemma!r},\n")
+            rows.append(f'    "{form}": "{lemma}",\n')  # the quotes ruff format keeps
     return f"{name}: dict[str, str] = {{\n{''.join(sorted(set(rows)))}}}\n"
 
 

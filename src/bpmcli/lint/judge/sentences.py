@@ -55,6 +55,8 @@ def _units(text: str) -> Iterator[tuple[int, int]]:
             if stripped.startswith("|"):
                 for cell in _CELL.finditer(line):
                     yield offset + cell.start(), offset + cell.end()
+            elif stripped.startswith("#"):
+                yield offset, line_end  # a heading is a unit of one line
             elif stripped:
                 unit_start = offset
         elif unit_start is None:
@@ -73,7 +75,8 @@ def _sentences(text: str, start: int, end: int) -> Iterator[Sentence]:
         whole = match.start() - piece_start <= 12
         if (whole and _LIST_NUMBER.fullmatch(before)) or _ABBREVIATION.search(before):
             continue
-        yield from _trimmed(text, piece_start, match.start())
+        closers = len(match.group().rstrip())  # a closing quote or bracket ends it too
+        yield from _trimmed(text, piece_start, match.start() + closers)
         piece_start = match.end()
     yield from _trimmed(text, piece_start, end)
 
