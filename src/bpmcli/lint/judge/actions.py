@@ -515,6 +515,12 @@ SUGGEST_EXHORT = (
 SUGGEST_HEADLINE = "start with what to do: 'Retry limits:' -> 'Cap retries at 3 per request'"
 
 
+# An action item is a sentence or two; past this, the rest cannot change the verdict
+# (every check reads the first words or a marker anywhere), and the cap keeps a pasted
+# blob in an `action:` field cheap.
+MAX_ACTION = 2_000
+
+
 def lead_in(text: str) -> int:
     """Offset where the item's own words start (after markers, labels and "we should")."""
     offset = 0
@@ -544,6 +550,7 @@ def _judgement(
 
 def find_vague(text: str) -> list[Judgement]:
     """A vague action item (BPM103): at most one judgement, on the words that make it so."""
+    text = text[:MAX_ACTION]
     offset, tokens = _words(text)
     if not tokens or find_exhortation(text) or _bare_headline(text):
         return []  # one finding per item: the appeal or the bare topic is more specific
@@ -688,6 +695,7 @@ def _wished(lows: list[str]) -> bool:
 
 def find_exhortation(text: str) -> list[Judgement]:
     """An appeal to people (BPM108) instead of a change to the system."""
+    text = text[:MAX_ACTION]
     offset = lead_in(text)
     subject = _PEOPLE_SUBJECT.match(text[offset:])
     if subject:
@@ -740,6 +748,7 @@ def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
 
 def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> list[Judgement]:
     """An item that leads with a topic (BPM107): "Retry limits:", "Monitoring"."""
+    text = text[:MAX_ACTION]
     marker = _MARKER.match(text)
     offset = marker.end() if marker else 0
     body = text[offset:]

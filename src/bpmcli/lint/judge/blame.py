@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterator
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import by_person, individual, person_kind, subject_of
-from bpmcli.lint.judge.tokens import Judgement, Token, quoted, span, tokenize
+from bpmcli.lint.judge.tokens import (
+    Judgement,
+    Token,
+    quoted,
+    shifted,
+    span,
+    tokenize,
+    windows,
+)
 
 _JUDGEMENT_WORDS = frozenset(
     [
@@ -179,6 +187,13 @@ Check = Callable[[str, list[Token], frozenset[str]], Iterator[Judgement]]
 
 def find_blame(sentence: str, people: frozenset[str] = frozenset()) -> list[Judgement]:
     """Blame in one sentence; `people` are the postmortem's own people, lower case."""
+    found: list[Judgement] = []
+    for offset, piece in windows(sentence):
+        found.extend(shifted(j, offset) for j in _blame_in(piece, people))
+    return found
+
+
+def _blame_in(sentence: str, people: frozenset[str]) -> list[Judgement]:
     lowered = sentence.lower()
     if not any(word in lowered for word in _CHEAP):
         return []

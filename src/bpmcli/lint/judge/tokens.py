@@ -43,6 +43,37 @@ class Judgement:
     suggestion: str
 
 
+# Longer "sentences" are pasted logs or tables without breaks; they are judged in windows
+# of about this size so that the per-word checks (which look back and ahead within a
+# sentence) stay linear overall.
+WINDOW = 1_000
+
+
+def windows(sentence: str) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most about WINDOW characters, cut at a space."""
+    if len(sentence) <= WINDOW:
+        return [(0, sentence)]
+    pieces, start = [], 0
+    while start < len(sentence):
+        stop = min(len(sentence), start + WINDOW)
+        if stop < len(sentence):
+            space = sentence.rfind(" ", start + WINDOW // 2, stop)
+            stop = space if space > start else stop
+        pieces.append((start, sentence[start:stop]))
+        start = stop
+    return pieces
+
+
+def shifted(judgement: Judgement, offset: int) -> Judgement:
+    return Judgement(
+        judgement.start + offset,
+        judgement.end + offset,
+        judgement.trigger,
+        judgement.message,
+        judgement.suggestion,
+    )
+
+
 def tokenize(sentence: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
 
