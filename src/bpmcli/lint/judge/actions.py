@@ -589,8 +589,7 @@ def _vague_span(
     found = _vague_object(lows)
     if found is not None:
         return found[0], found[1], "vague goal"
-    wished = len(lows) > 2 and lows[2] in _WISHED_STATE
-    if lows[:2] in (["make", "sure"], ["ensure", "sure"]) and wished:
+    if lows[:2] == ["make", "sure"] and _wished(lows[1:]):
         return 0, 1, "vague goal"
     return None
 
@@ -690,7 +689,17 @@ def _vague_object(lows: list[str]) -> tuple[int, int] | None:
 def _wished(lows: list[str]) -> bool:
     """ "Ensure this never happens again", "ensure all resources ...": a state, no means."""
     after = lows[1:3]
-    return bool(set(after) & _WISHED_STATE) or "again" in lows or "never" in lows
+    if set(after) & _WISHED_STATE or "again" in lows or "never" in lows:
+        return True
+    return _passive_state(lows[1:8])
+
+
+def _passive_state(lows: list[str]) -> bool:
+    """"deploys are reviewed", "they get deployed": a state, with no one and nothing doing it."""
+    for i, word in enumerate(lows[:-1]):
+        if word in ("is", "are", "get", "gets", "be") and lows[i + 1].endswith("ed"):
+            return True
+    return False
 
 
 def find_exhortation(text: str) -> list[Judgement]:

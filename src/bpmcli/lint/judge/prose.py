@@ -39,6 +39,12 @@ class ProseFinding:
     judgement: Judgement
 
 
+def may_hold(text: str) -> bool:
+    """False when no judge can fire anywhere in `text` (the raw body will do: masking only
+    removes words)."""
+    return _GATE.search(text) is not None
+
+
 def judge_prose(text: str, people: frozenset[str] = frozenset()) -> list[ProseFinding]:
     """Blame and hindsight findings in `text` (blanked regions are spaces: offsets hold)."""
     hits = [m.start() for m in _GATE.finditer(text)]
