@@ -125,7 +125,7 @@ CASES = [
         CLEAN.replace(
             "action: Make the splitter idempotent", "action: Make sure deploys are reviewed"
         ),
-        [("BPM108", 11, 5)],
+        [("BPM103", 11, 5)],
     ),
     (
         CLEAN.replace(
@@ -172,9 +172,9 @@ CASES = [
     (
         CLEAN.replace(
             "The config push reached all regions at once.",
-            "It was\nobviously\nthe fault of\nno one.",
+            "The engineer\nforgot the flag, and\nwe should have\ncaught it.",
         ),
-        [("BPM302", 22, 1), ("BPM301", 23, 5)],
+        [("BPM301", 22, 1), ("BPM302", 23, 4)],
     ),
     (
         CLEAN.replace(
@@ -191,7 +191,10 @@ CASES = [
         ),
         [],
     ),
-    (CLEAN.replace("| Errors rose |", "| The on-call should have noticed |"), [("BPM302", 31, 67)]),
+    (
+        CLEAN.replace("| Errors rose |", "| The on-call should have noticed |"),
+        [("BPM301", 31, 59), ("BPM302", 31, 67)],
+    ),
     # BPM401: not published and review_by passed (BPM_NOW is 2026-11-23)
     (
         CLEAN.replace("status: published\n", "status: in-review\n").replace(
@@ -239,7 +242,7 @@ def test_vague_verbs_and_allowed_verbs_from_config(bpm: Bpm, repo: Repo) -> None
     assert findings(bpm, repo, text) == []
     repo.write(".bpm.toml", 'vague_verbs = ["tweak"]\n')
     assert findings(bpm, repo, text) == [("BPM103", 11, 5)]
-    text = CLEAN.replace("action: Make the splitter idempotent", "action: Dedupe the events")
+    text = CLEAN.replace("action: Make the splitter idempotent", 'action: "Dedupe events: drop repeats"')
     assert findings(bpm, repo, text) == [("BPM107", 11, 5)]
     repo.write(".bpm.toml", 'allowed_verbs = ["dedupe"]\n')
     assert findings(bpm, repo, text) == []

@@ -53,7 +53,9 @@ def judge_prose(text: str, people: frozenset[str] = frozenset()) -> list[ProseFi
     found: list[ProseFinding] = []
     for sentence in _sentences_with(text, hits):
         for kind, judge in (("blame", find_blame), ("hindsight", find_hindsight)):
-            for j in judge(sentence.text, people):
+            # one finding per sentence and rule, on its first trigger: a second would say
+            # the same thing about the same sentence
+            for j in judge(sentence.text, people)[:1]:
                 start = sentence.start + j.start
                 found.append(ProseFinding(kind, start, sentence.start + j.end, j))
     return found
