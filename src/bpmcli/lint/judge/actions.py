@@ -16,6 +16,7 @@ An item is read after its lead-in is stripped (list marker, "Long term:", "We sh
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.tokens import Judgement, Token, tokenize
@@ -521,6 +522,38 @@ SUGGEST_HEADLINE = "start with what to do: 'Retry limits:' -> 'Cap retries at 3 
 MAX_ACTION = 2_000
 
 
+def find_vague(text: str) -> list[Judgement]:
+    """A vague action item (BPM103): at most one judgement, on the words that make it so."""
+    return list(_cached_vague(text))
+
+
+def find_exhortation(text: str) -> list[Judgement]:
+    """An appeal to people (BPM108) instead of a change to the system."""
+    return list(_cached_exhortation(text))
+
+
+def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> list[Judgement]:
+    """An item that leads with a topic (BPM107): "Retry limits:", "Monitoring"."""
+    return list(_cached_headline(text, allowed_verbs))
+
+
+# Action texts repeat across files (templates, copied items) and each rule of the family
+# asks about the same text: each verdict is computed once.
+@lru_cache(maxsize=4096)
+def _cached_vague(text: str) -> tuple[Judgement, ...]:
+    return tuple(_vague(text))
+
+
+@lru_cache(maxsize=4096)
+def _cached_exhortation(text: str) -> tuple[Judgement, ...]:
+    return tuple(_exhortation(text))
+
+
+@lru_cache(maxsize=4096)
+def _cached_headline(text: str, allowed_verbs: frozenset[str]) -> tuple[Judgement, ...]:
+    return tuple(_headline(text, allowed_verbs))
+
+
 def lead_in(text: str) -> int:
     """Offset where the item's own words start (after markers, labels and "we should")."""
     offset = 0
@@ -548,11 +581,11 @@ def _judgement(
     return Judgement(start, end, words, f"{what} {words!r}", hint)
 
 
-def find_vague(text: str) -> list[Judgement]:
+def _vague(text: str) -> list[Judgement]:
     """A vague action item (BPM103): at most one judgement, on the words that make it so."""
     text = text[:MAX_ACTION]
     offset, tokens = _words(text)
-    if not tokens or find_exhortation(text) or _bare_headline(text):
+    if not tokens or _cached_exhortation(text) or _bare_headline(text):
         return []  # one finding per item: the appeal or the bare topic is more specific
     lows = [t.lower for t in tokens]
     rest = _URL.sub(" ", text[offset:])  # a link to a ticket is not a measurable end
@@ -565,7 +598,7 @@ def find_vague(text: str) -> list[Judgement]:
 
 
 def _bare_headline(text: str) -> bool:
-    return bool(find_headline(text)) and ":" not in text
+    return bool(_cached_headline(text, frozenset())) and ":" not in text
 
 
 def _vague_span(
@@ -702,7 +735,7 @@ def _passive_state(lows: list[str]) -> bool:
     return False
 
 
-def find_exhortation(text: str) -> list[Judgement]:
+def _exhortation(text: str) -> list[Judgement]:
     """An appeal to people (BPM108) instead of a change to the system."""
     text = text[:MAX_ACTION]
     offset = lead_in(text)
@@ -755,7 +788,7 @@ def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def find_headline(text: str, allowed_verbs: frozenset[str] = frozenset()) -> list[Judgement]:
+def _headline(text: str, allowed_verbs: frozenset[str]) -> list[Judgement]:
     """An item that leads with a topic (BPM107): "Retry limits:", "Monitoring"."""
     text = text[:MAX_ACTION]
     marker = _MARKER.match(text)

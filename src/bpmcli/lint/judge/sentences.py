@@ -41,6 +41,48 @@ def split(text: str) -> list[Sentence]:
     return found
 
 
+def around(text: str, offsets: list[int]) -> list[Sentence]:
+    """The sentences that contain one of `offsets` (sorted), splitting only the units
+    (paragraphs, items, rows) they fall in: the same result as filtering `split(text)`,
+    at the cost of the few units that hold a hit."""
+    chosen: list[Sentence] = []
+    done_until = -1
+    for offset in offsets:
+        if offset < done_until:
+            continue
+        start, end = _block(text, offset)
+        for sentence in split(text[start:end]):
+            first, last = start + sentence.start, start + sentence.end
+            if any(first <= hit < last for hit in _within(offsets, first, last)):
+                chosen.append(Sentence(first, last, sentence.text))
+        done_until = end
+    return chosen
+
+
+def _within(offsets: list[int], start: int, end: int) -> list[int]:
+    import bisect
+
+    return offsets[bisect.bisect_left(offsets, start) : bisect.bisect_left(offsets, end)]
+
+
+def _block(text: str, offset: int) -> tuple[int, int]:
+    """The run of lines around `offset` between unit boundaries (blank lines, unit starts)."""
+    start = text.rfind("\n", 0, offset) + 1
+    while start > 0 and not _UNIT_START.match(text, start):
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if not text[previous : start - 1].strip():
+            break
+        start = previous
+    end = text.find("\n", offset)
+    while end != -1:
+        following = text.find("\n", end + 1)
+        line = text[end + 1 : following if following != -1 else len(text)]
+        if not line.strip() or _UNIT_START.match(line):
+            break
+        end = following
+    return start, len(text) if end == -1 else end
+
+
 def _units(text: str) -> Iterator[tuple[int, int]]:
     """Spans of paragraphs, list items, headings and table cells."""
     unit_start: int | None = None

@@ -74,11 +74,14 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
     if memo is not None:
         return memo  # type: ignore[no-any-return]
     found: list[tuple[str, int, int, str]] = []
-    if judge.may_hold(ctx.pm.body):
-        # most files have none of the judges' words: only the others pay for the masking
+    body = ctx.pm.body
+    people = _people(ctx) if judge.may_hold(body) else None
+    if people is not None and judge.judge_prose(body, people):
+        # most files hold nothing the judges flag even before masking (which only removes
+        # words): only the others pay for it
         text = prose(ctx)
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-        for finding in judge.judge_prose(text, _people(ctx)):
+        for finding in judge.judge_prose(text, people):
             index = bisect.bisect_right(starts, finding.start) - 1
             code = _BLAME_CODE if finding.kind == "blame" else _HINDSIGHT_CODE
             line = ctx.pm.where.body_line + index
