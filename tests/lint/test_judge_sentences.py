@@ -45,3 +45,20 @@ def test_offsets_point_into_the_text() -> None:
 def test_blanked_regions_do_not_join_units() -> None:
     text = "Before the code.\n          \nAfter the code."
     assert texts(text) == ["Before the code.", "After the code."]
+
+
+AROUND_TEXT = (
+    "# Summary\n\nThe developer forgot it. Then we fixed it.\nWrapped line here\nand more.\n\n"
+    "- item one. item two\n- We should have known.\n| a cell | We had no alert. B |\n"
+)
+
+
+@pytest.mark.parametrize(
+    "word", ["forgot", "fixed", "Wrapped", "item two", "should", "alert", "B |"]
+)
+def test_around_is_split_filtered_by_hits(word: str) -> None:
+    from bpmcli.lint.judge.sentences import around
+
+    hit = AROUND_TEXT.index(word)
+    expected = [s for s in split(AROUND_TEXT) if s.start <= hit < s.end]
+    assert around(AROUND_TEXT, [hit]) == expected

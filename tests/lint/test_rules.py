@@ -242,7 +242,9 @@ def test_vague_verbs_and_allowed_verbs_from_config(bpm: Bpm, repo: Repo) -> None
     assert findings(bpm, repo, text) == []
     repo.write(".bpm.toml", 'vague_verbs = ["tweak"]\n')
     assert findings(bpm, repo, text) == [("BPM103", 11, 5)]
-    text = CLEAN.replace("action: Make the splitter idempotent", 'action: "Dedupe events: drop repeats"')
+    text = CLEAN.replace(
+        "action: Make the splitter idempotent", 'action: "Dedupe events: drop repeats"'
+    )
     assert findings(bpm, repo, text) == [("BPM107", 11, 5)]
     repo.write(".bpm.toml", 'allowed_verbs = ["dedupe"]\n')
     assert findings(bpm, repo, text) == []

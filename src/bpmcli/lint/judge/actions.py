@@ -728,7 +728,7 @@ def _wished(lows: list[str]) -> bool:
 
 
 def _passive_state(lows: list[str]) -> bool:
-    """"deploys are reviewed", "they get deployed": a state, with no one and nothing doing it."""
+    """ "deploys are reviewed", "they get deployed": a state, with no one and nothing doing it."""
     for i, word in enumerate(lows[:-1]):
         if word in ("is", "are", "get", "gets", "be") and lows[i + 1].endswith("ed"):
             return True

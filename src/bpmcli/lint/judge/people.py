@@ -8,7 +8,7 @@ _NOT_NAMES = frozenset({"team", "the", "on-call", "oncall", "sre", "ops"})
 
 
 def people_of(names: Iterable[str]) -> frozenset[str]:
-    """"Kai Haddad", "@kai", "kai" -> {"kai", "haddad"}: each part of three letters or more
+    """ "Kai Haddad", "@kai", "kai" -> {"kai", "haddad"}: each part of three letters or more
     (a judge matches them only when written capitalised or as an @handle)."""
     parts: set[str] = set()
     for name in names:
