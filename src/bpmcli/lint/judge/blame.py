@@ -169,18 +169,6 @@ SUGGESTION = (
     "'nothing checked that ...')"
 )
 
-BLAME_TRIGGERS = frozenset(
-    set(_forms.BLAME_VERBS)
-    | set(_forms.CHOICE_VERBS)
-    | _JUDGEMENT_WORDS
-    | _ERROR_NOUNS
-    | _BAD
-    | _FOLLOW
-    | _MODAL_HAVE
-    | {"lapse", "thorough", "review", "reviewed", "fault", "blame", "blamed", "wrong", "fail"}
-    | {"failed", "fails"}
-    | _BROKE
-)
 
 Check = Callable[[str, list[Token], frozenset[str]], Iterator[Judgement]]
 
@@ -198,10 +186,13 @@ def _blame_in(sentence: str, people: frozenset[str]) -> list[Judgement]:
     if not any(word in lowered for word in _CHEAP):
         return []
     tokens = tokenize(sentence)
-    if not {t.bare for t in tokens} & BLAME_TRIGGERS:
+    present = {t.bare for t in tokens} & BLAME_TRIGGERS
+    if not present:
         return []
     found: list[Judgement] = []
-    for check in _CHECKS:
+    for check, words in _CHECKS:
+        if words.isdisjoint(present):
+            continue
         for judgement in check(sentence, tokens, people):
             if not any(j.start <= judgement.start < j.end for j in found):
                 found.append(judgement)
@@ -489,18 +480,20 @@ def _wrong_thing(sentence: str, tokens: list[Token], people: frozenset[str]) -> 
             )
 
 
-_CHECKS: tuple[Check, ...] = (
-    _set_phrases,
-    _judgement_words,
-    _failure_verbs,
-    _failed_or_not_followed,
-    _unreviewed,
-    _errors_made,
-    _choices,
-    _possessive_work,
-    _person_should_have,
-    _wrong_thing,
+# Each check with the words it needs: a sentence runs only the checks its words call for.
+_CHECKS: tuple[tuple[Check, frozenset[str]], ...] = (
+    (_set_phrases, frozenset({"error", "errors"})),
+    (_judgement_words, _JUDGEMENT_WORDS | {"lapse", "thorough"}),
+    (_failure_verbs, frozenset(_forms.BLAME_VERBS)),
+    (_failed_or_not_followed, _FOLLOW | {"failed", "fails", "fail"}),
+    (_unreviewed, frozenset({"review", "reviewed"})),
+    (_errors_made, _ERROR_NOUNS | {"fault", "blame"}),
+    (_choices, frozenset(_forms.CHOICE_VERBS)),
+    (_possessive_work, _BAD | _BROKE),
+    (_person_should_have, _MODAL_HAVE),
+    (_wrong_thing, frozenset({"wrong"})),
 )
+BLAME_TRIGGERS = frozenset().union(*(words for _, words in _CHECKS))
 
 # Substrings one of which any blaming sentence holds: a C-speed test before tokenizing.
 _CHEAP = (

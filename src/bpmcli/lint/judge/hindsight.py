@@ -361,7 +361,7 @@ _CHEAP = (
     "no-one",
     "none of us",
     "mistaken",
-    "wrong",
+    "wrongly",
     "incorrect",
     "erroneous",
     "misconcept",

@@ -10,105 +10,86 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bpmcli.lint.judge import sentences
+from bpmcli.lint.judge import _forms, sentences
 from bpmcli.lint.judge.blame import find_blame
 from bpmcli.lint.judge.hindsight import find_hindsight
 from bpmcli.lint.judge.tokens import Judgement
 
-# Every finding needs one of these in its sentence (lower case): found with str.find,
-# in C, so a text with none of them costs a few microseconds. They are as specific as the
-# judges allow ("failed to", not "fail"), so that the common words of incident reports
-# ("errors", "Failed over") do not send every file to the judges.
-_GATE_WORDS = (
-    "nobody",
-    "no one",
-    "no-one",
-    "none of us",
-    "mistaken",
-    "wrong",
-    "incorrect",
-    "erroneous",
-    "misconcept",
-    "misjudg",
-    "estimat",
-    "hindsight",
-    "obvious",
-    "clearly",
-    "dangerous",
-    "failed to",
-    "fails to",
-    "fail to",
-    "neglect",
-    "bother",
-    "forg",
-    "overlook",
-    "ignor",
-    "botch",
-    "missed",
-    "misses",
-    "disregard",
-    "misread",
-    "mistyp",
-    "misconfig",
-    "skipped",
-    "skips",
-    "chose",
-    "choos",
-    "decid",
-    "opted",
-    "careless",
-    "lazy",
-    "lazi",
-    "sloppy",
-    "sloppi",
-    "neglig",
-    "reckless",
-    "incompet",
-    "thoughtless",
-    "human error",
-    "operator error",
-    "user error",
-    "pilot error",
-    "error was",
-    "errors were",
-    "error by",
-    "s error",
-    "mistake",
-    "slip",
-    "bad ",
-    "broke",
-    "faulty",
-    "hasty",
-    "follow",
-    "lapse",
-    "thorough",
-    "without review",
-    "without a review",
-    "not reviewed",
-    "fault",
-    "blame",
-    "if ",
-    "had ",
-    "'ve",
-    "’ve",
+_NON_WORD = re.compile(r"[^a-z'’-]+")
+_MODALS = ("should", "could", "would", "might", "may", "must", "ought")
+_CONTRACTED = frozenset(f"{m}{a}ve" for m in _MODALS for a in "'’")
+
+# Whole words any one of which can start a finding (every inflected form of the judges'
+# verbs, their judgement words). Only a text holding one pays for more than a split.
+_WORDS = frozenset(
+    {
+        *_forms.BLAME_VERBS,
+        *_forms.CHOICE_VERBS,
+        *_forms.WRONG_BELIEF_VERBS,
+        *_CONTRACTED,
+        *["nobody", "no-one", "none", "mistaken", "mistakenly", "wrong", "wrongly", "incorrect", "incorrectly", "erroneous", "erroneously", "misconception", "misconceptions", "misjudgement", "misjudgment", "hindsight", "obvious", "obviously", "clearly", "dangerous", "careless", "carelessly", "carelessness", "lazy", "laziness", "sloppy", "sloppiness", "negligent", "negligence", "negligently", "reckless", "recklessly", "recklessness", "incompetent", "incompetence", "thoughtless", "thoughtlessly", "mistake", "mistakes", "slip", "slips", "bad", "botched", "broke", "broken", "faulty", "hasty", "follow", "followed", "follows", "lapse", "thorough", "fault", "blame", "blamed", "blames", "bother", "bothered"],
+    }
 )
+# Common words that count only inside one of their phrases ("Failed over" is not "failed
+# to"; "errors" is not "human errors").
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "failed": ("failed to",),
+    "fails": ("fails to",),
+    "fail": ("fail to",),
+    "neglected": ("neglected to",),
+    "error": (
+        "human error",
+        "operator error",
+        "user error",
+        "pilot error",
+        "error was",
+        "error by",
+        "s error",
+    ),
+    "errors": ("human errors", "operator errors", "errors were", "errors by"),
+    "review": ("without review", "without a review"),
+    "reviewed": ("not reviewed",),
+    "one": ("no one",),
+    "if": ("if only", " had "),
+    "had": ("had we", "had i ", "had they", "had anyone", "had someone", "had the team"),
+}
 # "have" only counts after a modal, a few words back ("could simply have").
 _HAVE = re.compile(r"(?:should|could|would|might|may|must|ought)(?:n['’]t)?(?:\W[\w\s'’]{0,24})?$")
 
 
+def _gate_words(lowered: str) -> list[str]:
+    """The gate words and phrases `lowered` holds: [] for most texts."""
+    words = set(_NON_WORD.split(lowered))
+    found = list(words & _WORDS)
+    for word in words & _PHRASES.keys():
+        found += [p for p in _PHRASES[word] if p in lowered]
+    if "have" in words and not words.isdisjoint(_MODALS + tuple(m + "n't" for m in _MODALS)):
+        found.append(" have")
+    return found
+
+
 def _gate_hits(lowered: str) -> list[int]:
+    """Offsets of the gate words in `lowered` (a word inside a longer word is no hit)."""
     hits: list[int] = []
-    for word in _GATE_WORDS:
+    for word in _gate_words(lowered):
         at = lowered.find(word)
         while at != -1:
-            hits.append(at)
+            if _whole(lowered, at, len(word)) and (word != " have" or _after_modal(lowered, at)):
+                hits.append(at)
             at = lowered.find(word, at + 1)
-    at = lowered.find(" have")
-    while at != -1:
-        if _HAVE.search(lowered, max(0, at - 32), at):
-            hits.append(at)
-        at = lowered.find(" have", at + 1)
     return sorted(hits)
+
+
+def _whole(lowered: str, at: int, size: int) -> bool:
+    before = lowered[at - 1] if at else " "
+    after = lowered[at + size] if at + size < len(lowered) else " "
+    return not (before.isalpha() and lowered[at].isalpha()) and not (
+        after.isalpha() and lowered[at + size - 1].isalpha()
+    )
+
+
+def _after_modal(lowered: str, at: int) -> bool:
+    return _HAVE.search(lowered, max(0, at - 32), at) is not None
 
 
 @dataclass(frozen=True)
@@ -122,7 +103,7 @@ class ProseFinding:
 def may_hold(text: str) -> bool:
     """False when no judge can fire anywhere in `text` (the raw body will do: masking only
     removes words)."""
-    return bool(_gate_hits(text.lower()))
+    return bool(_gate_words(text.lower()))
 
 
 def judge_prose(text: str, people: frozenset[str] = frozenset()) -> list[ProseFinding]:

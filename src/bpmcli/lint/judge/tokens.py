@@ -4,32 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # One token: an @handle, a word (apostrophes and hyphens inside), a number, or a
 # punctuation mark that bounds a clause or a quotation. Each alternative is a single
 # character class run: linear.
 _TOKEN = re.compile(r"@[\w-]+|[A-Za-z][A-Za-z'’-]*|\d[\w.,:%]*|[;:,()\"“”?!—]")
-_POSSESSIVE = re.compile(r"['’]s$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word and where it is; its lower-case and bare forms are computed once, since every
+    check of every judge reads them."""
+
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def bare(self) -> str:
-        """Lower case without a possessive "'s" ("Bob's" -> "bob")."""
-        return _POSSESSIVE.sub("", self.text.lower()).replace("’", "'")
-
-    @property
-    def possessive(self) -> bool:
-        return bool(_POSSESSIVE.search(self.text))
+    lower: str
+    bare: str  # lower case without a possessive "'s" ("Bob's" -> "bob")
+    possessive: bool
 
 
 @dataclass(frozen=True)
@@ -75,7 +67,14 @@ def shifted(judgement: Judgement, offset: int) -> Judgement:
 
 
 def tokenize(sentence: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    tokens = []
+    for match in _TOKEN.finditer(sentence):
+        text = match.group()
+        lower = text.lower()
+        possessive = lower.endswith(("'s", "’s"))
+        bare = (lower[:-2] if possessive else lower).replace("’", "'")
+        tokens.append(Token(text, match.start(), match.end(), lower, bare, possessive))
+    return tokens
 
 
 def quoted(tokens: list[Token], index: int) -> bool:

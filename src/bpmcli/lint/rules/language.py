@@ -74,9 +74,8 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
     if memo is not None:
         return memo  # type: ignore[no-any-return]
     found: list[tuple[str, int, int, str]] = []
-    body = ctx.pm.body
-    people = _people(ctx) if judge.may_hold(body) else None
-    if people is not None and judge.judge_prose(body, people):
+    people = _people(ctx)
+    if judge.judge_prose(ctx.pm.body, people):
         # most files hold nothing the judges flag even before masking (which only removes
         # words): only the others pay for it
         text = prose(ctx)
