@@ -109,7 +109,7 @@ CASES = [
     ),
     (
         CLEAN.replace("action: Make the splitter idempotent", "action: Better alerts"),
-        [("BPM107", 11, 5)],
+        [("BPM103", 11, 5)],
     ),
     (
         CLEAN.replace(

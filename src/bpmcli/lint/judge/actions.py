@@ -827,4 +827,6 @@ def _topic_only(words: list[str]) -> bool:
     if words[-1].endswith((".", "!", "?")) or len(words) > 4:
         return False
     first = words[0].lower()
+    if first in _VAGUE_ADJECTIVES or first in _NOMINAL_LEADS:
+        return False  # "Better alerts", "More tests": a vague goal (BPM103), not a topic
     return len(words) <= 2 or first.endswith(("s", "ing", "ion", "ment"))
