@@ -261,6 +261,12 @@ def _not_being(tokens: list[Token], index: int) -> bool:
     return pair[0] in ("without", "not") and pair[1] in ("being", "very")
 
 
+def _nothing_after(tokens: list[Token], index: int) -> bool:
+    """"forgot nothing", "missed none of them": the failing denied."""
+    after = tokens[index + 1].lower if index + 1 < len(tokens) else ""
+    return after in ("nothing", "none", "no")
+
+
 def _failure_verbs(
     sentence: str, tokens: list[Token], people: frozenset[str]
 ) -> Iterator[Judgement]:
@@ -269,7 +275,7 @@ def _failure_verbs(
         low = token.lower
         if low not in _forms.BLAME_VERBS or (low.endswith("ing") and low != "forgetting"):
             continue
-        if _negated(tokens, i) or quoted(tokens, i):
+        if _negated(tokens, i) or quoted(tokens, i) or _nothing_after(tokens, i):
             continue
         who = subject_of(tokens, i, people) or by_person(tokens, i + 1, people)
         if who is None:

@@ -195,6 +195,8 @@ def _counterfactual(
         return False  # "what could have gone better": a template heading
     if "because" in rest or "design" in rest or "instead" in rest or ";" in rest:
         return False  # "would not have helped, because ...", "could have waited; we chose ..."
+    if low in ("would", "wouldn't") and not _outcome(verb) and not _people_subject(before, people):
+        return False  # "the workers would have restarted cleanly": a design's behaviour
     if set(before) & _NOT_ACTORS and low in ("would", "wouldn't", "may", "might"):
         return False  # "these changes would not have protected us", "the new alert may have"
     return not (before and before[-1] in ("there", "it"))
@@ -208,6 +210,16 @@ def _clause_before(tokens: list[Token], index: int) -> list[str]:
             break
         words.insert(0, token.lower)
     return words
+
+
+def _outcome(verb: str) -> bool:
+    """A counterfactual outcome: "prevented", "caught", "let (it through)"."""
+    return verb in _forms.COUNTERFACTUAL_VERBS
+
+
+def _people_subject(clause: list[str], people: frozenset[str]) -> bool:
+    """The clause before a modal is about people ("a second reviewer", "we")."""
+    return any(w in WE or w in _forms.ROLE_NOUNS or w in people for w in clause)
 
 
 def _if_had(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
@@ -333,7 +345,7 @@ def _failed_or_neglected(
         if low not in ("failed", "neglected", "fail", "fails") or lows[i + 1] != "to":
             continue
         who = subject_of(tokens, i, people)
-        we = any(lows[k] in WE for k in range(max(0, i - 3), i))
+        we = "we" in lows[max(0, i - 3) : i]  # "we neglected to"; "our monitoring" is a system
         if (who and not individual(who[1])) or we or (low == "neglected" and who is None):
             yield _judgement(sentence, tokens, i, i + 1, "a failing judged by the outcome")
     for i in range(len(lows) - 1):
