@@ -262,7 +262,7 @@ def _not_being(tokens: list[Token], index: int) -> bool:
 
 
 def _nothing_after(tokens: list[Token], index: int) -> bool:
-    """"forgot nothing", "missed none of them": the failing denied."""
+    """ "forgot nothing", "missed none of them": the failing denied."""
     after = tokens[index + 1].lower if index + 1 < len(tokens) else ""
     return after in ("nothing", "none", "no")
 
