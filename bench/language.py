@@ -1,12 +1,16 @@
 """Precision and recall of bpm's language rules against labelled sentences and actions.
 
-    python bench/language.py [--json] [--verbose] [--bpm PATH]
+    python bench/language.py [--json] [--verbose] [--bpm PATH] [--direct] [--split PART]
 
 Two sets: bench/language/cases.yaml (hand-written, always) and bench/language/realworld.yaml
 (labels naming lines of the real postmortems in $BPM_SHARED/realworld or
 <repo>/../shared/realworld; skipped, with a note, when that folder is absent). The rules run
 through the real CLI (`bpm lint --no-cache --format json --select ...`) on temporary files;
 docs/language.md says what the labels mean.
+
+`--direct` calls the judges (bpmcli.lint.judge) in process instead (bench/language_direct.py);
+`--split tuned|held-out` scores the real-world files the judges were tuned on, or the third
+held out before tuning (HELD_OUT).
 
 Rule groups: BPM301 vs blame, BPM302 vs hindsight, BPM103 vs vague, BPM108 vs exhortation,
 BPM107 vs headline, and BPM103/107/108 together vs vague + exhortation + headline.
