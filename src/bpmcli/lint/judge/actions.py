@@ -306,6 +306,7 @@ _HARDER = re.compile(
     r"|\bdouble[- ]check|\bnext time\b",
     re.IGNORECASE,
 )
+_BY_MEANS = re.compile(r"\bby \w+ing\b", re.IGNORECASE)
 _DETERMINERS = frozenset(
     [
         "the",
@@ -589,8 +590,7 @@ def _vague(text: str) -> list[Judgement]:
         return []  # one finding per item: the appeal or the bare topic is more specific
     lows = [t.lower for t in tokens]
     rest = _URL.sub(" ", text[offset:])  # a link to a ticket is not a measurable end
-    concrete = bool(_CONCRETE.search(rest)) or _names_artefact(lows)
-    found = _vague_span(lows, tokens, rest, concrete)
+    found = _vague_span(lows, tokens, rest)
     if found is None:
         return []
     first, last, what = found
@@ -601,9 +601,7 @@ def _bare_headline(text: str) -> bool:
     return bool(_cached_headline(text, frozenset())) and ":" not in text
 
 
-def _vague_span(
-    lows: list[str], tokens: list[Token], rest: str, concrete: bool
-) -> tuple[int, int, str] | None:
+def _vague_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, int, str] | None:
     """(first, last, what) of the words that make the item vague, if it is."""
     strong = _strong_at(lows, 0)
     if strong is not None:  # forgiven only by a second, concrete verb
@@ -611,8 +609,14 @@ def _vague_span(
     after_and = _strong_at(lows, 2) if lows[1:2] == ["and"] and len(lows) > 2 else None
     if after_and is not None:  # "Document and think about ..."
         return 2, after_and, "vague verb"
-    if concrete:
-        return None
+    found = _weak_span(lows, tokens, rest)
+    if found is None or _CONCRETE.search(rest) or _names_artefact(lows):
+        return None  # the concrete markers cost a long regex: only candidates pay for it
+    return found
+
+
+def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, int, str] | None:
+    """A candidate that a concrete marker would forgive: weak verb, vague goal, passive."""
     passive = _PASSIVE_VAGUE.search(rest)
     if passive:  # "Alerting should be improved"
         first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
@@ -640,14 +644,9 @@ def _strong_at(lows: list[str], index: int) -> int | None:
     word = lows[index]
     if _lemma(word) in _STRONG_VERBS:
         return index
-    for phrase in _STRONG_PHRASES:
-        got = lows[index : index + len(phrase)]
-        if (
-            len(got) == len(phrase)
-            and got[0] in _inflected(phrase[0])
-            and tuple(got[1:]) == phrase[1:]
-        ):
-            return index + len(phrase) - 1
+    for tail in _PHRASE_TAILS.get(word, ()):
+        if tuple(lows[index + 1 : index + 1 + len(tail)]) == tail:
+            return index + len(tail)
     return None
 
 
@@ -655,6 +654,13 @@ def _inflected(verb: str) -> set[str]:
     """The few forms a phrasal verb takes at the start of an item ("figuring out")."""
     stem = verb[:-1] if verb.endswith("e") else verb
     return {verb, verb + "s", stem + "ing"}
+
+
+# First word (in each of its forms) -> the rest of each strong phrase it can open.
+_PHRASE_TAILS: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _phrase in _STRONG_PHRASES:
+    for _form in _inflected(_phrase[0]):
+        _PHRASE_TAILS[_form] = (*_PHRASE_TAILS.get(_form, ()), _phrase[1:])
 
 
 def _second_concrete_verb(lows: list[str]) -> bool:
@@ -747,14 +753,14 @@ def _exhortation(text: str) -> list[Judgement]:
         return []
     lows = [t.lower for t in tokens]
     rest = text[offset:]
-    if re.search(r"\bby (?:\w+ing)\b", rest, re.IGNORECASE):
-        return []  # "... by making the pipeline reject direct pushes": a mechanism
     found = _exhortation_frame(lows)
+    harder = _HARDER.search(rest) if found is None else None
+    if (found or harder) and _BY_MEANS.search(rest):
+        return []  # "... by making the pipeline reject direct pushes": a mechanism
     if found is not None:
         return [
             _judgement(text, offset, tokens, found[0], found[1], "asks people to", SUGGEST_EXHORT)
         ]
-    harder = _HARDER.search(rest)
     if harder:
         first = next(i for i, t in enumerate(tokens) if t.end > harder.start())
         last = next(i for i, t in enumerate(tokens) if t.end >= harder.end())
