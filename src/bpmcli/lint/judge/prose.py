@@ -165,9 +165,17 @@ def may_hold(text: str) -> bool:
     return bool(_gate_words(text.lower()))
 
 
-def judge_prose(text: str, people: frozenset[str] = frozenset()) -> list[ProseFinding]:
-    """Blame and hindsight findings in `text` (blanked regions are spaces: offsets hold)."""
-    hits = _gate_hits(text.lower())
+def gate(text: str) -> list[int]:
+    """Offsets of the words a finding needs: [] (nothing to judge) for most texts."""
+    return _gate_hits(text.lower())
+
+
+def judge_prose(
+    text: str, people: frozenset[str] = frozenset(), hits: list[int] | None = None
+) -> list[ProseFinding]:
+    """Blame and hindsight findings in `text` (blanked regions are spaces: offsets hold);
+    `hits` is `gate(text)` when the caller has it already."""
+    hits = gate(text) if hits is None else hits
     if not hits:
         return []
     found: list[ProseFinding] = []

@@ -74,8 +74,9 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
     if memo is not None:
         return memo  # type: ignore[no-any-return]
     found: list[tuple[str, int, int, str]] = []
-    people = _people(ctx)
-    if judge.judge_prose(ctx.pm.body, people):
+    hits = judge.gate(ctx.pm.body)
+    people = _people(ctx) if hits else frozenset()
+    if hits and judge.judge_prose(ctx.pm.body, people, hits):
         # most files hold nothing the judges flag even before masking (which only removes
         # words): only the others pay for it
         text = prose(ctx)
