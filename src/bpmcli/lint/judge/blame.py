@@ -9,6 +9,7 @@ always mean a person ("human error", "an error was made") need no one named.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import by_person, individual, person_kind, subject_of
@@ -177,8 +178,13 @@ def find_blame(sentence: str, people: frozenset[str] = frozenset()) -> list[Judg
     """Blame in one sentence; `people` are the postmortem's own people, lower case."""
     found: list[Judgement] = []
     for offset, piece in windows(sentence):
-        found.extend(shifted(j, offset) for j in _blame_in(piece, people))
+        found.extend(shifted(j, offset) for j in _cached_blame_in(piece, people))
     return found
+
+
+@lru_cache(maxsize=2048)  # boilerplate sentences repeat across postmortems
+def _cached_blame_in(sentence: str, people: frozenset[str]) -> tuple[Judgement, ...]:
+    return tuple(_blame_in(sentence, people))
 
 
 def _blame_in(sentence: str, people: frozenset[str]) -> list[Judgement]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subject_of
@@ -112,8 +113,13 @@ def find_hindsight(sentence: str, people: frozenset[str] = frozenset()) -> list[
     """Hindsight in one sentence; `people` are the postmortem's own people, lower case."""
     found: list[Judgement] = []
     for offset, piece in windows(sentence):
-        found.extend(shifted(j, offset) for j in _hindsight_in(piece, people))
+        found.extend(shifted(j, offset) for j in _cached_hindsight_in(piece, people))
     return found
+
+
+@lru_cache(maxsize=2048)  # boilerplate sentences repeat across postmortems
+def _cached_hindsight_in(sentence: str, people: frozenset[str]) -> tuple[Judgement, ...]:
+    return tuple(_hindsight_in(sentence, people))
 
 
 def _hindsight_in(sentence: str, people: frozenset[str]) -> list[Judgement]:

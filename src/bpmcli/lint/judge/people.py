@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NOT_NAMES = frozenset({"team", "the", "on-call", "oncall", "sre", "ops"})
 
 
 def people_of(names: Iterable[str]) -> frozenset[str]:
-    """ "Kai Haddad", "@kai", "kai" -> {"kai", "haddad"}: each part of three letters or more
-    (a judge matches them only when written capitalised or as an @handle)."""
+    """Each part of three letters or more of each name ("Kai Haddad", "@kai" -> "kai",
+    "haddad"); a judge matches them only when written capitalised or as an @handle."""
+    return _parts(tuple(names))
+
+
+@lru_cache(maxsize=1024)  # the same team writes many postmortems
+def _parts(names: tuple[str, ...]) -> frozenset[str]:
     parts: set[str] = set()
     for name in names:
         for part in name.replace("@", " ").replace(",", " ").split():
