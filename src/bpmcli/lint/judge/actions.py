@@ -685,20 +685,47 @@ def _names_artefact(lows: list[str]) -> bool:
 
 def _vague_object(lows: list[str]) -> tuple[int, int] | None:
     """ "Add more alerts", "Better dashboards", "Define a strategy for", "Long term fix"."""
+    for finder in (_vague_verb_goal, _vague_words, _vague_state):
+        found = finder(lows)
+        if found is not None:
+            return found
+    return None
+
+
+def _goal_objects() -> dict[str, frozenset[str]]:
+    """Verb -> the objects that make it vague ("increase" -> coverage, visibility ...)."""
+    table: dict[str, frozenset[str]] = {}
+    for verbs, objects in (
+        (_GROW_VERBS, _ABSTRACT),
+        (_REDUCE_VERBS, _ODDS),
+        (frozenset({"make"}), _COMPARATIVES),
+        (_PLAN_VERBS, _PLAN_NOUNS),
+    ):
+        for verb in verbs:
+            table[verb] = table.get(verb, frozenset()) | objects
+    return table
+
+
+def _vague_verb_goal(lows: list[str]) -> tuple[int, int] | None:
+    """A verb whose object is a quality or a plan: "Increase coverage", "Define a strategy"."""
     first = 1 if lows[0] in _NOMINAL_LEADS and len(lows) > 1 else 0
     after = lows[first + 1] if first + 1 < len(lows) else ""
     if lows[first] in _NOMINALS and after in ("", "of", "into", "on", "for", "to", "in"):
         return 0, first
-    if lows[0] in _GROW_VERBS:
-        for i in range(1, min(5, len(lows))):
-            if lows[i] in _ABSTRACT:
+    reach = 7 if lows[1:2] == ["and"] else 5  # "Define and roll out a ... strategy"
+    wanted = _GOAL_OBJECTS.get(lows[0])
+    if wanted:
+        for i in range(1, min(reach, len(lows))):
+            if lows[i] in wanted:
                 return 0, i
-    if lows[0] in _REDUCE_VERBS and set(lows[1:4]) & _ODDS:
-        return 0, next(i for i in range(1, 4) if lows[i] in _ODDS)
-    if lows[0] == "make":
-        for i in range(1, min(6, len(lows))):
-            if lows[i] in _COMPARATIVES:
-                return 0, i
+    return None
+
+
+_GOAL_OBJECTS = _goal_objects()
+
+
+def _vague_words(lows: list[str]) -> tuple[int, int] | None:
+    """ "better", "proactive", "more alerts", "more resilient", "long term"."""
     for i, word in enumerate(lows[:5]):
         if word in _VAGUE_ADJECTIVES:
             return i, i
@@ -710,11 +737,11 @@ def _vague_object(lows: list[str]) -> tuple[int, int] | None:
             return i, i + 1
         if word == "long-term" or (word == "long" and lows[i + 1 : i + 2] == ["term"]):
             return i, i if word == "long-term" else i + 1
-    if lows[0] in _PLAN_VERBS:
-        reach = 7 if lows[1:2] == ["and"] else 5  # "Define and roll out a ... strategy"
-        for i in range(1, min(reach, len(lows))):
-            if lows[i] in _PLAN_NOUNS:
-                return 0, i
+    return None
+
+
+def _vague_state(lows: list[str]) -> tuple[int, int] | None:
+    """A goal judged only by a quality ("easy to maintain") or a wish ("... again")."""
     joined = " ".join(lows)
     quality = _QUALITY.search(joined)
     if quality:

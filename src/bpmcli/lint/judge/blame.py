@@ -350,50 +350,37 @@ def _unreviewed(sentence: str, tokens: list[Token], people: frozenset[str]) -> I
 
 
 def _errors_made(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
-    """ "an error was made", "the mistake by the DBA", "Bob's mistake", "fault of"."""
+    """ "an error was made", "the mistake by the DBA", "Bob's mistake"."""
+    what = "an error attributed to a person"
+    for i, token in enumerate(tokens):
+        if token.lower not in _ERROR_NOUNS or quoted(tokens, i):
+            continue
+        after = [t.lower for t in tokens[i + 1 : i + 3]]
+        if after in (["was", "made"], ["were", "made"]) or by_person(tokens, i + 1, people):
+            yield _judgement(sentence, tokens, i, i, what, "the person involved")
+        elif i and _owned_by_person(tokens[i - 1], people):
+            yield _judgement(sentence, tokens, i - 1, i, what, _who(tokens, i - 1))
+
+
+def _owned_by_person(before: Token, people: frozenset[str]) -> bool:
+    """ "Bob's", "the operator's" (one person, not "the operators'")."""
+    kind = person_kind(before, people)
+    return before.possessive and kind != "roles" and (kind is not None or before.text[:1].isupper())
+
+
+def _at_fault(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """ "the operator was at fault", "Tom is to blame", "the fault of the DBA"."""
+    what = "a person presented as the cause"
     for i, token in enumerate(tokens):
         low = token.lower
-        if low in _ERROR_NOUNS and not quoted(tokens, i):
-            after = [t.lower for t in tokens[i + 1 : i + 3]]
-            owner = by_person(tokens, i + 1, people)
-            before = tokens[i - 1] if i else None
-            if after in (["was", "made"], ["were", "made"]) or owner is not None:
-                yield _judgement(
-                    sentence, tokens, i, i, "an error attributed to a person", "the person involved"
-                )
-            elif (
-                before is not None and before.possessive and person_kind(before, people) != "roles"
-            ) and (person_kind(before, people) or before.text[:1].isupper()):
-                yield _judgement(
-                    sentence,
-                    tokens,
-                    i - 1,
-                    i,
-                    "an error attributed to a person",
-                    _who(tokens, i - 1),
-                )
-        elif low in ("fault", "blame") and i >= 1 and tokens[i - 1].lower in ("at", "to"):
+        if low in ("fault", "blame") and i and tokens[i - 1].lower in ("at", "to"):
             who = subject_of(tokens, i - 1, people)
             if who is not None and not _negated(tokens, i):
-                yield _judgement(
-                    sentence,
-                    tokens,
-                    i - 1,
-                    i,
-                    "a person presented as the cause",
-                    _who(tokens, who[0]),
-                )
+                yield _judgement(sentence, tokens, i - 1, i, what, _who(tokens, who[0]))
         elif low == "fault" and i + 2 < len(tokens) and tokens[i + 1].lower == "of":
             who = by_person(tokens, i + 1, people) or _person_at(tokens, i + 2, people)
             if who is not None:
-                yield _judgement(
-                    sentence,
-                    tokens,
-                    i,
-                    i + 1,
-                    "a person presented as the cause",
-                    _who(tokens, who[0]),
-                )
+                yield _judgement(sentence, tokens, i, i + 1, what, _who(tokens, who[0]))
 
 
 def _person_at(tokens: list[Token], index: int, people: frozenset[str]) -> tuple[int, str] | None:
@@ -499,7 +486,8 @@ _CHECKS: tuple[tuple[Check, frozenset[str]], ...] = (
     (_failure_verbs, frozenset(_forms.BLAME_VERBS)),
     (_failed_or_not_followed, _FOLLOW | {"failed", "fails", "fail"}),
     (_unreviewed, frozenset({"review", "reviewed"})),
-    (_errors_made, _ERROR_NOUNS | {"fault", "blame"}),
+    (_errors_made, _ERROR_NOUNS),
+    (_at_fault, frozenset({"fault", "blame"})),
     (_choices, frozenset(_forms.CHOICE_VERBS)),
     (_possessive_work, _BAD | _BROKE),
     (_person_should_have, _MODAL_HAVE),
