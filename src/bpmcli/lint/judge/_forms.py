@@ -7,6 +7,10 @@ BLAME_VERBS: dict[str, str] = {
     "botched": "botch",
     "botches": "botch",
     "botching": "botch",
+    "bungle": "bungle",
+    "bungled": "bungle",
+    "bungles": "bungle",
+    "bungling": "bungle",
     "disregard": "disregard",
     "disregarded": "disregard",
     "disregarding": "disregard",
@@ -16,6 +20,10 @@ BLAME_VERBS: dict[str, str] = {
     "forgetting": "forget",
     "forgot": "forget",
     "forgotten": "forget",
+    "fumble": "fumble",
+    "fumbled": "fumble",
+    "fumbles": "fumble",
+    "fumbling": "fumble",
     "ignore": "ignore",
     "ignored": "ignore",
     "ignores": "ignore",
@@ -115,6 +123,10 @@ NOTICE_VERBS: dict[str, str] = {
     "spots": "spot",
     "spotted": "spot",
     "spotting": "spot",
+    "think": "think",
+    "thinking": "think",
+    "thinks": "think",
+    "thought": "think",
 }
 
 COUNTERFACTUAL_VERBS: dict[str, str] = {
@@ -184,6 +196,10 @@ COUNTERFACTUAL_VERBS: dict[str, str] = {
 }
 
 VAGUE_VERBS: dict[str, str] = {
+    "address": "address",
+    "addressed": "address",
+    "addresses": "address",
+    "addressing": "address",
     "analyse": "analyse",
     "analysed": "analyse",
     "analyses": "analyse",
@@ -200,6 +216,10 @@ VAGUE_VERBS: dict[str, str] = {
     "checked": "check",
     "checking": "check",
     "checks": "check",
+    "clarified": "clarify",
+    "clarifies": "clarify",
+    "clarify": "clarify",
+    "clarifying": "clarify",
     "consider": "consider",
     "considered": "consider",
     "considering": "consider",

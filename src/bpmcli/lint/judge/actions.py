@@ -45,6 +45,16 @@ _STRONG_PHRASES = (
     ("follow", "up"),
     ("come", "up", "with", "a", "plan"),
     ("work", "on"),
+    ("check", "whether"),
+    ("check", "if"),
+    ("see", "if"),
+    ("see", "whether"),
+    ("talk", "to"),
+    ("sync", "with"),
+    ("sync", "up"),
+    ("reach", "out"),
+    ("aim", "to"),
+    ("strive", "to"),
     ("look", "for"),
     ("determine", "why"),
     ("determine", "whether"),
@@ -249,7 +259,8 @@ _CONCRETE = re.compile(
     r"|\bby (?:\w+ing|making|adding|requiring)\b|\bcannot\b|\bcan't\b|\bif\b"
     r"|\bwhen\b(?=(?:\W+\w+){0,6}?\W+(?:exceeds?|below|above|over|under|reaches|drops|fail"
     r"|failing|fails|stops|is down|goes down))|^(?:alert|page|notify|warn)\b.*\bwhen\b"
-    r"|\bhow\b|\bways to\b|\bto make sure\b|\bwhich\b",
+    r"|\bhow\b|\bways to\b|\bto make sure\b|\bwhich\b"
+    r"|\bin (?:the )?(?:codeowners|readme|runbook|wiki|dockerfile|terraform|helm chart)\b",
     re.IGNORECASE,
 )
 _WISHED_STATE = frozenset(
@@ -571,6 +582,11 @@ def _words(text: str) -> tuple[int, list[Token]]:
 
 
 def _lemma(word: str) -> str:
+    """The vague verb a word is a form of ("re-evaluating" -> "evaluate"), or the word."""
+    if word.startswith("re-"):
+        again = _forms.VAGUE_VERBS.get(word[3:])
+        if again is not None:
+            return again
     return _forms.VAGUE_VERBS.get(word, word)
 
 
@@ -807,6 +823,9 @@ def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
         return 0, j
     if first == "pay" and nxt == "attention":
         return 0, j
+    pair = (first, nxt)
+    if pair in (("watch", "out"), ("think", "twice")) or lows[:3] == ["keep", "in", "mind"]:
+        return 0, min(2, len(lows) - 1) if first == "keep" else 1
     if first == "remember" and nxt == "to":
         return 0, 1
     if (first in ("don't", "never") and nxt in ("forget",)) or lows[:3] == ["do", "not", "forget"]:

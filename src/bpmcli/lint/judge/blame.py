@@ -162,6 +162,20 @@ _PROCEDURE = frozenset(
     ]
 )
 _FOLLOW = frozenset({"follow", "followed", "follows"})
+_CAUSED = frozenset({"caused", "triggered"})
+_LOAD = frozenset({"user", "customer", "human"})
+_HARM = frozenset(
+    {"outage", "outages", "incident", "incidents", "failure", "failures", "breakage"}
+    | {"downtime", "mistake", "error", "errors", "loss"}
+)
+_IDIOMS = (
+    ("dropped", "the", "ball"),
+    ("drop", "the", "ball"),
+    ("messed", "up"),
+    ("screwed", "up"),
+    ("fat-fingered",),
+    ("fat-fingers",),
+)
 _MODAL_HAVE = frozenset({"should", "shouldn't", "ought", "should've"})
 
 SUGGESTION = (
@@ -383,6 +397,60 @@ def _at_fault(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
                 yield _judgement(sentence, tokens, i, i + 1, what, _who(tokens, who[0]))
 
 
+def _caused_by(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """ "The outage was caused by Priya": a person named as the cause. Users and customers
+    are load, not causes ("caused by a user uploading a 4 GB file")."""
+    for i, token in enumerate(tokens):
+        if token.lower not in _CAUSED:
+            continue
+        who = by_person(tokens, i + 1, people)
+        if who is not None and _forms.ROLE_NOUNS.get(tokens[who[0]].bare) not in _LOAD:
+            yield _judgement(
+                sentence, tokens, i, who[0], "a person named as the cause", _who(tokens, who[0])
+            )
+
+
+def _responsible(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """ "The DBA was responsible for the outage" (not "for the failover": a duty)."""
+    for i, token in enumerate(tokens):
+        if (
+            token.lower != "responsible"
+            or tokens[i + 1 : i + 2] == []
+            or tokens[i + 1].lower != "for"
+        ):
+            continue
+        ahead = {t.lower for t in tokens[i + 2 : i + 5]}
+        who = subject_of(tokens, i, people)
+        if who and ahead & _HARM:
+            yield _judgement(
+                sentence,
+                tokens,
+                i,
+                i + 1,
+                "a person made responsible for the harm",
+                _who(tokens, who[0]),
+            )
+
+
+def _idioms(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """ "dropped the ball", "messed up", "fat-fingered": a person's failing in slang."""
+    lows = [t.lower for t in tokens]
+    for i in range(len(lows)):
+        size = next((len(p) for p in _IDIOMS if tuple(lows[i : i + len(p)]) == p), 0)
+        if not size:
+            continue
+        who = subject_of(tokens, i, people)
+        if who is not None and not _negated(tokens, i):
+            yield _judgement(
+                sentence,
+                tokens,
+                i,
+                i + size - 1,
+                "a person presented as the one who failed",
+                _who(tokens, who[0]),
+            )
+
+
 def _person_at(tokens: list[Token], index: int, people: frozenset[str]) -> tuple[int, str] | None:
     for ahead in range(index, min(len(tokens), index + 3)):
         kind = person_kind(tokens[ahead], people)
@@ -492,12 +560,24 @@ _CHECKS: tuple[tuple[Check, frozenset[str]], ...] = (
     (_possessive_work, _BAD | _BROKE),
     (_person_should_have, _MODAL_HAVE),
     (_wrong_thing, frozenset({"wrong"})),
+    (_caused_by, _CAUSED),
+    (_responsible, frozenset({"responsible"})),
+    (_idioms, frozenset(p[0] for p in _IDIOMS)),
 )
 BLAME_TRIGGERS = frozenset().union(*(words for _, words in _CHECKS))
 
 # Substrings one of which any blaming sentence holds: a C-speed test before tokenizing.
 _CHEAP = (
     "forg",
+    "caused by",
+    "triggered by",
+    "responsible",
+    "ball",
+    "messed",
+    "screwed",
+    "fat-finger",
+    "fumbl",
+    "bungl",
     "negl",
     "overlook",
     "misjudg",

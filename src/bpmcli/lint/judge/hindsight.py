@@ -239,6 +239,11 @@ def _if_had(sentence: str, tokens: list[Token], people: frozenset[str]) -> Itera
             if j + 1 >= len(tokens):
                 continue
             actor = tokens[j]
+            if _contracted_had(tokens, j):  # "if we'd tested ..." (not "if we'd like")
+                yield _judgement(
+                    sentence, tokens, i, j + 1, "a counterfactual about what people did"
+                )
+                continue
             if not _actor(actor, people) or quoted(tokens, i):
                 continue
             if tokens[j + 1].lower in ("had", "hadn't", "'d") or (
@@ -249,6 +254,13 @@ def _if_had(sentence: str, tokens: list[Token], people: frozenset[str]) -> Itera
                 )
         elif _inverted_had(tokens, i, people):
             yield _judgement(sentence, tokens, i, i + 2, "a counterfactual about what people did")
+
+
+def _contracted_had(tokens: list[Token], index: int) -> bool:
+    word = tokens[index].lower.replace("’", "'")
+    if not word.endswith("'d") or word[:-2] not in ("we", "i", "they", "you", "someone"):
+        return False
+    return index + 1 < len(tokens) and _past_participle(tokens[index + 1].lower)
 
 
 def _inverted_had(tokens: list[Token], i: int, people: frozenset[str]) -> bool:
@@ -324,7 +336,9 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
     """ "In hindsight, this was ...", "Obviously, ...", "Clearly, ...", "were obvious"."""
     lows = [t.lower for t in tokens]
     for i, low in enumerate(lows):
-        if low == "hindsight" and i and lows[i - 1] in ("in", "with"):
+        looking_back = low == "back" and i == 1 and lows[0] == "looking"
+        verdict = low in ("hindsight", "retrospect") and i and lows[i - 1] in ("in", "with")
+        if verdict or looking_back:
             ahead = set(lows[i + 1 : i + 7])
             if not ahead & _PRESENT and "likely" not in ahead:
                 yield _judgement(sentence, tokens, i - 1, i, "a verdict reached with hindsight")
@@ -386,6 +400,10 @@ _CHEAP = (
     "misjudg",
     "estimat",
     "hindsight",
+    "retrospect",
+    "looking back",
+    "'d ",
+    "’d ",
     "obvious",
     "clearly",
     "dangerous",

@@ -86,6 +86,13 @@ _WORDS = frozenset(
             "blames",
             "bother",
             "bothered",
+            "responsible",
+            "ball",
+            "messed",
+            "screwed",
+            "fat-fingered",
+            "fat-fingers",
+            "retrospect",
         ],
     }
 )
@@ -109,7 +116,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "review": ("without review", "without a review"),
     "reviewed": ("not reviewed",),
     "one": ("no one",),
-    "if": ("if only", " had "),
+    "if": ("if only", " had ", "'d ", "’d "),
+    "caused": ("caused by",),
+    "triggered": ("triggered by",),
+    "looking": ("looking back",),
     "had": ("had we", "had i ", "had they", "had anyone", "had someone", "had the team"),
 }
 # "have" only counts after a modal, a few words back ("could simply have").

@@ -21,6 +21,8 @@ BLAME_VERBS: tuple[str, ...] = (
     "mistype",
     "misconfigure",
     "skip",
+    "fumble",
+    "bungle",
 )
 
 # Choosing is only blame with a risk word next to it ("chose to deploy something risky").
@@ -30,7 +32,16 @@ CHOICE_VERBS: tuple[str, ...] = ("choose", "decide", "opt", "elect")
 WRONG_BELIEF_VERBS: tuple[str, ...] = ("underestimate", "overestimate", "misjudge")
 
 # Not-noticing verbs ("nobody noticed", "none of us spotted").
-NOTICE_VERBS: tuple[str, ...] = ("notice", "spot", "catch", "realise", "realize", "see", "detect")
+NOTICE_VERBS: tuple[str, ...] = (
+    "notice",
+    "spot",
+    "catch",
+    "realise",
+    "realize",
+    "see",
+    "detect",
+    "think",  # "nobody thought to check"
+)
 
 # Counterfactual outcomes after "would/may have" ("would have prevented").
 COUNTERFACTUAL_VERBS: tuple[str, ...] = (
@@ -82,6 +93,8 @@ VAGUE_VERBS: tuple[str, ...] = (
     "rethink",
     "enhance",
     "strengthen",
+    "clarify",
+    "address",
 )
 
 # Person roles: a role noun as the one who failed is blame.
