@@ -28,4 +28,7 @@ VAGUE_VERBS: dict[str, str] = {
     "assess": "say what the assessment produces: 'List the services that ... and fix each'",
     "analyze": "say what the analysis produces: 'Write up the ... and the fixes it needs'",
     "analyse": "say what the analysis produces: 'Write up the ... and the fixes it needs'",
+    "figure out": "say what finding out will change: 'Write up why ... and fix it in ...'",
+    "find a way": "name the way: 'Cap ... at ...', 'Add a guard that rejects ...'",
+    "identify": "say what happens to what is found: 'List the ... and remove each'",
 }
