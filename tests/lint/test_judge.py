@@ -12,6 +12,7 @@ import yaml
 from bpmcli.lint.judge.actions import find_exhortation, find_headline, find_vague
 from bpmcli.lint.judge.blame import find_blame
 from bpmcli.lint.judge.hindsight import find_hindsight
+from bpmcli.lint.judge.prose import judge_prose
 from bpmcli.lint.judge.tokens import Judgement
 
 CASES = Path(__file__).parent / "cases"
@@ -53,6 +54,13 @@ def _check(found: list[Judgement], case: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("judge", "case"), _BLAME[0] + _HINDSIGHT[0])
 def test_flagged(judge: Judge, case: dict[str, Any]) -> None:
     _check(judge(case["text"], frozenset(case.get("people", []))), case)
+
+
+@pytest.mark.parametrize(("judge", "case"), _BLAME[0] + _HINDSIGHT[0])
+def test_the_prose_gate_lets_every_flagged_case_through(judge: Judge, case: dict[str, Any]) -> None:
+    kind = "blame" if judge is find_blame else "hindsight"
+    people = frozenset(case.get("people", []))
+    assert kind in {f.kind for f in judge_prose(case["text"], people)}
 
 
 @pytest.mark.parametrize(("judge", "text"), _BLAME[1] + _HINDSIGHT[1])

@@ -126,6 +126,17 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 _HAVE = re.compile(r"(?:should|could|would|might|may|must|ought)(?:n['’]t)?(?:\W[\w\s'’]{0,24})?$")
 
 
+# Someone before "wrong" in its sentence: a pronoun, an @handle, a role noun, or a
+# capitalised word other than the usual sentence openers (a name). Loose on purpose: the
+# judge decides; this only spares it the sentences with no one in them.
+_NAME_BEFORE = re.compile(r"\b(?!(?:The|This|That|It|A|An|We|In|On|At|If|When)\b)[A-Z][a-z]+\b")
+_PERSON_BEFORE = re.compile(
+    r"\b(?:i|he|she|they|someone|somebody|you)\b|@\w|\b(?:"
+    + "|".join(sorted(_forms.ROLE_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+
+
 def _gate_words(lowered: str) -> list[str]:
     """The gate words and phrases `lowered` holds: [] for most texts."""
     words = set(_NON_WORD.split(lowered))
@@ -137,16 +148,29 @@ def _gate_words(lowered: str) -> list[str]:
     return found
 
 
-def _gate_hits(lowered: str) -> list[int]:
+def _gate_hits(text: str, lowered: str) -> list[int]:
     """Offsets of the gate words in `lowered` (a word inside a longer word is no hit)."""
     hits: list[int] = []
     for word in _gate_words(lowered):
         at = lowered.find(word)
         while at != -1:
-            if _whole(lowered, at, len(word)) and (word != " have" or _after_modal(lowered, at)):
+            if _whole(lowered, at, len(word)) and _in_context(text, lowered, at, word):
                 hits.append(at)
             at = lowered.find(word, at + 1)
     return sorted(hits)
+
+
+def _in_context(text: str, lowered: str, at: int, word: str) -> bool:
+    """The two common gate words that need a neighbour: "have" a modal before it, "wrong"
+    (blame's "he clicked the wrong button") a person before it in the sentence."""
+    if word == " have":
+        return _after_modal(lowered, at)
+    if word == "wrong":
+        start = max(0, lowered.rfind(".", 0, at), lowered.rfind("\n", 0, at), at - 160)
+        return bool(
+            _PERSON_BEFORE.search(lowered, start, at) or _NAME_BEFORE.search(text, start, at)
+        )
+    return True
 
 
 def _whole(lowered: str, at: int, size: int) -> bool:
@@ -177,7 +201,7 @@ def may_hold(text: str) -> bool:
 
 def gate(text: str) -> list[int]:
     """Offsets of the words a finding needs: [] (nothing to judge) for most texts."""
-    return _gate_hits(text.lower())
+    return _gate_hits(text, text.lower())
 
 
 def judge_prose(
