@@ -81,7 +81,9 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
         # words): only the others pay for it
         text = prose(ctx)
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-        for finding in judge.judge_prose(text, people):
+        # the mask keeps offsets: the raw hits whose words survive it are the mask's hits
+        kept = [h for h in hits if text[h : h + 2].strip()]
+        for finding in judge.judge_prose(text, people, kept):
             index = bisect.bisect_right(starts, finding.start) - 1
             code = _BLAME_CODE if finding.kind == "blame" else _HINDSIGHT_CODE
             line = ctx.pm.where.body_line + index
