@@ -1,12 +1,16 @@
 """Precision and recall of bpm's language rules against labelled sentences and actions.
 
-    python bench/language.py [--json] [--verbose] [--bpm PATH]
+    python bench/language.py [--json] [--verbose] [--bpm PATH] [--direct] [--split PART]
 
 Two sets: bench/language/cases.yaml (hand-written, always) and bench/language/realworld.yaml
 (labels naming lines of the real postmortems in $BPM_SHARED/realworld or
 <repo>/../shared/realworld; skipped, with a note, when that folder is absent). The rules run
 through the real CLI (`bpm lint --no-cache --format json --select ...`) on temporary files;
 docs/language.md says what the labels mean.
+
+`--direct` calls the judges (bpmcli.lint.judge) in process instead (bench/language_direct.py);
+`--split tuned|held-out` scores the real-world files the judges were tuned on, or the third
+held out before tuning (HELD_OUT).
 
 Rule groups: BPM301 vs blame, BPM302 vs hindsight, BPM103 vs vague, BPM108 vs exhortation,
 BPM107 vs headline, and BPM103/107/108 together vs vague + exhortation + headline.
@@ -138,7 +142,33 @@ class Outcome:
     stray: dict[str, set[str]]  # code -> keys of findings on no labelled positive sentence
 
 
+DIRECT = "<direct>"  # the `bpm` value that runs the judges in process (--direct)
+# A third of the real-world files, drawn before any tuning (random.Random(14).sample of the
+# 25 sorted file names, 8 of them): the judges were tuned on the others only.
+HELD_OUT = frozenset(
+    {
+        "05-posthog-flags-recurring-outages.md",
+        "10-etcd-v35-data-inconsistency.md",
+        "11-geth-minority-split-2021.md",
+        "23-yearn-ydai-vault-exploit-2021.md",
+        "25-mybinder-prime-version-2022.md",
+        "27-pypi-leaked-admin-token-2024.md",
+        "28-homebrew-security-incident-2021.md",
+        "31-TEMPLATE-dfds.md",
+    }
+)
+
+
+def in_split(name: str, split: str) -> bool:
+    return split == "all" or (name in HELD_OUT) == (split == "held-out")
+
+
 def run_bpm(bpm: str, folder: Path) -> list[dict[str, Any]]:
+    if bpm == DIRECT:
+        sys.path.insert(0, str(REPO / "src"))
+        import language_direct
+
+        return language_direct.findings(folder)
     proc = subprocess.run(
         [bpm, "lint", "--no-cache", "--format", "json", "--select", CODES, str(folder)],
         capture_output=True,
@@ -179,13 +209,17 @@ def blank_front_matter(lines: list[str]) -> list[str]:
     return lines
 
 
-def realworld(bpm: str, labels: dict[str, Any], folder: Path, work: Path) -> Outcome:
+def realworld(
+    bpm: str, labels: dict[str, Any], folder: Path, work: Path, split: str = "all"
+) -> Outcome:
     units_by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in labels["units"]:
-        units_by_file[entry["file"]].append(entry)
+        if in_split(entry["file"], split):
+            units_by_file[entry["file"]].append(entry)
     skipped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in labels.get("skipped", []):
-        skipped[entry["file"]].append(entry)
+        if in_split(entry["file"], split):
+            skipped[entry["file"]].append(entry)
     texts: dict[str, list[str]] = {}
     drift = []
     action_units: list[tuple[dict[str, Any], str]] = []
@@ -364,11 +398,25 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--verbose", action="store_true", help="list FPs and FNs")
     parser.add_argument("--bpm", help="the bpm executable (default: .venv/bin/bpm, then PATH)")
+    parser.add_argument(
+        "--direct", action="store_true", help="call the judges in process (no CLI): fast"
+    )
+    parser.add_argument(
+        "--split",
+        choices=("all", "tuned", "held-out"),
+        default="all",
+        help="real-world files: all, the tuning part, or the held-out third (HELD_OUT)",
+    )
     args = parser.parse_args()
-    bpm = args.bpm or (
-        str(REPO / ".venv" / "bin" / "bpm")
-        if (REPO / ".venv" / "bin" / "bpm").exists()
-        else shutil.which("bpm")
+    bpm = (
+        DIRECT
+        if args.direct
+        else args.bpm
+        or (
+            str(REPO / ".venv" / "bin" / "bpm")
+            if (REPO / ".venv" / "bin" / "bpm").exists()
+            else shutil.which("bpm")
+        )
     )
     if not bpm:
         sys.exit("bpm not found: install the project (pip install -e .) or pass --bpm")
@@ -385,7 +433,7 @@ def main() -> int:
             rw_dir = Path(tmp) / "realworld"
             rw_dir.mkdir()
             labels = yaml.safe_load((DATA / "realworld.yaml").read_text(encoding="utf-8"))
-            real = realworld(bpm, labels, shared, rw_dir)
+            real = realworld(bpm, labels, shared, rw_dir, args.split)
             results["realworld"] = {"counts": counts(real), "rules": score(real)}
         else:
             notes.append(f"real-world set skipped: {shared} not found (set BPM_SHARED)")
@@ -396,13 +444,17 @@ def main() -> int:
         check=False,
     ).stdout.strip()
     results["commit"] = commit
+    results["mode"] = "direct" if args.direct else "cli"
+    results["split"] = args.split
     results["notes"] = notes
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
     for note in notes:
         print(note, file=sys.stderr)
-    print(f"bpm language rules at commit {commit or '?'}\n")
+    print(
+        f"bpm language rules at commit {commit or '?'} ({results['mode']}, real-world: {args.split})\n"
+    )
     for name in ("realworld", "handwritten"):
         if name not in results:
             continue

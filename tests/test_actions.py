@@ -161,9 +161,11 @@ def test_add_refuses_what_lint_rejects(
 
 
 def test_warnings_do_not_refuse(bpm: Bpm, pm: Path) -> None:
-    ran = bpm("action", "add", PM, "Better alerts", "--owner", "ann", "--kind", "detect")
+    ran = bpm("action", "add", PM, "Retry limits", "--owner", "ann", "--kind", "detect")
     assert ran.exit_code == 0
-    assert "warning: BPM107 the action starts with 'Better', not a verb" in ran.stderr
+    assert "warning: BPM107 the action starts with the topic 'Retry limits', not an action" in (
+        ran.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,7 @@ def test_select_ignore_and_config_severities(bpm: Bpm, repo: Repo) -> None:
         ("<!-- bpm-disable-next-line BPM302 -->\nWe should have waited.", []),
         ("<!-- bpm-disable-next-line -->\nWe should have waited.", []),
         (
-            "<!-- bpm-disable BPM302 -->\nWe should have waited.\n<!-- bpm-enable BPM302 -->\nIt obviously broke.",
+            "<!-- bpm-disable BPM302 -->\nWe should have waited.\n<!-- bpm-enable BPM302 -->\nIt should have been staged.",
             [("BPM302", 24, 4)],
         ),
         (
@@ -122,7 +122,7 @@ def test_cache_is_used_outside_the_tree_and_invalidated(bpm: Bpm, repo: Repo) ->
 
 
 def test_since_reports_only_changed_lines(bpm: Bpm, repo: Repo) -> None:
-    old = HINDSIGHT.replace("## Impact\n", "## Impact\n\nIt obviously failed.\n")
+    old = HINDSIGHT.replace("## Impact\n", "## Impact\n\nObviously, it failed.\n")
     repo.write(PATH, old)
     base = repo.commit("Old postmortem", {PATH: old})
     new = old.replace("Checkout failed for 30% of requests.", "Clearly, checkout failed.")

@@ -6,6 +6,7 @@ A test checks that the committed file matches, so the docs cannot drift from the
 from __future__ import annotations
 
 from bpmcli.lint import words
+from bpmcli.lint.judge import docs as judge_docs
 from bpmcli.lint.rules import all_rules
 
 HEADER = """# Lint rules
@@ -58,19 +59,17 @@ def _extra(code: str) -> str:
     if code == "BPM103":
         rows = "".join(f"| {verb} | {hint} |\n" for verb, hint in words.VAGUE_VERBS.items())
         return (
-            "\nVague verbs (add your own with `vague_verbs` in the config; replace the list "
-            "with `[rules.BPM103] vague_verbs = [...]`):\n\n| verb | instead |\n|---|---|\n" + rows
+            "\n" + judge_docs.VAGUE + "\nThe rewrites the message suggests per verb (add "
+            "verbs of your own with `vague_verbs` in the config; replace the judge with a "
+            "list of your own with `[rules.BPM103] vague_verbs = [...]`):\n\n"
+            "| verb | instead |\n|---|---|\n" + rows
         )
-    if code == "BPM107":
-        return (
-            "\nA word counts as a verb in its base form when the English lexicon of "
-            "[lemminflect](https://github.com/bjascob/LemmInflect) lists it so. A hyphenated "
-            "word is judged by its last part (`rate-limit`). Words that are verbs to the "
-            "lexicon but read as adjectives at the start of an action are not accepted: "
-            + ", ".join(sorted(words.NOT_IMPERATIVE))
-            + ".\n"
-        )
-    lists = {"BPM108": words.EXHORTATIONS, "BPM301": words.BLAME, "BPM302": words.HINDSIGHT}
+    described = {
+        "BPM107": judge_docs.HEADLINE,
+        "BPM108": judge_docs.EXHORTATION,
+        "BPM301": judge_docs.BLAME,
+        "BPM302": judge_docs.HINDSIGHT,
+    }
     scope = ""
     if code in ("BPM301", "BPM302"):
         scope = (
@@ -79,8 +78,8 @@ def _extra(code: str) -> str:
             "timeline's Expectations and "
             "Assumptions columns, which record what people thought at the time.\n"
         )
-    if code in lists:
-        return scope + "\nPhrases: " + ", ".join(f'"{p}"' for p in lists[code]) + ".\n"
+    if code in described:
+        return scope + "\n" + described[code]
     return ""
 
 

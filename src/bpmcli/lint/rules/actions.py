@@ -8,9 +8,10 @@ from functools import cache
 
 from bpmcli.format.postmortem import ACTION_KINDS, ACTION_STATUSES, Action
 from bpmcli.lint import words
+from bpmcli.lint.judge.actions import find_exhortation, find_headline, find_vague
+from bpmcli.lint.judge.lexicon import lemma as lexicon_lemma
+from bpmcli.lint.judge.tokens import Judgement
 from bpmcli.lint.rule import Context, Hit, rule
-
-_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 def _label(action: Action) -> str:
@@ -72,18 +73,32 @@ def _vague_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def vague_verb(ctx: Context, text: str) -> str | None:
-    """The vague verb `text` starts with, if any (config and rule options included)."""
+    """The configured vague verb `text` starts with, if any (`vague_verbs` in the config,
+    and `[rules.BPM103] vague_verbs`, which replaces the judge)."""
     base = ctx.option("BPM103", "vague_verbs", None)
-    verbs = tuple(base) if base is not None else tuple(words.VAGUE_VERBS)
-    match = _vague_pattern(verbs + tuple(ctx.config.vague_verbs)).match(text)
+    verbs = (*(base or ()), *ctx.config.vague_verbs)
+    if not verbs:
+        return None
+    match = _vague_pattern(tuple(verbs)).match(text)
     return " ".join(match.group(1).lower().split()) if match else None
+
+
+def _vague_message(label: str, text: str, judgement: Judgement | None, verb: str | None) -> str:
+    """Which words make the item vague, and a rewrite (per verb where bpm has one)."""
+    if verb is None and judgement is not None:
+        words_ = " ".join(judgement.trigger.lower().split())
+        verb = lexicon_lemma(words_) if lexicon_lemma(words_) in words.VAGUE_VERBS else None
+        if verb is None:
+            return f"action {label} is vague: {judgement.message}; {judgement.suggestion}"
+    hint = words.VAGUE_VERBS.get(verb or "", "name the change it makes or what it produces")
+    return f"action {label} starts with the vague verb {verb!r}: {hint}"
 
 
 @rule(
     "BPM103",
     "vague-action",
     "error",
-    "an action that starts with a vague verb (investigate, look into, improve, ...)",
+    "a vague action: a vague verb or goal (investigate, figure out, add more, a strategy for, ...) with no artefact and no measurable end",
     '"Investigate the bug" can be done without changing anything. An action must name '
     "the change it makes or the artefact it produces, so that everyone can tell when it "
     "is done.",
@@ -91,13 +106,15 @@ def vague_verb(ctx: Context, text: str) -> str | None:
     "('Write a decision record on ...', 'Alert when ... for 5 minutes').",
 )
 def check_vague(ctx: Context) -> Iterator[Hit]:
+    replaced = ctx.option("BPM103", "vague_verbs", None) is not None
     for action in ctx.pm.actions:
-        verb = vague_verb(ctx, action.action or "")
-        if verb:
-            hint = words.VAGUE_VERBS.get(verb, "name the change it makes or what it produces")
+        text = action.action or ""
+        verb = vague_verb(ctx, text)
+        found = None if replaced or verb else next(iter(find_vague(text)), None)
+        if verb or found:
             yield Hit(
                 *ctx.action(action.index, "action"),
-                f"action {_label(action)} starts with the vague verb {verb!r}: {hint}",
+                _vague_message(_label(action), text, found, verb),
             )
 
 
@@ -163,61 +180,27 @@ def check_prevent(ctx: Context) -> Iterator[Hit]:
     "BPM107",
     "action-not-imperative",
     "warning",
-    'an action whose first word is not a verb in its base form ("Better alerts")',
-    'An action item is an instruction: starting with a verb in its base form ("Add", '
-    '"Remove") makes it say what to do rather than what would be nice.',
-    'Start with what to do: "Better alerts" -> "Alert when ...". Jargon verbs the '
-    "lexicon lacks go in `allowed_verbs` in the config.",
+    'an action that leads with a topic instead of an action ("Retry limits:", "Monitoring")',
+    'An action item is an instruction: a topic ("Retry limits:", "Load testing") says '
+    "what the item is about, not what to do, and leaves the work unstated.",
+    'Start with what to do: "Retry limits:" -> "Cap retries at 3 per request". Jargon verbs '
+    "bpm does not know as verbs go in `allowed_verbs` in the config.",
 )
 def check_imperative(ctx: Context) -> Iterator[Hit]:
-    allowed = {v.lower() for v in ctx.config.allowed_verbs}
+    allowed = frozenset(v.lower() for v in ctx.config.allowed_verbs)
     for action in ctx.pm.actions:
-        text = action.action or ""
-        first = _FIRST_WORD.match(text.lstrip(" \t-*•"))
-        if first is None or vague_verb(ctx, text):
-            continue
-        word = first.group().lower()
-        if word in allowed or _is_imperative(word):
-            continue
-        yield Hit(
-            *ctx.action(action.index, "action"),
-            f'action {_label(action)} starts with {first.group()!r}, not a verb: say what to do ("Add ...", "Remove ...")',
-        )
-
-
-def _is_imperative(word: str) -> bool:
-    if word in words.NOT_IMPERATIVE:
-        return False
-    head = word.rsplit("-", 1)[-1] if "-" in word else word  # "rate-limit" -> "limit"
-    return words.is_base_form_verb(head) or words.is_base_form_verb(word.replace("-", ""))
-
-
-_EXHORTATION_WORDS = (
-    "careful",
-    "attention",
-    "remember",
-    "sure",
-    "check",
-    "remind",
-    "vigilant",
-    "aware",
-    "harder",
-    "care",
-    "forget",
-)
-
-
-@cache
-def _exhortation() -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in words.EXHORTATIONS)
-    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE)
+        for judgement in find_headline(action.action or "", allowed)[:1]:
+            yield Hit(
+                *ctx.action(action.index, "action"),
+                f"action {_label(action)} starts with the topic {judgement.trigger!r}, not an action: {judgement.suggestion}",
+            )
 
 
 @rule(
     "BPM108",
     "exhortation",
     "warning",
-    'an exhortation instead of a change to the system ("be more careful", "make sure", "remind" ...)',
+    'an exhortation instead of a change to the system ("be more careful", "stay vigilant", "remind the team to" ...)',
     "Asking people to be more careful changes nothing: the next person meets the same "
     "system under the same pressure. Actions should change the system.",
     "Replace the appeal with a mechanism: a check, a guard, an alert, a default that makes "
@@ -225,15 +208,10 @@ def _exhortation() -> re.Pattern[str]:
 )
 def check_exhortation(ctx: Context) -> Iterator[Hit]:
     for action in ctx.pm.actions:
-        text = action.action or ""
-        lowered = text.lower()
-        if not any(word in lowered for word in _EXHORTATION_WORDS):
-            continue
-        match = _exhortation().search(text)
-        if match:
+        for judgement in find_exhortation(action.action or "")[:1]:
             yield Hit(
                 *ctx.action(action.index, "action"),
-                f"action {_label(action)} asks people to {match.group(1).lower()!r}: change the system instead",
+                f"action {_label(action)} asks people to {judgement.trigger.lower()!r}: {judgement.suggestion}",
             )
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from bpmcli.format import timeline
 from bpmcli.format.frontmatter import lines
-from bpmcli.lint import words
+from bpmcli.lint.judge import prose as judge
+from bpmcli.lint.judge.people import people_of
 from bpmcli.lint.rule import Context, Hit, rule
 from bpmcli.lint.rules.timeline import table_of
 
@@ -23,29 +23,11 @@ _BARE_URL = re.compile(r"https?://\S+")  # not a link to CommonMark, not prose e
 _BLAME_CODE, _HINDSIGHT_CODE = "BPM301", "BPM302"
 
 
-@cache
-def _pattern() -> re.Pattern[str]:
-    def group(name: str, phrases: tuple[str, ...]) -> str:
-        alternatives = "|".join(
-            re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True)
-        )
-        return f"(?P<{name}>{alternatives})"
-
-    body = group("blame", words.BLAME) + "|" + group("hindsight", words.HINDSIGHT)
-    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.IGNORECASE)
-
-
-@cache
-def _phrases() -> tuple[str, ...]:
-    """The phrases in lower case, for a quick substring test before the regular expression."""
-    return tuple(p.lower() for p in (*words.BLAME, *words.HINDSIGHT))
-
-
 def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def prose(ctx: Context) -> str:
+def prose(ctx: Context, hits: list[int]) -> str:
     """The body with everything that is not the author's own prose blanked out (same offsets;
     inline spans are left as they are only where no phrase is).
 
@@ -68,20 +50,18 @@ def prose(ctx: Context) -> str:
         out.append(content + ending)
     text = "".join(out)
     spans = [m.span() for m in _BARE_URL.finditer(text)]
-    if _inline_matters(ctx, text):
+    if _inline_matters(ctx, text, hits):
         offset = pm.where.body_start
         spans += [(a - offset, b - offset) for a, b in outline.spans]
     return _blank_spans(text, spans)
 
 
-def _inline_matters(ctx: Context, text: str) -> bool:
-    """Whether a phrase sits where inline code, a link or a comment may hide it; when none
-    can, the inline spans (a parse of their own, for a plain body) change nothing."""
+def _inline_matters(ctx: Context, text: str, hits: list[int]) -> bool:
+    """Whether a word the judges need sits where inline code, a link or a comment may hide
+    it; when none can, the inline spans (a parse of their own, for a plain body) change
+    nothing. `hits` are the judges' gate offsets, which the mask keeps."""
     first, outline = ctx.pm.where.body_line, ctx.pm.outline
-    return any(
-        outline.may_hold_inline(first + text.count("\n", 0, match.start()))
-        for match in _pattern().finditer(text)
-    )
+    return any(outline.may_hold_inline(first + text.count("\n", 0, hit)) for hit in hits)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -112,25 +92,35 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
     if memo is not None:
         return memo  # type: ignore[no-any-return]
     found: list[tuple[str, int, int, str]] = []
-    body = ctx.pm.body
-    flat = " ".join(body.lower().split())
-    if any(phrase in flat for phrase in _phrases()) and _pattern().search(body):
-        # most files have none of these words: only the others pay for the masking
-        text = prose(ctx)
+    hits = judge.gate(ctx.pm.body)
+    people = _people(ctx) if hits else frozenset()
+    if hits and judge.judge_prose(ctx.pm.body, people, hits):
+        # most files hold nothing the judges flag even before masking (which only removes
+        # words): only the others pay for it
+        text = prose(ctx, hits)
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-        for match in _pattern().finditer(text):
-            index = bisect.bisect_right(starts, match.start()) - 1
-            code = _BLAME_CODE if match.group("blame") else _HINDSIGHT_CODE
-            found.append(
-                (
-                    code,
-                    ctx.pm.where.body_line + index,
-                    match.start() - starts[index] + 1,
-                    match.group(),
-                )
-            )
+        # the mask keeps offsets: the raw hits whose words survive it are the mask's hits
+        kept = [h for h in hits if text[h : h + 2].strip()]
+        for finding in judge.judge_prose(text, people, kept):
+            index = bisect.bisect_right(starts, finding.start) - 1
+            code = _BLAME_CODE if finding.kind == "blame" else _HINDSIGHT_CODE
+            line = ctx.pm.where.body_line + index
+            column = finding.start - starts[index] + 1
+            j = finding.judgement
+            found.append((code, line, column, f"{j.message}; {j.suggestion}"))
     ctx.memo["language"] = found
     return found
+
+
+def _people(ctx: Context) -> frozenset[str]:
+    """Participants, facilitator, timeline actors and action owners: the names a
+    sentence may blame."""
+    pm = ctx.pm
+    names = [*pm.strings("participants"), pm.facilitator or ""]
+    names += [a.owner for a in pm.actions if a.owner]
+    table = table_of(ctx)
+    names += [row.actor for row in table.rows] if table else []
+    return people_of(names)
 
 
 def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
@@ -141,7 +131,7 @@ def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
     "BPM301",
     "blaming-language",
     "warning",
-    'blaming language: "human error", "careless", "negligent", "fault of", "blame" ...',
+    'blaming language: a person or role as the one who failed ("the developer forgot", "human error", "Bob\'s bad deploy")',
     "Blame ends the inquiry at a person, and teaches everyone to hide the next mistake. A "
     "blameless review asks what made the action reasonable at the time, and what in the "
     "system let it cause harm.",
@@ -149,28 +139,20 @@ def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
     "and the conditions that turned a normal action into an incident.",
 )
 def check_blame(ctx: Context) -> Iterator[Hit]:
-    for line, column, phrase in _phrases_of(ctx, _BLAME_CODE):
-        yield Hit(
-            line,
-            column,
-            f"blaming language {phrase!r}: describe what made the action reasonable at the time and what let it cause harm",
-        )
+    for line, column, message in _phrases_of(ctx, _BLAME_CODE):
+        yield Hit(line, column, message)
 
 
 @rule(
     "BPM302",
     "hindsight-language",
     "warning",
-    'hindsight and counterfactual language: "should have", "could have", "failed to", "obviously" ...',
+    'hindsight: counterfactuals about what people did ("we should have", "would have prevented"), "nobody noticed", "mistakenly thought", "in hindsight"',
     "Hindsight judges the past by what is known now. It hides why the choice made sense "
     "then, which is the part the team can learn from.",
     "Say what people knew, expected and assumed at the time (the timeline's Expectations "
     "and Assumptions columns are the place for it), and what would have told them otherwise.",
 )
 def check_hindsight(ctx: Context) -> Iterator[Hit]:
-    for line, column, phrase in _phrases_of(ctx, _HINDSIGHT_CODE):
-        yield Hit(
-            line,
-            column,
-            f"hindsight {phrase!r}: describe what people knew and expected then, not what is known now",
-        )
+    for line, column, message in _phrases_of(ctx, _HINDSIGHT_CODE):
+        yield Hit(line, column, message)
