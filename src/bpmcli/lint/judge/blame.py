@@ -16,14 +16,13 @@ from bpmcli.lint.judge.actors import by_person, individual, person_kind, subject
 from bpmcli.lint.judge.tokens import (
     Judgement,
     Token,
+    in_windows,
     quoted,
-    shifted,
     span,
     tokenize,
-    windows,
 )
 
-_JUDGEMENT_WORDS = frozenset(
+JUDGEMENT_WORDS = frozenset(
     [
         "careless",
         "carelessly",
@@ -190,10 +189,7 @@ Check = Callable[[str, list[Token], frozenset[str]], Iterator[Judgement]]
 
 def find_blame(sentence: str, people: frozenset[str] = frozenset()) -> list[Judgement]:
     """Blame in one sentence; `people` are the postmortem's own people, lower case."""
-    found: list[Judgement] = []
-    for offset, piece in windows(sentence):
-        found.extend(shifted(j, offset) for j in _cached_blame_in(piece, people))
-    return found
+    return in_windows(_cached_blame_in, sentence, people)
 
 
 @lru_cache(maxsize=2048)  # boilerplate sentences repeat across postmortems
@@ -264,7 +260,7 @@ def _judgement_words(
         low = token.lower
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         hit: tuple[int, int] | None = None
-        if low in _JUDGEMENT_WORDS and not (low == "lazy" and nxt in _LAZY_TECHNICAL):
+        if low in JUDGEMENT_WORDS and not (low == "lazy" and nxt in _LAZY_TECHNICAL):
             hit = (i, i)
         elif low == "lapse" and nxt == "in" and i + 2 < len(tokens):
             hit = (i, i + 2)
@@ -550,7 +546,7 @@ def _wrong_thing(sentence: str, tokens: list[Token], people: frozenset[str]) -> 
 # Each check with the words it needs: a sentence runs only the checks its words call for.
 _CHECKS: tuple[tuple[Check, frozenset[str]], ...] = (
     (_set_phrases, frozenset({"error", "errors"})),
-    (_judgement_words, _JUDGEMENT_WORDS | {"lapse", "thorough"}),
+    (_judgement_words, JUDGEMENT_WORDS | {"lapse", "thorough"}),
     (_failure_verbs, frozenset(_forms.BLAME_VERBS)),
     (_failed_or_not_followed, _FOLLOW | {"failed", "fails", "fail"}),
     (_unreviewed, frozenset({"review", "reviewed"})),

@@ -19,11 +19,10 @@ from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subjec
 from bpmcli.lint.judge.tokens import (
     Judgement,
     Token,
+    in_windows,
     quoted,
-    shifted,
     span,
     tokenize,
-    windows,
 )
 
 _MODALS = frozenset(
@@ -111,10 +110,7 @@ Check = Callable[[str, list[Token], frozenset[str]], Iterator[Judgement]]
 
 def find_hindsight(sentence: str, people: frozenset[str] = frozenset()) -> list[Judgement]:
     """Hindsight in one sentence; `people` are the postmortem's own people, lower case."""
-    found: list[Judgement] = []
-    for offset, piece in windows(sentence):
-        found.extend(shifted(j, offset) for j in _cached_hindsight_in(piece, people))
-    return found
+    return in_windows(_cached_hindsight_in, sentence, people)
 
 
 @lru_cache(maxsize=2048)  # boilerplate sentences repeat across postmortems

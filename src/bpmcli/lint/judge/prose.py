@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bpmcli.lint.judge import _forms, sentences
-from bpmcli.lint.judge.blame import find_blame
+from bpmcli.lint.judge.blame import JUDGEMENT_WORDS, find_blame
 from bpmcli.lint.judge.hindsight import find_hindsight
 from bpmcli.lint.judge.tokens import Judgement
 
@@ -27,6 +27,7 @@ _WORDS = frozenset(
         *_forms.CHOICE_VERBS,
         *_forms.WRONG_BELIEF_VERBS,
         *_CONTRACTED,
+        *JUDGEMENT_WORDS,
         *[
             "nobody",
             "no-one",
@@ -48,23 +49,6 @@ _WORDS = frozenset(
             "obviously",
             "clearly",
             "dangerous",
-            "careless",
-            "carelessly",
-            "carelessness",
-            "lazy",
-            "laziness",
-            "sloppy",
-            "sloppiness",
-            "negligent",
-            "negligence",
-            "negligently",
-            "reckless",
-            "recklessly",
-            "recklessness",
-            "incompetent",
-            "incompetence",
-            "thoughtless",
-            "thoughtlessly",
             "mistake",
             "mistakes",
             "slip",

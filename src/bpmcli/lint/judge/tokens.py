@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -54,6 +55,16 @@ def windows(sentence: str) -> list[tuple[int, str]]:
         pieces.append((start, sentence[start:stop]))
         start = stop
     return pieces
+
+
+def in_windows(
+    judge: Callable[[str, frozenset[str]], tuple[Judgement, ...]],
+    sentence: str,
+    people: frozenset[str],
+) -> list[Judgement]:
+    """`judge` over each window of `sentence`, its findings at their offsets in the whole:
+    long sentences are judged piecewise, so every check stays linear in the text."""
+    return [shifted(j, offset) for offset, piece in windows(sentence) for j in judge(piece, people)]
 
 
 def shifted(judgement: Judgement, offset: int) -> Judgement:
