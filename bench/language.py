@@ -1,6 +1,7 @@
 """Precision and recall of bpm's language rules against labelled sentences and actions.
 
     python bench/language.py [--json] [--verbose] [--bpm PATH] [--direct] [--split PART]
+                             [--unseen DIR]
 
 Two sets: bench/language/cases.yaml (hand-written, always) and bench/language/realworld.yaml
 (labels naming lines of the real postmortems in $BPM_SHARED/realworld or
@@ -11,6 +12,10 @@ docs/language.md says what the labels mean.
 `--direct` calls the judges (bpmcli.lint.judge) in process instead (bench/language_direct.py);
 `--split tuned|held-out` scores the real-world files the judges were tuned on, or the third
 held out before tuning (HELD_OUT).
+
+`--unseen DIR` also scores bench/language/unseen.yaml: blind labels of real postmortems that
+were not used while tuning, read from DIR under the file names given there (its `sources`
+say which repository, commit and path each file is; a file whose sha1 differs stops the run).
 
 Rule groups: BPM301 vs blame, BPM302 vs hindsight, BPM103 vs vague, BPM108 vs exhortation,
 BPM107 vs headline, and BPM103/107/108 together vs vague + exhortation + headline.
@@ -393,6 +398,22 @@ def table(title: str, rows: list[dict[str, Any]], tally: dict[str, int]) -> str:
     return "\n".join(out)
 
 
+def check_sources(labels: dict[str, Any], folder: Path) -> None:
+    """Stop when a file named in `sources` is missing or is not the labelled bytes."""
+    bad = []
+    for source in labels.get("sources", []):
+        path = folder / source["file"]
+        if not path.exists():
+            bad.append(f"{source['file']} (missing)")
+        elif "sha1" in source and hashlib.sha1(path.read_bytes()).hexdigest() != source["sha1"]:
+            bad.append(
+                f"{source['file']} (not the bytes of {source['repository']}@"
+                f"{source['commit'][:12]}:{source['path']})"
+            )
+    if bad:
+        sys.exit(f"unseen files in {folder} do not match unseen.yaml: " + ", ".join(bad))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -406,6 +427,11 @@ def main() -> int:
         choices=("all", "tuned", "held-out"),
         default="all",
         help="real-world files: all, the tuning part, or the held-out third (HELD_OUT)",
+    )
+    parser.add_argument(
+        "--unseen",
+        metavar="DIR",
+        help="also score bench/language/unseen.yaml against the files in DIR (blind set)",
     )
     args = parser.parse_args()
     bpm = (
@@ -437,6 +463,13 @@ def main() -> int:
             results["realworld"] = {"counts": counts(real), "rules": score(real)}
         else:
             notes.append(f"real-world set skipped: {shared} not found (set BPM_SHARED)")
+        if args.unseen:
+            unseen_dir = Path(tmp) / "unseen"
+            unseen_dir.mkdir()
+            labels = yaml.safe_load((DATA / "unseen.yaml").read_text(encoding="utf-8"))
+            check_sources(labels, Path(args.unseen))
+            blind = realworld(bpm, labels, Path(args.unseen), unseen_dir)
+            results["unseen"] = {"counts": counts(blind), "rules": score(blind)}
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
         capture_output=True,
@@ -455,7 +488,7 @@ def main() -> int:
     print(
         f"bpm language rules at commit {commit or '?'} ({results['mode']}, real-world: {args.split})\n"
     )
-    for name in ("realworld", "handwritten"):
+    for name in ("realworld", "handwritten", "unseen"):
         if name not in results:
             continue
         print(table(name, results[name]["rules"], results[name]["counts"]))

@@ -52,6 +52,27 @@ def test_realworld_labels_are_well_formed() -> None:
         assert region["line"] <= region["end"]
 
 
+def test_unseen_labels_are_well_formed() -> None:
+    labels = yaml.safe_load((DATA / "unseen.yaml").read_text(encoding="utf-8"))
+    files = {s["file"] for s in labels["sources"]}
+    for source in labels["sources"]:
+        assert {"repository", "commit", "path", "sha1"} <= set(source)
+        assert len(source["commit"]) == 40
+    seen = set()
+    for unit in labels["units"]:
+        assert unit["file"] in files
+        assert unit["kind"] in ("prose", "action")
+        assert unit["label"] in (PROSE if unit["kind"] == "prose" else ACTIONS)
+        assert len(unit["digest"]) == 8
+        key = (unit["file"], unit["line"], unit.get("sentence"), unit["kind"])
+        assert key not in seen
+        seen.add(key)
+    for region in labels["skipped"]:
+        assert region["file"] in files
+        assert region["findings"] in ("ignore", "count")
+        assert region["line"] <= region["end"]
+
+
 @pytest.mark.shared("realworld")
 def test_realworld_digests_match_the_sources() -> None:
     shared = REALWORLD
