@@ -137,6 +137,7 @@ def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
     "system let it cause harm.",
     "Describe the situation the person was in (what they saw, knew and were asked to do) "
     "and the conditions that turned a normal action into an incident.",
+    needs_front_matter=False,
 )
 def check_blame(ctx: Context) -> Iterator[Hit]:
     for line, column, message in _phrases_of(ctx, _BLAME_CODE):
@@ -152,6 +153,7 @@ def check_blame(ctx: Context) -> Iterator[Hit]:
     "then, which is the part the team can learn from.",
     "Say what people knew, expected and assumed at the time (the timeline's Expectations "
     "and Assumptions columns are the place for it), and what would have told them otherwise.",
+    needs_front_matter=False,
 )
 def check_hindsight(ctx: Context) -> Iterator[Hit]:
     for line, column, message in _phrases_of(ctx, _HINDSIGHT_CODE):

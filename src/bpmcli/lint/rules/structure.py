@@ -17,6 +17,7 @@ from bpmcli.lint.rule import Context, Hit, rule
     "skipped.",
     "Add the heading (`## Impact`), even with a sentence saying why it is short. The list "
     "is `required_sections` in the config.",
+    needs_front_matter=False,
 )
 def check_sections(ctx: Context) -> Iterator[Hit]:
     present = {section.title.casefold() for section in ctx.pm.sections}

@@ -62,6 +62,7 @@ def check_table(ctx: Context) -> Iterator[Hit]:
     "that is not `YYYY-MM-DD HH:MM` misleads both.",
     "Write times as `YYYY-MM-DD HH:MM` in the configured zone and keep rows in order "
     "(`bpm timeline add` places each row where it belongs).",
+    needs_front_matter=False,
 )
 def check_order(ctx: Context) -> Iterator[Hit]:
     table = table_of(ctx)
@@ -90,6 +91,7 @@ def check_order(ctx: Context) -> Iterator[Hit]:
     "A step without an actor hides who was involved and what they knew; a step without an "
     "event says nothing.",
     "Name the person, team, bot or system that acted, and what they did or what happened.",
+    needs_front_matter=False,
 )
 def check_cells(ctx: Context) -> Iterator[Hit]:
     table = table_of(ctx)
