@@ -5,8 +5,11 @@ A test checks that the committed file matches, so the docs cannot drift from the
 
 from __future__ import annotations
 
+import re
+
 from bpmcli.lint import words
 from bpmcli.lint.judge import docs as judge_docs
+from bpmcli.lint.rule import PLACES, Rule
 from bpmcli.lint.rules import all_rules
 
 HEADER = """# Lint rules
@@ -77,8 +80,31 @@ def render() -> str:
             f"\n## {rule.code}\n\n`{rule.name}`, {rule.severity} by default: {rule.summary}.\n\n"
         )
         out.append(f"**Why.** {rule.why}\n\n**Fix.** {rule.fix}\n")
+        out.append(_examples(rule))
         out.append(_extra(rule.code))
     return "".join(out)
+
+
+_LANGUAGE = {"front matter": "yaml", "action item": "yaml", "action": "text"}
+
+
+def _examples(rule: Rule) -> str:
+    """The rule's examples (tests/lint/test_examples.py checks each one), as code blocks."""
+    if rule.examples is None:
+        return ""
+    place = rule.examples.place
+    language = _LANGUAGE.get(place, "markdown")
+
+    def block(snippets: tuple[str, ...]) -> str:
+        text = "\n\n".join(s.rstrip("\n") for s in snippets)
+        runs = [len(run) for run in re.findall(r"`+", text)]
+        fence = "`" * max(3, max(runs, default=0) + 1)
+        return f"{fence}{language}\n{text}\n{fence}\n"
+
+    return (
+        f"\n**Examples**, as {PLACES[place]}. Flagged:\n\n{block(rule.examples.flagged)}"
+        f"\nNot flagged:\n\n{block(rule.examples.not_flagged)}"
+    )
 
 
 def _extra(code: str) -> str:
