@@ -39,11 +39,10 @@ def test_text_output(bpm: Bpm, repo: Repo) -> None:
 def test_paths_files_and_folders(bpm: Bpm, repo: Repo) -> None:
     repo.write(PATH, VAGUE)
     repo.write("elsewhere/notes/x.md", "no front matter\n")
-    assert [f["code"] for f in lint_json(bpm, "elsewhere")[1]] == ["BPM001"]
-    assert [f["path"] for f in lint_json(bpm, PATH, "elsewhere/notes/x.md")[1]] == [
-        PATH,
-        "elsewhere/notes/x.md",
-    ]
+    # issue #14: no front matter is BPM001, and the body is linted too (no section in it)
+    assert [f["code"] for f in lint_json(bpm, "elsewhere")[1]] == ["BPM001"] + ["BPM402"] * 6
+    paths = [f["path"] for f in lint_json(bpm, PATH, "elsewhere/notes/x.md")[1]]
+    assert list(dict.fromkeys(paths)) == [PATH, "elsewhere/notes/x.md"]
     ran = bpm("lint", "missing.md")
     assert (ran.exit_code, ran.stderr) == (2, "error: no such file or folder: missing.md\n")
 
@@ -132,8 +131,9 @@ def test_since_reports_only_changed_lines(bpm: Bpm, repo: Repo) -> None:
     )  # untracked: all lines new
     code, found = lint_json(bpm, "--since", base)
     assert code == 1  # the BPM001 of the new file is an error
-    assert [(f["code"], f["line"]) for f in found] == [("BPM302", 27), ("BPM001", 1)]
-    assert len(lint_json(bpm)[1]) == 4
+    new_file = [("BPM001", 1)] + [("BPM402", 1)] * 6  # issue #14: its body is linted too
+    assert [(f["code"], f["line"]) for f in found] == [("BPM302", 27), *new_file]
+    assert len(lint_json(bpm)[1]) == 10
     ran = bpm("lint", "--since", "no-such-rev")
     assert (ran.exit_code, ran.stderr) == (2, "error: unknown revision 'no-such-rev'\n")
 

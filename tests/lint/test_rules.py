@@ -25,6 +25,15 @@ def summary(text: str) -> str:
     return CLEAN.replace("The config push reached all regions at once.\n", text)
 
 
+def body_of(text: str) -> str:
+    """`text` without its front matter: a Markdown file as an old archive holds it."""
+    return text.split("---\n", 2)[2]
+
+
+BLAME = "Human error: the engineer should have waited."
+MISSING = [("BPM402", 1, 1)] * 6  # every required section, reported on the body's first line
+
+
 def test_the_clean_postmortem_is_clean(bpm: Bpm, repo: Repo) -> None:
     assert findings(bpm, repo, CLEAN) == []
 
@@ -32,11 +41,74 @@ def test_the_clean_postmortem_is_clean(bpm: Bpm, repo: Repo) -> None:
 CASES = [
     # BPM001
     ("", [("BPM001", 1, 1)]),
-    ("# Just Markdown\n", [("BPM001", 1, 1)]),
-    ("---\n", [("BPM001", 1, 1)]),
+    ("# Just Markdown\n", [("BPM001", 1, 1), *MISSING]),  # issue #14: the body is linted
+    ("---\n", [("BPM001", 1, 1)]),  # nothing besides the front matter: no body to lint
     (CLEAN.replace("kind: incident\n", "kind: [incident\n"), [("BPM001", 4, 1)]),
     (CLEAN.replace("title: Checkout outage\n", "title: x\n\tbad: tab\n"), [("BPM001", 4, 1)]),
     ("---\n- a list\n---\n", [("BPM001", 2, 1)]),
+    # issue #14: without front matter, or with a broken one, the body rules still run, at
+    # the file's own line numbers; the front matter rules (BPM002, BPM1xx, BPM401) do not
+    (body_of(summary(BLAME)), [("BPM001", 1, 1), ("BPM301", 5, 1), ("BPM302", 5, 27)]),
+    ("\ufeff" + body_of(summary(BLAME)), [("BPM001", 1, 1), ("BPM301", 5, 1), ("BPM302", 5, 27)]),
+    (
+        body_of(summary(BLAME)).replace("\n", "\r\n"),
+        [("BPM001", 1, 1), ("BPM301", 5, 1), ("BPM302", 5, 27)],
+    ),
+    (
+        summary(BLAME).replace("kind: incident\n", "kind: [incident\n"),
+        [("BPM001", 4, 1), ("BPM301", 21, 1), ("BPM302", 21, 27)],
+    ),
+    (
+        "---\n- a list\n---\n" + body_of(summary(BLAME)),
+        [("BPM001", 2, 1), ("BPM301", 8, 1), ("BPM302", 8, 27)],
+    ),
+    (  # never closed: the whole file is the body, the `---` a thematic break
+        summary(BLAME).replace("---\n# Checkout outage", "# Checkout outage"),
+        [("BPM001", 1, 1), ("BPM301", 20, 1), ("BPM302", 20, 27)],
+    ),
+    (  # a vague action, a passed review date, no permanent fix: front matter rules, not run
+        summary(BLAME)
+        .replace("kind: incident\n", "kind: [incident\n")
+        .replace("action: Make the splitter idempotent", "action: Investigate the splitter")
+        .replace("kind: prevent", "kind: detect")
+        .replace("status: published", "status: draft")
+        .replace("review_by: 2026-11-25", "review_by: 2026-11-01"),
+        [("BPM001", 4, 1), ("BPM301", 21, 1), ("BPM302", 21, 27)],
+    ),
+    (body_of(CLEAN.replace("## Impact\n", "## Effects\n")), [("BPM001", 1, 1), ("BPM402", 1, 1)]),
+    (  # BPM202 and BPM203 read a table in bpm's shape; BPM201 leaves other shapes to import
+        body_of(CLEAN.replace("| deploy-bot | Pushed config v42 |", "|  |  |")),
+        [("BPM001", 1, 1), ("BPM203", 15, 1)],
+    ),
+    (
+        body_of(CLEAN.replace("| 2026-11-20 14:03 |", "| 20 Nov, 14:03 |")),
+        [("BPM001", 1, 1), ("BPM202", 15, 1)],
+    ),
+    (body_of(CLEAN.replace("| Time (UTC) | Actor |", "| When | Actor |")), [("BPM001", 1, 1)]),
+    (
+        body_of(CLEAN.replace("| Time (UTC) |", "- 14:03 pushed\n\n| Time (UTC) |")),
+        [("BPM001", 1, 1)],
+    ),
+    # issue #14: suppression comments work there too; BPM001 itself cannot be suppressed
+    (
+        body_of(summary("<!-- bpm-disable-next-line BPM301 -->\n" + BLAME)),
+        [("BPM001", 1, 1), ("BPM302", 6, 27)],
+    ),
+    (body_of(summary("<!-- bpm-disable-file -->\n" + BLAME)), [("BPM001", 1, 1)]),
+    (  # a suppression of a rule that cannot run yet is not "unused"
+        body_of(summary("<!-- bpm-disable-file BPM106 -->\nAll fine.")),
+        [("BPM001", 1, 1)],
+    ),
+    (
+        summary("All fine.")
+        .replace("kind: incident\n", "kind: [incident\n")
+        .replace("    action: Make", "    # bpm-disable-next-line BPM103\n    action: Make"),
+        [("BPM001", 4, 1)],
+    ),
+    (
+        body_of(summary("<!-- bpm-disable-next-line BPM302 -->\nAll fine.")),
+        [("BPM001", 1, 1), ("BPM901", 5, 1)],
+    ),
     # BPM002
     (CLEAN.replace("id: 2026-11-20-checkout-outage\n", "id: something-else\n"), [("BPM002", 2, 1)]),
     (CLEAN.replace("status: published\n", "status: finished\n"), [("BPM002", 5, 1)]),
@@ -251,8 +323,18 @@ def test_rule(bpm: Bpm, repo: Repo, text: str, expected: list[tuple[str, int, in
 def test_a_binary_or_latin1_file_is_one_bpm001(bpm: Bpm, repo: Repo) -> None:
     repo.write("postmortems/2026/image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     repo.write("postmortems/2026/latin1.md", b"---\ntitle: caf\xe9\n---\n")
+    blame = BLAME.encode()
+    repo.write("postmortems/2026/latin1-body.md", b"# Caf\xe9 outage\n\n" + blame + b"\n")
+    repo.write("postmortems/2026/binary-body.md", b"\x00\n# Outage\n\n" + blame + b"\n")
     found = findings(bpm, repo, CLEAN)
-    assert found == [("BPM001", 1, 1), ("BPM001", 2, 1)]
+    assert found == [("BPM001", 1, 1)] * 3 + [("BPM001", 2, 1)]
+
+
+def test_front_matter_rules_never_run_on_a_body_alone(bpm: Bpm, repo: Repo) -> None:
+    text = body_of(summary(BLAME))
+    assert findings(bpm, repo, text, "--select", "BPM0,BPM1,BPM401") == [("BPM001", 1, 1)]
+    assert findings(bpm, repo, text, "--select", "BPM1,BPM401") == []  # BPM001 not chosen
+    assert findings(bpm, repo, text, "--ignore", "BPM001") == [("BPM301", 5, 1), ("BPM302", 5, 27)]
 
 
 def test_messages_say_how_to_fix(bpm: Bpm, repo: Repo) -> None:

@@ -28,7 +28,8 @@ BOMB = (
 UNREADABLE: dict[str, tuple[bytes, list[tuple[str, int]]]] = {
     "empty": (b"", [("BPM001", 1)]),
     "only-dashes": (b"---\n", [("BPM001", 1)]),
-    "never-closed": (b"---\ntitle: x\nstatus: draft\n", [("BPM001", 1)]),
+    # issue #14: never closed, all of it is body (with no section of the required ones)
+    "never-closed": (b"---\ntitle: x\nstatus: draft\n", [("BPM001", 1)] + [("BPM402", 1)] * 6),
     "a-list": (b"---\n- a\n- b\n---\n", [("BPM001", 2)]),
     "a-scalar": (b"---\njust words\n---\n", [("BPM001", 2)]),
     "tabs": (b"---\ntitle: x\n\tstatus: draft\n---\n", [("BPM001", 3)]),

@@ -74,6 +74,15 @@ def test_lint_over_the_whole_archive(bpm: Bpm, archive: Repo) -> None:
     assert one_bpm001 == {p.name for p in FILES} - with_front_matter | {
         "13-rust-dns-outage-2023.md"
     }
+    # issue #14: their bodies are linted too, by the body rules only, and no rule fires on
+    # line after line (at most one BPM402 per required section)
+    codes: dict[str, list[str]] = {}
+    for f in found:
+        codes.setdefault(Path(f["path"]).name, []).append(f["code"])
+    for name in one_bpm001:
+        assert set(codes[name]) - {"BPM001"} <= {"BPM202", "BPM203", "BPM301", "BPM302", "BPM402"}
+    assert {"BPM301", "BPM302", "BPM402"} <= {c for name in one_bpm001 for c in codes[name]}
+    assert all(listed.count(code) <= 7 for listed in codes.values() for code in set(listed))
 
 
 def test_stats_and_site_over_the_committed_archive(bpm: Bpm, archive: Repo, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: Typer reads this signature at every run, and
 # string annotations would be compiled and evaluated then (1 ms, 2% of `import typer`).
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -44,20 +43,42 @@ def lint(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
     ] = False,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="CODE",
+            help="Print a rule's why, fix and examples (a code or a name); lint nothing.",
+        ),
+    ] = None,
 ) -> None:
     """Check postmortems: owned, dated, concrete actions; blameless language; structure."""
+    if explain is not None:
+        _explain(explain, paths or [])
+        return
     from bpmcli.output import lint as formats
+    from bpmcli.output.terminal import colour
 
     config = options.config()
     files, findings = _run(config, paths or [], _codes(select), _codes(ignore), not no_cache)
     if since is not None:
         findings = _since(config, since, files, findings)
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    checked = formats.Checked(findings, files, config.root, colour)
+    checked = formats.Checked(findings, files, config.root, colour())
     sys.stdout.write(formats.FORMATS[format.value](checked))
     failing = {"error", "warning"} if strict else {"error"}
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
+
+
+def _explain(wanted: str, paths: list[Path]) -> None:
+    from bpmcli.errors import UsageError
+    from bpmcli.lint.rules import find
+    from bpmcli.output.rules import explain
+    from bpmcli.output.terminal import colour
+
+    if paths:
+        raise UsageError("--explain takes a rule, not PATHs: it lints nothing")
+    sys.stdout.write(explain(find(wanted), colour()))
 
 
 def _run(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from yaml.nodes import Node
 
 from bpmcli.errors import BpmError, PostmortemError
-from bpmcli.format.frontmatter import Split, parse_yaml, split
+from bpmcli.format.frontmatter import BOM, Split, parse_yaml, split
 from bpmcli.times import as_date, as_timestamp
 
 if TYPE_CHECKING:
@@ -234,6 +234,35 @@ def parse(raw: bytes, path: Path) -> Postmortem:
         exc.path = shown
         raise
     return Postmortem(path, text, meta, where, raw, node)
+
+
+def parse_body(raw: bytes, path: Path) -> Postmortem | None:
+    """The body of a file whose front matter is missing or broken (`parse` refused it), with
+    no metadata, for the checks that read only the body.
+
+    The body starts after the broken front matter's closing `---`; without an opening `---`
+    line, or without a closing one, it is the whole file (as CommonMark reads it: the `---`
+    is a thematic break). None when there is nothing to read: the file is not text
+    (binary, not UTF-8), or holds nothing but a front matter.
+    """
+    try:
+        text = decode(raw, path)
+    except PostmortemError:
+        return None
+    try:
+        where = split(text)
+    except PostmortemError:  # opened, never closed: all of it is body
+        if not text.partition("\n")[2].strip():
+            return None
+        where = None
+    if where is None:
+        start = 1 if text.startswith(BOM) else 0
+        end = text.find("\n", start)
+        newline = "\r\n" if end > start and text[end - 1] == "\r" else "\n"
+        where = Split(start, start, start, 1, 1, newline)
+    if not text[where.body_start :].strip():
+        return None
+    return Postmortem(path, text, {}, where, raw)
 
 
 def read_meta(source: str, first_line: int) -> tuple[dict[str, Any], Node | None]:

@@ -1,8 +1,8 @@
 """Running the rules over files: selection, suppression, the cache, and two processes.
 
 `lint` returns findings as values; the CLI renders them. A file that cannot be read as a
-postmortem at all (empty, binary, not UTF-8, no or broken front matter) gets exactly one
-BPM001 finding, never an exception.
+postmortem (empty, binary, not UTF-8, no or broken front matter) gets a BPM001 finding,
+never an exception; when it has a body, the rules that need no front matter run on it.
 """
 
 from __future__ import annotations
@@ -130,22 +130,33 @@ def collect(paths: Sequence[Path], config: Config) -> list[Path]:
 
 def lint_bytes(raw: bytes, path: Path, settings: Settings) -> list[Finding]:
     """Every finding for one file's bytes, suppressions applied, sorted by position."""
-    from bpmcli.format.postmortem import parse
+    from bpmcli.format.postmortem import parse, parse_body
     from bpmcli.lint.rule import Context
     from bpmcli.lint.rules import all_rules, suppression
 
     shown = display(path)
     severities = settings.severities
+    unreadable: list[Finding] = []  # BPM001, which no comment suppresses
+    broken = False
     try:
         pm = parse(raw, path)
     except BpmError as exc:
-        if "BPM001" not in severities:
-            return []
-        return [Finding(shown, exc.line or 1, 1, "BPM001", severities["BPM001"], exc.message, path)]
+        broken = True
+        if "BPM001" in severities:
+            unreadable.append(
+                Finding(shown, exc.line or 1, 1, "BPM001", severities["BPM001"], exc.message, path)
+            )
+        # no front matter, or a broken one: the rules that read only the body still run
+        body = parse_body(raw, path)
+        if body is None:
+            return unreadable
+        pm = body
+    rules = all_rules()
+    skipped = {c for c, r in rules.items() if r.needs_front_matter} if broken else set()
     context = Context(pm, settings.config, settings.today, settings.options)
     found: list[Finding] = []
-    for code, rule in all_rules().items():
-        if code in severities and code not in ("BPM001", "BPM901"):
+    for code, rule in rules.items():
+        if code in severities and code not in ("BPM001", "BPM901") and code not in skipped:
             for hit in rule.check(context):
                 found.append(
                     Finding(shown, hit.line, hit.column, code, severities[code], hit.message, path)
@@ -165,9 +176,9 @@ def lint_bytes(raw: bytes, path: Path, settings: Settings) -> list[Finding]:
                     path,
                 )
                 for d in directives
-                if d.kind != "enable" and not d.used
+                if d.kind != "enable" and not d.used and not any(map(d.covers, skipped))
             ]
-    return sorted(found)
+    return sorted(found + unreadable)
 
 
 def _read(path: Path) -> bytes | BpmError:

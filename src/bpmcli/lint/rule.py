@@ -93,6 +93,28 @@ def duplicate_keys(node: Any) -> Iterator[Any]:
 
 Check = Callable[[Context], Iterable[Hit]]
 
+# Where an example snippet sits in a postmortem, as `bpm lint --explain` and docs/rules.md
+# say it; tests/lint/test_examples.py puts each snippet there in a valid postmortem.
+PLACES = {
+    "file": "a whole file",
+    "front matter": "keys of the front matter (the other keys valid)",
+    "action item": "an item of `actions:`, after a valid item A1",
+    "action": "the `action:` text of an action item",
+    "timeline": "what the Timeline section holds",
+    "timeline rows": "the rows of the timeline table",
+    "heading": "the heading of the Impact section (a required section)",
+    "prose": "a paragraph of the body",
+}
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Short snippets the rule flags and leaves alone, all in one place (a key of PLACES)."""
+
+    place: str
+    flagged: tuple[str, ...]
+    not_flagged: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -103,22 +125,48 @@ class Rule:
     why: str  # why it exists
     fix: str  # how to fix a finding
     check: Check
+    examples: Examples | None = None
+    # False: it also runs on a file whose front matter is missing or broken (the body only)
+    needs_front_matter: bool = True
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: str, summary: str, why: str, fix: str
+    code: str,
+    name: str,
+    severity: str,
+    summary: str,
+    why: str,
+    fix: str,
+    *,
+    examples: Examples | None = None,
+    needs_front_matter: bool = True,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         assert code not in RULES, f"{code} registered twice"
-        RULES[code] = Rule(code, name, severity, summary, why, fix, check)
+        assert examples is None or examples.place in PLACES, f"{code}: unknown example place"
+        RULES[code] = Rule(
+            code, name, severity, summary, why, fix, check, examples, needs_front_matter
+        )
         return check
 
     return register
 
 
-def engine_rule(code: str, name: str, severity: str, summary: str, why: str, fix: str) -> None:
-    """A rule the engine itself applies (unreadable files, stale suppressions)."""
-    rule(code, name, severity, summary, why, fix)(lambda ctx: ())
+def engine_rule(
+    code: str,
+    name: str,
+    severity: str,
+    summary: str,
+    why: str,
+    fix: str,
+    *,
+    examples: Examples | None = None,
+) -> None:
+    """A rule the engine itself applies (unreadable files, stale suppressions); both also
+    apply to a file whose front matter is missing or broken."""
+    rule(code, name, severity, summary, why, fix, examples=examples, needs_front_matter=False)(
+        lambda ctx: ()
+    )

@@ -7,10 +7,11 @@ rich itself honours NO_COLOR and drops colour when stdout is not a terminal.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,6 +28,11 @@ def clean(value: object, *, one_line: bool = True) -> str:
     if one_line:
         text = _LINE_BREAKS.sub(" ", text)
     return _CONTROL.sub("?", text)
+
+
+def colour(stream: TextIO | None = None) -> bool:
+    """Whether to colour what goes to `stream` (stdout): a terminal, and no NO_COLOR."""
+    return (stream or sys.stdout).isatty() and not os.environ.get("NO_COLOR")
 
 
 def note(message: str) -> None:

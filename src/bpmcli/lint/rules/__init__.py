@@ -11,3 +11,17 @@ def all_rules() -> dict[str, Rule]:
 
     del actions, frontmatter, language, structure, suppression, timeline
     return dict(sorted(RULES.items()))
+
+
+def find(wanted: str) -> Rule:
+    """The rule with this code or name (`BPM301`, `blaming-language`), in any case."""
+    from bpmcli.errors import UsageError
+
+    key = wanted.strip().casefold()
+    for rule in all_rules().values():
+        if key in (rule.code.casefold(), rule.name.casefold()):
+            return rule
+    raise UsageError(
+        f"unknown rule {wanted!r} (--explain takes a code such as BPM301 or a name such as "
+        "blaming-language; see docs/rules.md)"
+    )

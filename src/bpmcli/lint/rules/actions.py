@@ -11,7 +11,7 @@ from bpmcli.lint import words
 from bpmcli.lint.judge.actions import find_exhortation, find_headline, find_vague
 from bpmcli.lint.judge.lexicon import lemma as lexicon_lemma
 from bpmcli.lint.judge.tokens import Judgement
-from bpmcli.lint.rule import Context, Hit, rule
+from bpmcli.lint.rule import Context, Examples, Hit, rule
 
 
 def _label(action: Action) -> str:
@@ -26,6 +26,15 @@ def _label(action: Action) -> str:
     "An action that belongs to everyone is done by no one. Follow-through needs one "
     "person or team who answers for it.",
     "Add `owner:` with one person or team handle (`alice`, `@payments-team`).",
+    examples=Examples(
+        "action item",
+        flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  due: 2026-12-04\n  kind: prevent\n  status: open",
+        ),
+        not_flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: open",
+        ),
+    ),
 )
 def check_owner(ctx: Context) -> Iterator[Hit]:
     for action in ctx.pm.actions:
@@ -45,6 +54,16 @@ def check_owner(ctx: Context) -> Iterator[Hit]:
     "what has a date.",
     "Add `due: YYYY-MM-DD` (`bpm action add --due +2w` computes one). A date that does not "
     "exist (2026-02-30), words (`tomorrow`) or a timestamp are not dates.",
+    examples=Examples(
+        "action item",
+        flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  kind: prevent\n  status: open",
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-02-30\n  kind: prevent\n  status: open",
+        ),
+        not_flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: open",
+        ),
+    ),
 )
 def check_due(ctx: Context) -> Iterator[Hit]:
     for action in ctx.pm.actions:
@@ -104,6 +123,20 @@ def _vague_message(label: str, text: str, judgement: Judgement | None, verb: str
     "is done.",
     "Rewrite it around what it will produce: the message suggests a form for each verb "
     "('Write a decision record on ...', 'Alert when ... for 5 minutes').",
+    examples=Examples(
+        "action",
+        flagged=(
+            "Investigate the splitter",
+            "Look into retries",
+            "Better alerts",
+            "Make sure deploys are reviewed",
+        ),
+        not_flagged=(
+            "Rate-limit retries from clients",
+            "Write the failover runbook for on-call",
+            "Alert when queue depth exceeds 10k for 5 minutes",
+        ),
+    ),
 )
 def check_vague(ctx: Context) -> Iterator[Hit]:
     replaced = ctx.option("BPM103", "vague_verbs", None) is not None
@@ -126,6 +159,16 @@ def check_vague(ctx: Context) -> Iterator[Hit]:
     "Reports count permanent fixes (`prevent`) and follow-through (`open`, `done`, "
     "`dropped`); any other value is counted nowhere.",
     "Use `kind:` prevent, mitigate, detect or process, and `status:` open, done or dropped.",
+    examples=Examples(
+        "action item",
+        flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: fix\n  status: open",
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: wip",
+        ),
+        not_flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: mitigate\n  status: open",
+        ),
+    ),
 )
 def check_enums(ctx: Context) -> Iterator[Hit]:
     for action in ctx.pm.actions:
@@ -147,6 +190,15 @@ def check_enums(ctx: Context) -> Iterator[Hit]:
     "Ids are how history, reports and tickets refer to an action; two actions with one id "
     "make their histories indistinguishable.",
     "Give the later one the next free id (A1, A2, ...; ids are never reused).",
+    examples=Examples(
+        "action item",
+        flagged=(
+            "- id: A1\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: open",
+        ),
+        not_flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: open",
+        ),
+    ),
 )
 def check_duplicates(ctx: Context) -> Iterator[Hit]:
     seen: set[str] = set()
@@ -166,6 +218,16 @@ def check_duplicates(ctx: Context) -> Iterator[Hit]:
     "Mitigations and better detection make the next incident shorter; only a `prevent` "
     "action stops it from happening again.",
     "Add an action of kind `prevent`, or say in the write-up why none is possible.",
+    examples=Examples(
+        "front matter",
+        flagged=(
+            "actions:\n  - id: A1\n    action: Alert when queue depth exceeds 10k for 5 minutes\n    owner: bob\n    due: 2026-12-04\n    kind: detect\n    status: open",
+        ),
+        not_flagged=(
+            "actions:\n  - id: A1\n    action: Make the splitter idempotent\n    owner: bob\n    due: 2026-12-04\n    kind: prevent\n    status: open",
+            "actions: []",
+        ),
+    ),
 )
 def check_prevent(ctx: Context) -> Iterator[Hit]:
     actions = ctx.pm.actions
@@ -185,6 +247,18 @@ def check_prevent(ctx: Context) -> Iterator[Hit]:
     "what the item is about, not what to do, and leaves the work unstated.",
     'Start with what to do: "Retry limits:" -> "Cap retries at 3 per request". Jargon verbs '
     "bpm does not know as verbs go in `allowed_verbs` in the config.",
+    examples=Examples(
+        "action",
+        flagged=(
+            "Retry limits:",
+            "Monitoring",
+            "Improvement of alerts",
+        ),
+        not_flagged=(
+            "Cap retries at 3 per request",
+            "Add load tests for checkout",
+        ),
+    ),
 )
 def check_imperative(ctx: Context) -> Iterator[Hit]:
     allowed = frozenset(v.lower() for v in ctx.config.allowed_verbs)
@@ -205,6 +279,18 @@ def check_imperative(ctx: Context) -> Iterator[Hit]:
     "system under the same pressure. Actions should change the system.",
     "Replace the appeal with a mechanism: a check, a guard, an alert, a default that makes "
     "the mistake impossible or harmless.",
+    examples=Examples(
+        "action",
+        flagged=(
+            "Remind engineers to double-check the config",
+            "Be more careful with config pushes",
+            "Pay attention to the canary",
+        ),
+        not_flagged=(
+            "Reject config pushes without a canary stage",
+            "Take care of the stale flags in the config",
+        ),
+    ),
 )
 def check_exhortation(ctx: Context) -> Iterator[Hit]:
     for action in ctx.pm.actions:
@@ -223,6 +309,15 @@ def check_exhortation(ctx: Context) -> Iterator[Hit]:
     'An honest "won\'t do" is a result the team can learn from; a silent drop looks the '
     "same as forgetting.",
     "Add `reason:` saying why the team decided not to do it (`bpm action drop --reason`).",
+    examples=Examples(
+        "action item",
+        flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: dropped",
+        ),
+        not_flagged=(
+            "- id: A2\n  action: Add a canary stage to config pushes\n  owner: alice\n  due: 2026-12-04\n  kind: prevent\n  status: dropped\n  reason: the splitter is being retired",
+        ),
+    ),
 )
 def check_dropped(ctx: Context) -> Iterator[Hit]:
     for action in ctx.pm.actions:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bpmcli.format.postmortem import STATUSES
-from bpmcli.lint.rule import Context, Hit, duplicate_keys, engine_rule, rule
+from bpmcli.lint.rule import Context, Examples, Hit, duplicate_keys, engine_rule, rule
 
 engine_rule(
     "BPM001",
@@ -19,6 +19,14 @@ engine_rule(
     "Start the file with a line `---`, the YAML keys of docs/format.md, and a closing "
     "`---`; the message names the line where the YAML broke. `bpm new` or `bpm import` "
     "write a correct one.",
+    examples=Examples(
+        "file",
+        flagged=(
+            "# Checkout outage\n\nThe config push reached all regions at once.\n",
+            "---\ntitle: Checkout outage\nkind: [incident\n---\n# Checkout outage\n",
+        ),
+        not_flagged=("---\nid: checkout-outage\ntitle: Checkout outage\n---\n# Checkout outage\n",),
+    ),
 )
 
 
@@ -48,6 +56,18 @@ def _text(value: Any) -> bool:
     "Add the field, or correct its value, as docs/format.md describes: timestamps with an "
     "offset (`2026-11-20T14:03:00Z`), dates as `YYYY-MM-DD`, `status` one of draft, "
     "in-review, published, `severity` one of the configured ones.",
+    examples=Examples(
+        "front matter",
+        flagged=(
+            "started: 2026-11-20T14:03:00",
+            "status: finished",
+            "review_by: next week",
+        ),
+        not_flagged=(
+            "started: 2026-11-20T15:03:00+01:00",
+            "status: in-review",
+        ),
+    ),
 )
 def check_fields(ctx: Context) -> Iterator[Hit]:
     meta, pm = ctx.pm.meta, ctx.pm
@@ -151,6 +171,14 @@ def _shown(value: Any) -> str:
     "(`review_sla_days`) is the team's promise to learn while memories are fresh.",
     "Hold the review and set `status: published`; if the date was unrealistic, move "
     "`review_by` in a commit that says why.",
+    examples=Examples(
+        "front matter",
+        flagged=("status: in-review\nreview_by: 2026-11-20",),
+        not_flagged=(
+            "status: published\nreview_by: 2026-11-20",
+            "status: in-review\nreview_by: 2026-12-20",
+        ),
+    ),
 )
 def check_review(ctx: Context) -> Iterator[Hit]:
     review_by = ctx.pm.review_by

@@ -16,7 +16,7 @@ from bpmcli.format import timeline
 from bpmcli.format.frontmatter import lines
 from bpmcli.lint.judge import prose as judge
 from bpmcli.lint.judge.people import people_of
-from bpmcli.lint.rule import Context, Hit, rule
+from bpmcli.lint.rule import Context, Examples, Hit, rule
 from bpmcli.lint.rules.timeline import table_of
 
 _BARE_URL = re.compile(r"https?://\S+")  # not a link to CommonMark, not prose either
@@ -137,6 +137,22 @@ def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
     "system let it cause harm.",
     "Describe the situation the person was in (what they saw, knew and were asked to do) "
     "and the conditions that turned a normal action into an incident.",
+    needs_front_matter=False,
+    examples=Examples(
+        "prose",
+        flagged=(
+            "The developer forgot to rotate the key.",
+            "It was human error.",
+            "Bob's bad deploy took checkout down.",
+            "The reviewer was careless.",
+        ),
+        not_flagged=(
+            "The scheduler forgot its leases after the restart.",
+            "We forgot to renew the certificate.",
+            "Run git blame on the config file.",
+            "> bob: I forgot the flag, sorry",
+        ),
+    ),
 )
 def check_blame(ctx: Context) -> Iterator[Hit]:
     for line, column, message in _phrases_of(ctx, _BLAME_CODE):
@@ -152,6 +168,22 @@ def check_blame(ctx: Context) -> Iterator[Hit]:
     "then, which is the part the team can learn from.",
     "Say what people knew, expected and assumed at the time (the timeline's Expectations "
     "and Assumptions columns are the place for it), and what would have told them otherwise.",
+    needs_front_matter=False,
+    examples=Examples(
+        "prose",
+        flagged=(
+            "We should have rolled back sooner.",
+            "Nobody noticed the disk filling up.",
+            "In retrospect, skipping the canary was a mistake.",
+            "We mistakenly thought the replica was in sync.",
+        ),
+        not_flagged=(
+            "The pod failed to start.",
+            "No alert was configured, so nobody noticed.",
+            "We should add an alert.",
+            "Trusting the header from our own load balancer would have been safe.",
+        ),
+    ),
 )
 def check_hindsight(ctx: Context) -> Iterator[Hit]:
     for line, column, message in _phrases_of(ctx, _HINDSIGHT_CODE):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpmcli.lint.rule import Context, Hit, rule
+from bpmcli.lint.rule import Context, Examples, Hit, rule
 
 
 @rule(
@@ -17,6 +17,20 @@ from bpmcli.lint.rule import Context, Hit, rule
     "skipped.",
     "Add the heading (`## Impact`), even with a sentence saying why it is short. The list "
     "is `required_sections` in the config.",
+    needs_front_matter=False,
+    examples=Examples(
+        "heading",
+        flagged=(
+            "## Effects",
+            "> ## Impact",
+            "```\n## Impact\n```",
+        ),
+        not_flagged=(
+            "## Impact",
+            "### impact",
+            "Impact\n------",
+        ),
+    ),
 )
 def check_sections(ctx: Context) -> Iterator[Hit]:
     present = {section.title.casefold() for section in ctx.pm.sections}

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bpmcli.lint.rule import engine_rule
+from bpmcli.lint.rule import Examples, engine_rule
 
 engine_rule(
     "BPM901",
@@ -24,6 +24,11 @@ engine_rule(
     "A suppression that no longer matches anything still hides the next finding on its "
     "lines: stale suppressions quietly switch checks off.",
     "Delete the comment, or narrow it to the codes it is meant for.",
+    examples=Examples(
+        "prose",
+        flagged=("<!-- bpm-disable-next-line BPM301 -->\nThe deploy went out at 14:03.",),
+        not_flagged=("<!-- bpm-disable-next-line BPM301 -->\nThe engineer forgot the flag.",),
+    ),
 )
 
 _BODY = re.compile(r"<!--\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*?)-->")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpmcli.format import timeline
-from bpmcli.lint.rule import Context, Hit, rule
+from bpmcli.lint.rule import Context, Examples, Hit, rule
 
 
 def table_of(ctx: Context) -> timeline.Table | None:
@@ -30,6 +30,16 @@ def table_of(ctx: Context) -> timeline.Table | None:
     "Use `bpm timeline add` to add rows: it writes the table. To repair a hand-written "
     "one, give it the header `| Time (UTC) | Actor | Action or event | Outcome | "
     "Expectations | Assumptions |` and six cells per row.",
+    examples=Examples(
+        "timeline",
+        flagged=(
+            "| When | What |\n|---|---|\n| 14:03 | Pushed config v42 |",
+            "- 14:03 deploy-bot pushed config v42",
+        ),
+        not_flagged=(
+            "| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |\n|---|---|---|---|---|---|\n| 2026-11-20 14:03 | deploy-bot | Pushed config v42 |  |  |  |",
+        ),
+    ),
 )
 def check_table(ctx: Context) -> Iterator[Hit]:
     section = ctx.pm.section("Timeline")
@@ -62,6 +72,17 @@ def check_table(ctx: Context) -> Iterator[Hit]:
     "that is not `YYYY-MM-DD HH:MM` misleads both.",
     "Write times as `YYYY-MM-DD HH:MM` in the configured zone and keep rows in order "
     "(`bpm timeline add` places each row where it belongs).",
+    needs_front_matter=False,
+    examples=Examples(
+        "timeline rows",
+        flagged=(
+            "| 2026-11-20 14:10 | alice | Paged |  |  |  |\n| 2026-11-20 14:03 | deploy-bot | Pushed config v42 |  |  |  |",
+            "| 20 Nov, 14:03 | deploy-bot | Pushed config v42 |  |  |  |",
+        ),
+        not_flagged=(
+            "| 2026-11-20 14:03 | deploy-bot | Pushed config v42 |  |  |  |\n| 2026-11-20 14:10 | alice | Paged |  |  |  |",
+        ),
+    ),
 )
 def check_order(ctx: Context) -> Iterator[Hit]:
     table = table_of(ctx)
@@ -90,6 +111,15 @@ def check_order(ctx: Context) -> Iterator[Hit]:
     "A step without an actor hides who was involved and what they knew; a step without an "
     "event says nothing.",
     "Name the person, team, bot or system that acted, and what they did or what happened.",
+    needs_front_matter=False,
+    examples=Examples(
+        "timeline rows",
+        flagged=(
+            "| 2026-11-20 14:03 |  | Pushed config v42 |  |  |  |",
+            "| 2026-11-20 14:03 | deploy-bot |  | Errors rose |  |  |",
+        ),
+        not_flagged=("| 2026-11-20 14:03 | deploy-bot | Pushed config v42 |  |  |  |",),
+    ),
 )
 def check_cells(ctx: Context) -> Iterator[Hit]:
     table = table_of(ctx)
