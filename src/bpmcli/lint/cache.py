@@ -17,7 +17,9 @@ from bpmcli.config import Config
 from bpmcli.store.cache import Cache, git_dir_of, stat_key
 
 Entry = list[list[Any]]  # [line, column, code, severity, message] per finding
-FORMAT = 2
+# 3: the language and action rules were rewritten (#14) and bodies without front matter
+# are linted: findings cached before mean something else, so they are not reused.
+FORMAT = 3
 
 
 def location(config: Config) -> Path:
