@@ -1,7 +1,7 @@
 """Precision and recall of bpm's language rules against labelled sentences and actions.
 
     python bench/language.py [--json] [--verbose] [--bpm PATH] [--direct] [--split PART]
-                             [--unseen DIR]
+                             [--unseen DIR] [--unseen-labels FILE] [--check-labels]
 
 Two sets: bench/language/cases.yaml (hand-written, always) and bench/language/realworld.yaml
 (labels naming lines of the real postmortems in $BPM_SHARED/realworld or
@@ -16,6 +16,10 @@ held out before tuning (HELD_OUT).
 `--unseen DIR` also scores bench/language/unseen.yaml: blind labels of real postmortems that
 were not used while tuning, read from DIR under the file names given there (its `sources`
 say which repository, commit and path each file is; a file whose sha1 differs stops the run).
+`--unseen-labels FILE` scores another blind label file instead (e.g.
+bench/language/unseen2.yaml, the second unseen set). `--check-labels` (with `--unseen`) only
+validates the labels against the files in DIR (sha1 of each file, digest, line range and
+sentence number of each unit, label names) and exits without running bpm.
 
 Rule groups: BPM301 vs blame, BPM302 vs hindsight, BPM103 vs vague, BPM108 vs exhortation,
 BPM107 vs headline, and BPM103/107/108 together vs vague + exhortation + headline.
@@ -398,7 +402,7 @@ def table(title: str, rows: list[dict[str, Any]], tally: dict[str, int]) -> str:
     return "\n".join(out)
 
 
-def check_sources(labels: dict[str, Any], folder: Path) -> None:
+def check_sources(labels: dict[str, Any], folder: Path, name: str = "unseen.yaml") -> None:
     """Stop when a file named in `sources` is missing or is not the labelled bytes."""
     bad = []
     for source in labels.get("sources", []):
@@ -411,7 +415,76 @@ def check_sources(labels: dict[str, Any], folder: Path) -> None:
                 f"{source['commit'][:12]}:{source['path']})"
             )
     if bad:
-        sys.exit(f"unseen files in {folder} do not match unseen.yaml: " + ", ".join(bad))
+        sys.exit(f"unseen files in {folder} do not match {name}: " + ", ".join(bad))
+
+
+LABELS = {
+    "prose": {"blame", "hindsight", "none"},
+    "action": {"concrete", "vague", "exhortation", "headline"},
+}
+
+
+def check_labels(labels: dict[str, Any], folder: Path) -> list[str]:
+    """Problems with the units and skipped regions of a label file, read against the files.
+
+    Checks that every file is named in `sources`, every line range lies in its file, every unit's
+    digest matches its first line, every `sentence` exists on that line, kinds and labels are
+    known, and no unit is listed twice. Does not run bpm.
+    """
+    named = {source["file"] for source in labels.get("sources", [])}
+    problems: list[str] = []
+    texts: dict[str, list[str]] = {}
+    seen: set[tuple[str, int, int | None]] = set()
+
+    def lines_of(name: str) -> list[str] | None:
+        if name not in texts:
+            path = folder / name
+            if not path.exists():
+                problems.append(f"{name}: missing in {folder}")
+                texts[name] = []
+            else:
+                texts[name] = path.read_text(encoding="utf-8").splitlines()
+        return texts[name] or None
+
+    for entry in labels.get("skipped", []):
+        where = f"{entry['file']}:{entry['line']}"
+        if entry["file"] not in named:
+            problems.append(f"{where}: file not in sources")
+        lines = lines_of(entry["file"])
+        if lines and not 1 <= entry["line"] <= entry["end"] <= len(lines):
+            problems.append(f"{where}: skipped range outside the file")
+        if entry.get("findings") not in ("count", "ignore"):
+            problems.append(f"{where}: findings must be count or ignore")
+    for entry in labels.get("units", []):
+        where = f"{entry['file']}:{entry['line']}"
+        if entry["file"] not in named:
+            problems.append(f"{where}: file not in sources")
+        kind, label = entry.get("kind"), entry.get("label")
+        if label not in LABELS.get(kind, set()):
+            problems.append(f"{where}: label {label!r} is not one of kind {kind!r}")
+        for extra in entry.get("also", []):
+            if extra not in LABELS["prose"]:
+                problems.append(f"{where}: also {extra!r} is not a prose label")
+        if "body" in entry and entry["body"] not in LABELS["action"]:
+            problems.append(f"{where}: body {entry['body']!r} is not an action label")
+        key = (entry["file"], int(entry["line"]), entry.get("sentence"))
+        if key in seen:
+            problems.append(f"{where}: listed twice")
+        seen.add(key)
+        lines = lines_of(entry["file"])
+        if not lines:
+            continue
+        end = int(entry.get("end", entry["line"]))
+        if not 1 <= entry["line"] <= end <= len(lines):
+            problems.append(f"{where}: line range outside the file")
+            continue
+        if digest(lines[entry["line"] - 1]) != entry["digest"]:
+            problems.append(f"{where}: digest mismatch")
+        if "sentence" in entry and not 1 <= int(entry["sentence"]) <= len(
+            segments(lines[entry["line"] - 1])
+        ):
+            problems.append(f"{where}: no sentence {entry['sentence']} on that line")
+    return problems
 
 
 def main() -> int:
@@ -433,7 +506,39 @@ def main() -> int:
         metavar="DIR",
         help="also score bench/language/unseen.yaml against the files in DIR (blind set)",
     )
+    parser.add_argument(
+        "--unseen-labels",
+        metavar="FILE",
+        default=str(DATA / "unseen.yaml"),
+        help="the blind label file --unseen scores (default: bench/language/unseen.yaml)",
+    )
+    parser.add_argument(
+        "--check-labels",
+        action="store_true",
+        help="with --unseen: only check the labels against the files in DIR (no bpm run)",
+    )
     args = parser.parse_args()
+    unseen_labels = Path(args.unseen_labels)
+    if args.check_labels:
+        if not args.unseen:
+            parser.error("--check-labels needs --unseen DIR")
+        labels = yaml.safe_load(unseen_labels.read_text(encoding="utf-8"))
+        check_sources(labels, Path(args.unseen), unseen_labels.name)
+        problems = check_labels(labels, Path(args.unseen))
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
+            sys.exit(f"{unseen_labels}: {len(problems)} problem(s) against {args.unseen}")
+        tally: dict[str, int] = defaultdict(int)
+        for entry in labels.get("units", []):
+            tally[f"{entry['kind']} {entry['label']}"] += 1
+        print(
+            f"{unseen_labels}: {len(labels.get('sources', []))} files match their sha1; "
+            f"{len(labels.get('units', []))} units and {len(labels.get('skipped', []))} skipped "
+            "regions check out ("
+            + ", ".join(f"{k} {v}" for k, v in sorted(tally.items()))
+            + "); bpm not run"
+        )
+        return 0
     bpm = (
         DIRECT
         if args.direct
@@ -466,8 +571,8 @@ def main() -> int:
         if args.unseen:
             unseen_dir = Path(tmp) / "unseen"
             unseen_dir.mkdir()
-            labels = yaml.safe_load((DATA / "unseen.yaml").read_text(encoding="utf-8"))
-            check_sources(labels, Path(args.unseen))
+            labels = yaml.safe_load(unseen_labels.read_text(encoding="utf-8"))
+            check_sources(labels, Path(args.unseen), unseen_labels.name)
             blind = realworld(bpm, labels, Path(args.unseen), unseen_dir)
             results["unseen"] = {"counts": counts(blind), "rules": score(blind)}
     commit = subprocess.run(

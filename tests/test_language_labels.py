@@ -52,8 +52,9 @@ def test_realworld_labels_are_well_formed() -> None:
         assert region["line"] <= region["end"]
 
 
-def test_unseen_labels_are_well_formed() -> None:
-    labels = yaml.safe_load((DATA / "unseen.yaml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", ["unseen.yaml", "unseen2.yaml"])
+def test_unseen_labels_are_well_formed(name: str) -> None:
+    labels = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     files = {s["file"] for s in labels["sources"]}
     for source in labels["sources"]:
         assert {"repository", "commit", "path", "sha1"} <= set(source)
@@ -97,3 +98,43 @@ def test_action_text() -> None:
     lines = ["- [x] **Retry limits**: cap retries ([#1](https://x))", "| Do it | P0 |"]
     assert bench.action_text(lines, 1, 1) == "Retry limits: cap retries (#1)"
     assert bench.action_text(lines, 2, 2) == "Do it"
+
+
+def test_check_labels_reads_units_against_the_files(tmp_path: Path) -> None:
+    bench = _bench()
+    (tmp_path / "a.md").write_text(
+        "# T\n\nIt broke. We fixed it.\n- Add an alert\n", encoding="utf-8"
+    )
+    line = "It broke. We fixed it."
+    labels = {
+        "sources": [{"file": "a.md"}],
+        "skipped": [{"file": "a.md", "line": 1, "end": 1, "findings": "count"}],
+        "units": [
+            {
+                "file": "a.md",
+                "line": 3,
+                "sentence": 2,
+                "kind": "prose",
+                "label": "none",
+                "digest": bench.digest(line),
+            },
+            {
+                "file": "a.md",
+                "line": 4,
+                "kind": "action",
+                "label": "concrete",
+                "digest": bench.digest("- Add an alert"),
+            },
+        ],
+    }
+    assert bench.check_labels(labels, tmp_path) == []
+    labels["units"][0]["sentence"] = 3
+    labels["units"][1]["label"] = "blame"
+    labels["units"].append(
+        {"file": "b.md", "line": 9, "kind": "prose", "label": "none", "digest": "00000000"}
+    )
+    problems = bench.check_labels(labels, tmp_path)
+    assert any("no sentence 3" in p for p in problems)
+    assert any("'blame' is not one of kind 'action'" in p for p in problems)
+    assert any("b.md" in p and "not in sources" in p for p in problems)
+    assert any("b.md: missing" in p for p in problems)
