@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bpmcli.errors import PostmortemError, UsageError
 from bpmcli.format import markdown
@@ -33,8 +33,11 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
-class Row:
+# NamedTuples, not frozen dataclasses: a one-file lint loads this module, and creating a
+# frozen dataclass costs ~0.4 ms at start-up (docs/performance.md, "Start-up").
+
+
+class Row(NamedTuple):
     time: str
     actor: str
     event: str
@@ -51,15 +54,14 @@ class Row:
         return tuple(getattr(self, name) for name in FIELDS)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """The timeline table as found in the file."""
 
     start: int  # offset of the header line
     end: int  # offset just past the last line of the table (its line ending included)
     line: int  # 1-based line of the header
     header: tuple[str, ...]
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row]
     newline: str = "\n"
     rows_start: int = 0  # offset just past the delimiter row: where the first row starts
 

@@ -8,7 +8,7 @@ postmortem without any of those words costs one scan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bpmcli.lint.judge import _forms, sentences
 from bpmcli.lint.judge.blame import find_blame
@@ -185,8 +185,7 @@ def _after_modal(lowered: str, at: int) -> bool:
     return _HAVE.search(lowered, max(0, at - 32), at) is not None
 
 
-@dataclass(frozen=True)
-class ProseFinding:
+class ProseFinding(NamedTuple):  # not a frozen dataclass: ~0.4 ms to create at start-up
     kind: str  # "blame" or "hindsight"
     start: int  # offsets in the whole text
     end: int

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from bpmcli.lint.rule import engine_rule
 
@@ -31,12 +30,14 @@ _YAML = re.compile(r"#\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.
 _CODE = re.compile(r"\bBPM\d{3}\b")
 
 
-@dataclass
-class Directive:
-    kind: str
-    codes: frozenset[str] | None  # None: every rule
-    line: int
-    used: bool = field(default=False)
+class Directive:  # not a dataclass: ~0.3 ms to create at start-up
+    __slots__ = ("codes", "kind", "line", "used")
+
+    def __init__(self, kind: str, codes: frozenset[str] | None, line: int) -> None:
+        self.kind = kind
+        self.codes = codes  # None: every rule
+        self.line = line
+        self.used = False
 
     def covers(self, code: str) -> bool:
         return self.codes is None or code in self.codes
