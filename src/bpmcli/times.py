@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import re
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bpmcli.errors import UsageError
 
@@ -18,6 +17,8 @@ def zone(name: str) -> dt.tzinfo:
     """The time zone called `name` (an IANA name such as `Europe/Berlin`, or `UTC`)."""
     if name.upper() in ("UTC", "Z"):
         return dt.UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: UTC needs no zone database
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
