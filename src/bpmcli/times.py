@@ -9,8 +9,6 @@ from functools import cache
 
 from bpmcli.errors import UsageError
 
-_LOCAL_MINUTES = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
-
 
 @cache
 def zone(name: str) -> dt.tzinfo:
@@ -49,7 +47,7 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime:
     value = text.strip()
     if value.lower() == "now":
         return now(tz).replace(second=0)
-    local = _LOCAL_MINUTES.match(value)
+    local = re.match(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$", value)  # compiled on use
     if local:
         value = f"{local[1]}T{int(local[2].split(':')[0]):02d}:{local[2].split(':')[1]}"
     try:

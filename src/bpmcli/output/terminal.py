@@ -10,23 +10,28 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-# C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*")
+@cache  # compiled on first use: a run that prints nothing needs neither
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
+    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    line_breaks = re.compile(r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*")
+    return control, line_breaks
 
 
 def clean(value: object, *, one_line: bool = True) -> str:
     """`value` as text that cannot drive a terminal: control characters become `?`."""
     text = "" if value is None else str(value)
+    control, line_breaks = _patterns()
     if one_line:
-        text = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub("?", text)
+        text = line_breaks.sub(" ", text)
+    return control.sub("?", text)
 
 
 def note(message: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from bpmcli.lint.rule import engine_rule
 
@@ -25,9 +26,13 @@ engine_rule(
     "Delete the comment, or narrow it to the codes it is meant for.",
 )
 
-_BODY = re.compile(r"<!--\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*?)-->")
-_YAML = re.compile(r"#\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*)$")
-_CODE = re.compile(r"\bBPM\d{3}\b")
+
+@cache  # compiled on first use: most files hold no directive
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    body = re.compile(r"<!--\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*?)-->")
+    yaml = re.compile(r"#\s*bpm-(disable-next-line|disable-file|disable|enable)\b(.*)$")
+    code = re.compile(r"\bBPM\d{3}\b")
+    return body, yaml, code
 
 
 class Directive:  # not a dataclass: ~0.3 ms to create at start-up
@@ -47,12 +52,13 @@ def parse(text: str, body_line: int) -> list[Directive]:
     if "bpm-" not in text:
         return []
     found: list[Directive] = []
+    body, yaml, code = _patterns()
     for number, content in enumerate(text.split("\n"), start=1):
         if "bpm-" not in content:
             continue
-        pattern = _YAML if number < body_line else _BODY
+        pattern = yaml if number < body_line else body
         for match in pattern.finditer(content):
-            codes = frozenset(_CODE.findall(match.group(2)))
+            codes = frozenset(code.findall(match.group(2)))
             found.append(Directive(match.group(1), codes or None, number))
     return found
 
