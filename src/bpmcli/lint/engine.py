@@ -28,8 +28,8 @@ CACHE_FROM = 32  # fewer files than this are linted without the cache: loading i
 class Finding(NamedTuple):
     """One finding; the JSON shape (`as_json`) is documented in docs/cli.md and stable.
 
-    Findings sort by position, then code, severity and message; `file` comes last, and the
-    findings of one file share it.
+    Findings sort by path and position, then code, severity and message; `file` comes
+    last, and the findings of one file share it.
     """
 
     path: str  # as shown to users: relative to the working folder
