@@ -10,28 +10,25 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-@cache  # compiled on first use: a run that prints nothing needs neither
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    # C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
-    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-    line_breaks = re.compile(r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*")
-    return control, line_breaks
+# C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
+# Patterns as text, compiled on first use (re keeps them): a run that prints nothing
+# needs neither.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_LINE_BREAKS = r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*"
 
 
 def clean(value: object, *, one_line: bool = True) -> str:
     """`value` as text that cannot drive a terminal: control characters become `?`."""
     text = "" if value is None else str(value)
-    control, line_breaks = _patterns()
     if one_line:
-        text = line_breaks.sub(" ", text)
-    return control.sub("?", text)
+        text = re.sub(_LINE_BREAKS, " ", text)
+    return re.sub(_CONTROL, "?", text)
 
 
 def note(message: str) -> None:
