@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bpmcli.errors import ConfigError, UsageError
 
@@ -28,31 +27,32 @@ DEFAULT_SECTIONS = (
 DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_DUE_DAYS = {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": 90}
 RULE_SEVERITIES = ("off", "warning", "error")
-_RULE_CODE = re.compile(r"^BPM\d{3}$")
 
 
-@dataclass(frozen=True)
-class RuleSetting:
+# NamedTuples, not frozen dataclasses: a one-file lint loads this module, and creating a
+# frozen dataclass costs ~0.4 ms at start-up (docs/performance.md, "Start-up"). The repr is
+# the same (Settings.fingerprint reads it). The mapping defaults are shared: read-only by
+# their type (Mapping), and nothing writes to them.
+class RuleSetting(NamedTuple):
     """What `[rules]` says of one rule: a severity, and options that replace its defaults."""
 
     severity: str | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = {}
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path  # the folder paths are relative to: the config's folder, or the repository root
     source: Path | None = None  # the file the settings came from, None for defaults
     dir: str = "postmortems"
     timezone: str = "UTC"
     review_sla_days: int = 5
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
-    action_due_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
+    action_due_days: Mapping[str, int] = DEFAULT_DUE_DAYS
     required_sections: tuple[str, ...] = DEFAULT_SECTIONS
     templates_dir: str = ".bpm/templates"
     vague_verbs: tuple[str, ...] = ()
     allowed_verbs: tuple[str, ...] = ()
-    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    rules: Mapping[str, RuleSetting] = {}
 
     @property
     def postmortem_dir(self) -> Path:
@@ -245,7 +245,7 @@ def _rules(check: _Checker, value: Any) -> dict[str, RuleSetting]:
     rules: dict[str, RuleSetting] = {}
     for code, setting in value.items():
         key = f"rules.{code}"
-        if not _RULE_CODE.match(code):
+        if not re.match(r"^BPM\d{3}$", code):  # compiled on use: most configs name no rule
             raise check.fail(key, "is not a rule code (BPM followed by three digits)")
         if isinstance(setting, str):
             setting = {"severity": setting}

@@ -6,11 +6,8 @@ import datetime as dt
 import os
 import re
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bpmcli.errors import UsageError
-
-_LOCAL_MINUTES = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
 
 
 @cache
@@ -18,6 +15,8 @@ def zone(name: str) -> dt.tzinfo:
     """The time zone called `name` (an IANA name such as `Europe/Berlin`, or `UTC`)."""
     if name.upper() in ("UTC", "Z"):
         return dt.UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: UTC needs no zone database
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -48,7 +47,7 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime:
     value = text.strip()
     if value.lower() == "now":
         return now(tz).replace(second=0)
-    local = _LOCAL_MINUTES.match(value)
+    local = re.match(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$", value)  # compiled on use
     if local:
         value = f"{local[1]}T{int(local[2].split(':')[0]):02d}:{local[2].split(':')[1]}"
     try:

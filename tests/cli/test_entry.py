@@ -122,6 +122,83 @@ def test_lint_of_one_file_imports_only_what_lint_needs(bpm: Bpm, repo: Repo) -> 
     assert "bpmcli.cli.lint" in modules and "yaml" in modules
 
 
+# Not needed by a one-file lint of what `bpm new` writes (no actions, the UTC zone, text
+# output, no cache below 32 files): the other output registries, the action judge, the
+# zone database, the lint cache and the store; and bpm's modules on this path create no
+# dataclass (each cost 0.2-0.4 ms at start-up: docs/performance.md, "Start-up").
+NOT_FOR_ONE_FILE = (
+    "bpmcli.output.table",
+    "bpmcli.output.summary",
+    "bpmcli.output.importing",
+    "bpmcli.output.listing",
+    "bpmcli.output.reports",
+    "bpmcli.lint.judge.actions",
+    "bpmcli.lint.cache",
+    "bpmcli.store",
+    "zoneinfo",
+    "dataclasses",
+)
+
+# A body in the plain shape (headings, paragraphs, a table) with no word the language
+# judges look for: neither the Markdown parser nor the judges are needed.
+PLAIN = """---
+id: 2026-11-20-resolver-cache
+title: Resolver cache
+kind: incident
+status: draft
+severity: SEV4
+started: 2026-11-20T09:30:00Z
+review_by: 2026-11-25
+actions: []
+---
+# Resolver cache
+
+## Summary
+
+The resolver cache expired and lookups went to the upstream servers.
+
+## Impact
+
+Requests took longer for ten minutes.
+
+## Timeline
+
+| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |
+|---|---|---|---|---|---|
+| 2026-11-20 09:30 | alice | Paged | Joined | Quick fix | Cache only |
+
+## Contributing factors
+
+The cache had one expiry time for every entry.
+
+## What we learned
+
+Spread expiry times.
+
+## Action items
+
+Two are planned.
+"""
+
+
+def test_lint_of_a_new_postmortem_leaves_out_what_it_does_not_need(bpm: Bpm, repo: Repo) -> None:
+    assert bpm("init").exit_code == 0
+    made = bpm("new", "incident", "DNS outage")
+    assert made.exit_code == 0
+    modules = modules_loaded(repo, "lint", made.stdout.strip())
+    assert loaded_of(modules, NOT_FOR_ONE_FILE) == []
+    assert "bpmcli.output.lint" in modules and "tomllib" in modules
+
+
+def test_lint_of_a_plain_postmortem_needs_no_parser_and_no_judge(bpm: Bpm, repo: Repo) -> None:
+    assert bpm("init").exit_code == 0
+    path = repo.write("postmortems/2026/2026-11-20-resolver-cache.md", PLAIN)
+    modules = modules_loaded(repo, "lint", str(path))
+    judges = tuple(f"bpmcli.lint.judge.{name}" for name in ("blame", "hindsight", "sentences"))
+    assert loaded_of(modules, (*NOT_FOR_ONE_FILE, "pyromark", *judges)) == []
+    assert "bpmcli.lint.judge.prose" in modules  # its gate ran, and let nothing through
+
+
 def test_help_lists_every_command_without_importing_any(repo: Repo) -> None:
     modules = modules_loaded(repo, "--help")
     assert loaded_of(modules, tuple(e.module for e in COMMANDS.values())) == []

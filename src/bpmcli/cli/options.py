@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Container, Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from bpmcli.errors import UsageError
 from bpmcli.format.postmortem import ACTION_KINDS, ACTION_STATUSES, STATUSES
-from bpmcli.output import importing, lint, summary, table
 
 if TYPE_CHECKING:
     from bpmcli.config import Config
@@ -33,18 +32,75 @@ def members(values: Iterable[str], registry: Container[str] | None = None) -> di
     return {value.replace("-", "_"): value for value in values}
 
 
-# mypy cannot see members computed at run time, hence the ignores (the values are str).
-ActionKind = StrEnum("ActionKind", members(ACTION_KINDS))  # type: ignore[misc]
-ActionStatus = StrEnum("ActionStatus", members(ACTION_STATUSES))  # type: ignore[misc]
-Status = StrEnum("Status", members(STATUSES))  # type: ignore[misc]
-ListFormat = StrEnum("ListFormat", members(("table", "json", "csv"), table.FORMATS))  # type: ignore[misc]
-TableFormat = StrEnum("TableFormat", members(table.FORMATS))  # type: ignore[misc]
-ShowFormat = StrEnum("ShowFormat", members(summary.FORMATS))  # type: ignore[misc]
-ImportReport = StrEnum("ImportReport", members(importing.FORMATS))  # type: ignore[misc]
-LintFormat = StrEnum("LintFormat", members(lint.FORMATS))  # type: ignore[misc]
+# The choices. Each group uses a few, and building all of them (and importing every output
+# registry) cost ~1 ms at every start-up: each is built the first time a command imports it,
+# by the module `__getattr__` below (PEP 562). mypy sees these declarations; the members
+# are only known at run time.
+if TYPE_CHECKING:
 
-ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f")]
-TableFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+    class ActionKind(StrEnum): ...
+
+    class ActionStatus(StrEnum): ...
+
+    class Status(StrEnum): ...
+
+    class ListFormat(StrEnum): ...
+
+    class TableFormat(StrEnum): ...
+
+    class ShowFormat(StrEnum): ...
+
+    class ImportReport(StrEnum): ...
+
+    class LintFormat(StrEnum): ...
+
+    ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f")]
+    TableFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+
+
+def _choices(name: str) -> dict[str, str]:
+    """The members of the choice called `name`, from the list or registry that defines it."""
+    match name:
+        case "ActionKind":
+            return members(ACTION_KINDS)
+        case "ActionStatus":
+            return members(ACTION_STATUSES)
+        case "Status":
+            return members(STATUSES)
+        case "ListFormat" | "TableFormat":
+            from bpmcli.output import table
+
+            listed = ("table", "json", "csv") if name == "ListFormat" else table.FORMATS
+            return members(listed, table.FORMATS)
+        case "ShowFormat":
+            from bpmcli.output import summary
+
+            return members(summary.FORMATS)
+        case "ImportReport":
+            from bpmcli.output import importing
+
+            return members(importing.FORMATS)
+        case "LintFormat":
+            from bpmcli.output import lint
+
+            return members(lint.FORMATS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _enum(name: str) -> type[StrEnum]:
+    # Enum's functional API, which mypy reads as a lookup by value when the name is no literal
+    return cast("type[StrEnum]", StrEnum(name, _choices(name)))
+
+
+def __getattr__(name: str) -> Any:
+    """A choice enum, or a `--format` option of one, built on first use and kept."""
+    made: Any
+    if name in ("ListFormatOption", "TableFormatOption"):
+        made = Annotated[__getattr__(name.removesuffix("Option")), typer.Option("--format", "-f")]
+    else:
+        made = _enum(name)
+    globals()[name] = made
+    return made
 
 PostmortemArg = Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")]
 DraftArg = Annotated[

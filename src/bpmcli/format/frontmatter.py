@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -159,8 +158,7 @@ def _typed_scalar(text: str) -> Any:
         raise ValueError(str(exc)) from exc
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(NamedTuple):  # not a frozen dataclass: ~0.4 ms to create, at every start-up
     """Where the front matter and the body sit in the text (character offsets)."""
 
     yaml_start: int  # first character of the YAML, after the opening `---` line

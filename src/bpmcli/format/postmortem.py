@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from yaml.nodes import Node
 
@@ -46,8 +45,11 @@ ACTION_KINDS = ("prevent", "mitigate", "detect", "process")
 ACTION_STATUSES = ("open", "done", "dropped")
 
 
-@dataclass(frozen=True)
-class Section:
+# Plain classes and a NamedTuple, not dataclasses: a one-file lint loads this module, and
+# creating a dataclass costs 0.2-0.4 ms at start-up (docs/performance.md, "Start-up").
+
+
+class Section(NamedTuple):
     level: int
     title: str
     line: int  # 1-based line number of the heading in the whole file
@@ -55,12 +57,14 @@ class Section:
     end: int  # character offset where the section ends (next heading of level <= its own)
 
 
-@dataclass(frozen=True)
 class Action:
     """One action item as written; typed accessors give None for missing or mistyped values."""
 
-    data: dict[str, Any]
-    index: int
+    __slots__ = ("data", "index")
+
+    def __init__(self, data: dict[str, Any], index: int) -> None:
+        self.data = data
+        self.index = index
 
     def _text(self, key: str) -> str | None:
         value = self.data.get(key)
@@ -115,14 +119,22 @@ def is_overdue(status: str | None, due: dt.date | None, on: dt.date) -> bool:
     return status == "open" and due is not None and due < on
 
 
-@dataclass
 class Postmortem:
-    path: Path
-    text: str
-    meta: dict[str, Any]
-    where: Split
-    raw: bytes = field(repr=False, default=b"")
-    node: Node | None = field(repr=False, default=None)  # the YAML node tree, for line numbers
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        meta: dict[str, Any],
+        where: Split,
+        raw: bytes = b"",
+        node: Node | None = None,  # the YAML node tree, for line numbers
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.meta = meta
+        self.where = where
+        self.raw = raw
+        self.node = node
 
     @property
     def body(self) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 from bpmcli.errors import PostmortemError, UsageError
 from bpmcli.format import markdown
@@ -23,18 +24,42 @@ TITLES = ("Time", "Actor", "Action or event", "Outcome", "Expectations", "Assump
 RULE = "|---|---|---|---|---|---|"
 CELL_TIME = "%Y-%m-%d %H:%M"
 
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_LITERAL_BR = re.compile(r"<(br\s*/?>)", re.IGNORECASE)
 _TIME_HEADER = re.compile(r"^time(\s*\((?P<zone>[^)]*)\))?$", re.IGNORECASE)
-_UNESCAPE = re.compile(r"\\([\\|<])|<br\s*/?>", re.IGNORECASE)
 _PIPE = re.compile(r"\|")
-_PIPE_OR_ESCAPE = re.compile(r"\\.|\|")
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
-class Row:
+# Compiled on first use: lint reads every file's table, and these are for edits or for
+# cells with escapes.
+@cache
+def _literal_br() -> re.Pattern[str]:
+    return re.compile(r"<(br\s*/?>)", re.IGNORECASE)
+
+
+@cache
+def _unescapes() -> re.Pattern[str]:
+    return re.compile(r"\\([\\|<])|<br\s*/?>", re.IGNORECASE)
+
+
+@cache
+def _pipe_or_escape() -> re.Pattern[str]:
+    return re.compile(r"\\.|\|")
+
+
+@cache
+def _line() -> re.Pattern[str]:
+    return re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+@cache
+def _control() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+# NamedTuples, not frozen dataclasses: a one-file lint loads this module, and creating a
+# frozen dataclass costs ~0.4 ms at start-up (docs/performance.md, "Start-up").
+
+
+class Row(NamedTuple):
     time: str
     actor: str
     event: str
@@ -51,15 +76,14 @@ class Row:
         return tuple(getattr(self, name) for name in FIELDS)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """The timeline table as found in the file."""
 
     start: int  # offset of the header line
     end: int  # offset just past the last line of the table (its line ending included)
     line: int  # 1-based line of the header
     header: tuple[str, ...]
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row]
     newline: str = "\n"
     rows_start: int = 0  # offset just past the delimiter row: where the first row starts
 
@@ -87,13 +111,13 @@ def normalize(text: str) -> str:
 def escape(text: str) -> str:
     """One cell's Markdown for `text` (see the module docstring)."""
     out = normalize(text).replace("\\", "\\\\").replace("|", "\\|")
-    return _LITERAL_BR.sub(r"\\<\1", out).replace("\n", "<br>")
+    return _literal_br().sub(r"\\<\1", out).replace("\n", "<br>")
 
 
 def unescape(cell: str) -> str:
     if "\\" not in cell and "<" not in cell:
         return cell
-    return _UNESCAPE.sub(_unescaped, cell)
+    return _unescapes().sub(_unescaped, cell)
 
 
 def _unescaped(match: re.Match[str]) -> str:
@@ -104,7 +128,7 @@ def cell_spans(line: str) -> list[tuple[int, int]]:
     """Where each cell of a table line sits: outer pipes optional, `\\|` not a separator."""
     spans: list[tuple[int, int]] = []
     start = 0
-    pipes = _PIPE.finditer(line) if "\\" not in line else _PIPE_OR_ESCAPE.finditer(line)
+    pipes = _PIPE.finditer(line) if "\\" not in line else _pipe_or_escape().finditer(line)
     for match in pipes:
         if match.group() == "|":
             spans.append((start, match.start()))
@@ -211,7 +235,7 @@ def check_text(name: str, value: str, required: bool) -> str:
     text = normalize(value)
     if required and not text:
         raise UsageError(f"{name} must not be empty")
-    bad = _CONTROL.search(text)
+    bad = _control().search(text)
     if bad:
         raise UsageError(f"{name} holds the control character U+{ord(bad.group()):04X}")
     return text
@@ -256,7 +280,7 @@ def insert_rows(pm: Postmortem, new_rows: Iterable[Row], zone_name: str) -> str:
     text = pm.text
     # The region after the rule line holds exactly the row lines, each with its own ending.
     region = text[table.rows_start : table.end]
-    existing = _LINE.findall(region)  # split on \n only: cells may hold U+2028 and friends
+    existing = _line().findall(region)  # split on \n only: cells may hold U+2028 and friends
     entries = list(zip(table.rows, existing, strict=True))
     for row in new_rows:
         entries.insert(_place([r for r, _ in entries], row), (row, format_row(row) + table.newline))

@@ -9,30 +9,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from bpmcli.config import Config
 from bpmcli.format.postmortem import Postmortem
 
+# NamedTuples and a plain class, not dataclasses: a one-file lint loads this module, and
+# creating a dataclass costs 0.2-0.4 ms at start-up (docs/performance.md, "Start-up").
 
-@dataclass(frozen=True)
-class Hit:
+
+class Hit(NamedTuple):
     line: int
     column: int
     message: str
 
 
-@dataclass
 class Context:
     """One postmortem being linted, with helpers to place findings on lines."""
 
-    pm: Postmortem
-    config: Config
-    today: dt.date
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)  # work shared by rules of one family
+    def __init__(
+        self,
+        pm: Postmortem,
+        config: Config,
+        today: dt.date,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        memo: dict[str, Any] | None = None,
+    ) -> None:
+        self.pm = pm
+        self.config = config
+        self.today = today
+        self.options: Mapping[str, Mapping[str, Any]] = {} if options is None else options
+        self.memo: dict[str, Any] = (
+            {} if memo is None else memo
+        )  # work shared by rules of one family
 
     def option(self, code: str, name: str, default: Any) -> Any:
         return self.options.get(code, {}).get(name, default)
@@ -107,8 +117,7 @@ PLACES = {
 }
 
 
-@dataclass(frozen=True)
-class Examples:
+class Examples(NamedTuple):
     """Short snippets the rule flags and leaves alone, all in one place (a key of PLACES)."""
 
     place: str
@@ -116,8 +125,7 @@ class Examples:
     not_flagged: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: str  # the default: "error" or "warning"

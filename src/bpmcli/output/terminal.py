@@ -18,16 +18,18 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 # C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*")
+# Patterns as text, compiled on first use (re keeps them): a run that prints nothing
+# needs neither.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_LINE_BREAKS = r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*"
 
 
 def clean(value: object, *, one_line: bool = True) -> str:
     """`value` as text that cannot drive a terminal: control characters become `?`."""
     text = "" if value is None else str(value)
     if one_line:
-        text = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub("?", text)
+        text = re.sub(_LINE_BREAKS, " ", text)
+    return re.sub(_CONTROL, "?", text)
 
 
 def colour(stream: TextIO | None = None) -> bool:

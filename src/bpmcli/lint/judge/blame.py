@@ -21,28 +21,8 @@ from bpmcli.lint.judge.tokens import (
     span,
     tokenize,
 )
+from bpmcli.lint.judge.vocabulary import JUDGEMENT_WORDS
 
-JUDGEMENT_WORDS = frozenset(
-    [
-        "careless",
-        "carelessly",
-        "carelessness",
-        "lazy",
-        "laziness",
-        "sloppy",
-        "sloppiness",
-        "negligent",
-        "negligence",
-        "negligently",
-        "reckless",
-        "recklessly",
-        "recklessness",
-        "incompetent",
-        "incompetence",
-        "thoughtless",
-        "thoughtlessly",
-    ]
-)
 _LAZY_TECHNICAL = frozenset(
     [
         "loading",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subject_of
@@ -79,11 +79,17 @@ _IRREGULAR_PP = frozenset(
 # attributable to", unless what follows is a counterfactual outcome ("could have been avoided").
 _POSSIBILITY = frozenset({"could", "may", "might", "must", "could've", "might've", "must've"})
 _EASY = frozenset({"easy", "easier", "trivial", "simple", "obvious", "better", "wiser"})
-_DUE = re.compile(
-    r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d)|by \d"
-    r"|according to|per the plan|at \d)",
-    re.IGNORECASE,
-)
+
+
+@cache  # compiled on first use: only a "should have" sentence asks
+def _due() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d)|by \d"
+        r"|according to|per the plan|at \d)",
+        re.IGNORECASE,
+    )
+
+
 _SYSTEM_CAUSE = frozenset({"because", "since", "as", "by", "design", "designed"})
 _WRONG_BELIEF = frozenset(
     [
@@ -180,7 +186,7 @@ def _counterfactual(
     after_been = rest[1] if len(rest) > 1 and verb == "been" else ""
     if low.startswith("should") or low == "ought":
         # "should have been published on Friday" means "was due"
-        return not _DUE.search(" ".join(rest)) or "a" in rest[:3]
+        return not _due().search(" ".join(rest)) or "a" in rest[:3]
     before = _clause_before(tokens, modal)
     if low in _POSSIBILITY and verb == "been":
         return after_been in _forms.COUNTERFACTUAL_VERBS or after_been in (

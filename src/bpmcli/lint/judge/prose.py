@@ -8,12 +8,14 @@ postmortem without any of those words costs one scan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from bpmcli.lint.judge import _forms, sentences
-from bpmcli.lint.judge.blame import JUDGEMENT_WORDS, find_blame
-from bpmcli.lint.judge.hindsight import find_hindsight
-from bpmcli.lint.judge.tokens import Judgement
+from bpmcli.lint.judge import _forms
+from bpmcli.lint.judge.vocabulary import JUDGEMENT_WORDS
+
+if TYPE_CHECKING:
+    from bpmcli.lint.judge.tokens import Judgement
 
 _NON_WORD = re.compile(r"[^a-z'’-]+")
 _MODALS = ("should", "could", "would", "might", "may", "must", "ought")
@@ -106,19 +108,32 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "looking": ("looking back",),
     "had": ("had we", "had i ", "had they", "had anyone", "had someone", "had the team"),
 }
+# The patterns below are compiled on first use: most texts hold neither word they look at.
+
+
 # "have" only counts after a modal, a few words back ("could simply have").
-_HAVE = re.compile(r"(?:should|could|would|might|may|must|ought)(?:n['’]t)?(?:\W[\w\s'’]{0,24})?$")
+@cache
+def _have() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:should|could|would|might|may|must|ought)(?:n['’]t)?(?:\W[\w\s'’]{0,24})?$"
+    )
 
 
 # Someone before "wrong" in its sentence: a pronoun, an @handle, a role noun, or a
 # capitalised word other than the usual sentence openers (a name). Loose on purpose: the
 # judge decides; this only spares it the sentences with no one in them.
-_NAME_BEFORE = re.compile(r"\b(?!(?:The|This|That|It|A|An|We|In|On|At|If|When)\b)[A-Z][a-z]+\b")
-_PERSON_BEFORE = re.compile(
-    r"\b(?:i|he|she|they|someone|somebody|you)\b|@\w|\b(?:"
-    + "|".join(sorted(_forms.ROLE_NOUNS, key=len, reverse=True))
-    + r")\b"
-)
+@cache
+def _name_before() -> re.Pattern[str]:
+    return re.compile(r"\b(?!(?:The|This|That|It|A|An|We|In|On|At|If|When)\b)[A-Z][a-z]+\b")
+
+
+@cache
+def _person_before() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:i|he|she|they|someone|somebody|you)\b|@\w|\b(?:"
+        + "|".join(sorted(_forms.ROLE_NOUNS, key=len, reverse=True))
+        + r")\b"
+    )
 
 
 def _gate_words(lowered: str) -> list[str]:
@@ -152,7 +167,7 @@ def _in_context(text: str, lowered: str, at: int, word: str) -> bool:
     if word == "wrong":
         start = max(0, lowered.rfind(".", 0, at), lowered.rfind("\n", 0, at), at - 160)
         return bool(
-            _PERSON_BEFORE.search(lowered, start, at) or _NAME_BEFORE.search(text, start, at)
+            _person_before().search(lowered, start, at) or _name_before().search(text, start, at)
         )
     return True
 
@@ -166,11 +181,10 @@ def _whole(lowered: str, at: int, size: int) -> bool:
 
 
 def _after_modal(lowered: str, at: int) -> bool:
-    return _HAVE.search(lowered, max(0, at - 32), at) is not None
+    return _have().search(lowered, max(0, at - 32), at) is not None
 
 
-@dataclass(frozen=True)
-class ProseFinding:
+class ProseFinding(NamedTuple):  # not a frozen dataclass: ~0.4 ms to create at start-up
     kind: str  # "blame" or "hindsight"
     start: int  # offsets in the whole text
     end: int
@@ -196,6 +210,11 @@ def judge_prose(
     hits = gate(text) if hits is None else hits
     if not hits:
         return []
+    # Here: a text the gate lets through is rare, and the judges cost ~3 ms to import.
+    from bpmcli.lint.judge import sentences
+    from bpmcli.lint.judge.blame import find_blame
+    from bpmcli.lint.judge.hindsight import find_hindsight
+
     found: list[ProseFinding] = []
     for sentence in sentences.around(text, hits):
         for kind, judge in (("blame", find_blame), ("hindsight", find_hindsight)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Linear: the lookbehind anchors every attempt at one punctuation mark, and the classes
 # either side of \s+ are disjoint, so no attempt backtracks over more than one run.
@@ -26,8 +26,7 @@ _UNIT_START = re.compile(r"[ \t]{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|\|)")
 _CELL = re.compile(r"[^|]+")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):  # not a frozen dataclass: ~0.4 ms to create at start-up
     start: int  # offset of the first character in the text
     end: int  # offset just past the last character
     text: str
