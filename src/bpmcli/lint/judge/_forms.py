@@ -130,6 +130,10 @@ NOTICE_VERBS: dict[str, str] = {
 }
 
 COUNTERFACTUAL_VERBS: dict[str, str] = {
+    "allow": "allow",
+    "allowed": "allow",
+    "allowing": "allow",
+    "allows": "allow",
     "avoid": "avoid",
     "avoided": "avoid",
     "avoiding": "avoid",
@@ -146,6 +150,10 @@ COUNTERFACTUAL_VERBS: dict[str, str] = {
     "detected": "detect",
     "detecting": "detect",
     "detects": "detect",
+    "enable": "enable",
+    "enabled": "enable",
+    "enables": "enable",
+    "enabling": "enable",
     "find": "find",
     "finding": "find",
     "finds": "find",

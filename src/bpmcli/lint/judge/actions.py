@@ -246,6 +246,46 @@ _ARTEFACTS = frozenset(
 _READERS = frozenset(
     ["on-call", "oncall", "operators", "engineers", "developers", "support", "maintainers", "users"]
 )
+# Writing a procedure down produces the artefact ("Document the rollover process"); the
+# checkout failover or "learnings" name no document (docs/language.md rule 15).
+_PROCEDURES = frozenset(
+    ["process", "procedure", "procedures", "processes", "steps", "workflow", "playbook"]
+)
+# Watching practices are concrete once what they watch is named ("alerting for expiring
+# certificates"); a quality (visibility, coverage) stays vague whatever follows it.
+_WATCHING = frozenset(["monitoring", "alerting", "alerts", "logging", "metrics", "testing"])
+_WATCHED = frozenset(["of", "for", "on", "when", "if", "to", "that"])
+# What fires an alert is an event or a state ("expiring", "failures"), not a thing (the
+# billing service).
+_EVENTS = frozenset(
+    [
+        "failures",
+        "errors",
+        "exceptions",
+        "spikes",
+        "timeouts",
+        "crashes",
+        "restarts",
+        "expiry",
+        "expiration",
+        "outages",
+        "drops",
+        "anomalies",
+        "saturation",
+    ]
+)
+# An item that has not decided what to do: "Something about ...", "Maybe ...",
+# or "consider" opening a later clause (docs/language.md rule 16).
+_HEDGED = re.compile(
+    r"^(?:something|some way|some kind|some sort)\b|^(?:maybe|perhaps|possibly)\b"
+    r"|(?:[-–—;:.(]|\band|\bor)\s+(?:also\s+|maybe\s+|perhaps\s+)?consider(?:ing)?\b",
+    re.IGNORECASE,
+)
+# A capability wished for a team: "X should be able to ..." names no means (rule 16).
+_ABLE = re.compile(
+    r"^(?:[\w'’-]+\s+){0,5}?(?:should|must|needs? to|has to|have to|will) be able to\b",
+    re.IGNORECASE,
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
 _MEASURE = (
@@ -619,6 +659,11 @@ def _bare_headline(text: str) -> bool:
 
 def _vague_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, int, str] | None:
     """(first, last, what) of the words that make the item vague, if it is."""
+    hedge = _HEDGED.search(rest)
+    if hedge:  # not forgiven by a concrete marker: the item has not decided yet
+        first = next((i for i, t in enumerate(tokens) if t.end > hedge.start()), 0)
+        last = next((i for i, t in enumerate(tokens) if t.end >= hedge.end()), first)
+        return first, max(first, last), "undecided item"
     strong = _strong_at(lows, 0)
     if strong is not None:  # forgiven only by a second, concrete verb
         return None if _second_concrete_verb(lows) else (0, strong, "vague verb")
@@ -633,6 +678,10 @@ def _vague_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, i
 
 def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, int, str] | None:
     """A candidate that a concrete marker would forgive: weak verb, vague goal, passive."""
+    able = _ABLE.search(rest)
+    if able:  # "the platform team should be able to roll back": a capability wished
+        first = next(i for i, t in enumerate(tokens) if t.end > able.start())
+        return first, min(len(tokens) - 1, first + 3), "vague goal"
     passive = _PASSIVE_VAGUE.search(rest)
     if passive:  # "Alerting should be improved"
         first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
@@ -692,6 +741,8 @@ def _names_artefact(lows: list[str]) -> bool:
     """An artefact named with its reader ("the failover runbook for on-call") or a
     document produced ("operational documentation for ...")."""
     words = set(lows)
+    if _lemma(lows[0]) == "document" and words & _PROCEDURES:
+        return True  # "Document the rollover process": the write-up is the artefact
     if not words & _ARTEFACTS:
         return False
     if lows[0] not in ("add", "write", "create", "publish", "document", "update"):
@@ -733,11 +784,25 @@ def _vague_verb_goal(lows: list[str]) -> tuple[int, int] | None:
     if wanted:
         for i in range(1, min(reach, len(lows))):
             if lows[i] in wanted:
+                if lows[i] in _WATCHING and _watched(lows, i):
+                    return None  # "Set up alerting for expiring certificates"
                 return 0, i
     return None
 
 
 _GOAL_OBJECTS = _goal_objects()
+
+
+def _watched(lows: list[str], index: int) -> bool:
+    """The event a watching practice fires on is named right after it ("alerting for
+    crash loops", "alerting to warn us of expiring certificates"); a thing is not enough."""
+    if index + 1 >= len(lows) or lows[index + 1] not in _WATCHED:
+        return False
+    for at in range(index + 2, min(len(lows), index + 7)):
+        word = lows[at]
+        if word in _EVENTS or (word.endswith("ing") and lows[at - 1] in _WATCHED | {"about"}):
+            return True  # "failures", "of expiring ..."; "for the billing service" is a thing
+    return False
 
 
 def _vague_words(lows: list[str]) -> tuple[int, int] | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bpmcli.lint.judge import _forms, sentences
-from bpmcli.lint.judge.blame import JUDGEMENT_WORDS, find_blame
+from bpmcli.lint.judge.blame import ACCIDENT_WORDS, JUDGEMENT_WORDS, find_blame
 from bpmcli.lint.judge.hindsight import find_hindsight
 from bpmcli.lint.judge.tokens import Judgement
 
@@ -28,6 +28,7 @@ _WORDS = frozenset(
         *_forms.WRONG_BELIEF_VERBS,
         *_CONTRACTED,
         *JUDGEMENT_WORDS,
+        *ACCIDENT_WORDS,
         *[
             "nobody",
             "no-one",
@@ -77,6 +78,13 @@ _WORDS = frozenset(
             "fat-fingered",
             "fat-fingers",
             "retrospect",
+            "unnoticed",
+            "inadvisable",
+            "unwise",
+            "ill-advised",
+            "imprudent",
+            "ill-judged",
+            "misguided",
         ],
     }
 )
@@ -104,6 +112,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "caused": ("caused by",),
     "triggered": ("triggered by",),
     "looking": ("looking back",),
+    "before": ("before we", "before anyone", "before someone"),
+    "until": ("until we", "until anyone", "until someone"),
+    "seen": ("not seen",),
+    "noticed": ("not noticed",),
+    "spotted": ("not spotted",),
+    "realised": ("not realised", "we realised"),
+    "realized": ("not realized", "we realized"),
     "had": ("had we", "had i ", "had they", "had anyone", "had someone", "had the team"),
 }
 # "have" only counts after a modal, a few words back ("could simply have").

@@ -61,6 +61,9 @@ COUNTERFACTUAL_VERBS: tuple[str, ...] = (
     "block",
     "reduce",
     "limit",
+    # a missing safeguard that "would have allowed/enabled us to ..." (rule 8)
+    "allow",
+    "enable",
 )
 
 # Vague action verbs (BPM103), single words; phrases are in actions.py.
