@@ -357,6 +357,43 @@ _HARDER = re.compile(
     r"|\bdouble[- ]check|\bnext time\b",
     re.IGNORECASE,
 )
+# Acts only people perform, asked to be done sooner or better: "Declare incidents sooner",
+# "Escalate earlier" (docs/language.md rule 17).
+_CONDUCT_VERBS = frozenset(
+    [
+        "start",
+        "declare",
+        "escalate",
+        "respond",
+        "react",
+        "communicate",
+        "raise",
+        "open",
+        "call",
+        "act",
+        "reply",
+        "involve",
+        "inform",
+        "announce",
+        "engage",
+        "page",
+    ]
+)
+_SOONER = frozenset(
+    ["earlier", "sooner", "faster", "quicker", "quickly", "promptly", "immediately", "often"]
+)
+# Prohibitions and steps addressed to a person, not changes to the system: "Do not run
+# ...", "Never push ...", "you can ...", "your local ...", "Before restarting, check ...".
+_PROHIBITION = re.compile(r"^(?:do not|don't|don’t|never)\s+(?!allow|let|permit)\w", re.IGNORECASE)
+_SECOND_PERSON = re.compile(
+    r"\byou(?:'ll)? (?:can|could|may|might|should|need|must|will|have to)\b|\byour\b",
+    re.IGNORECASE,
+)
+_CHECK_BEFORE = re.compile(
+    r"^(?:before|when|after|prior to)\s+\w+ing\b[^,]{0,40},\s*(?:always\s+)?"
+    r"(?:ensure|make sure|check|verify|confirm|double[- ]check)\b",
+    re.IGNORECASE,
+)
 _BY_MEANS = re.compile(r"\bby \w+ing\b", re.IGNORECASE)
 _DETERMINERS = frozenset(
     [
@@ -863,6 +900,8 @@ def _exhortation(text: str) -> list[Judgement]:
     rest = text[offset:]
     found = _exhortation_frame(lows)
     harder = _HARDER.search(rest) if found is None else None
+    if found is None and harder is None:
+        harder = _addressed(rest, lows)
     if (found or harder) and _BY_MEANS.search(rest):
         return []  # "... by making the pipeline reject direct pushes": a mechanism
     if found is not None:
@@ -874,6 +913,18 @@ def _exhortation(text: str) -> list[Judgement]:
         last = next(i for i, t in enumerate(tokens) if t.end >= harder.end())
         return [_judgement(text, offset, tokens, first, last, "asks people to", SUGGEST_EXHORT)]
     return []
+
+
+def _addressed(rest: str, lows: list[str]) -> re.Match[str] | None:
+    """Conduct asked of the people who read the item: a prohibition, steps in the second
+    person, a check before an act, or a person's act asked to come sooner."""
+    for pattern in (_PROHIBITION, _SECOND_PERSON, _CHECK_BEFORE):
+        found = pattern.search(rest)
+        if found:
+            return found
+    if lows[0] in _CONDUCT_VERBS and set(lows[1:5]) & _SOONER and not _CONCRETE.search(rest):
+        return re.search(r"\b(?:" + "|".join(sorted(_SOONER)) + r")\b", rest, re.IGNORECASE)
+    return None
 
 
 def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:

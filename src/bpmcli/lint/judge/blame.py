@@ -372,7 +372,12 @@ def _accidents(sentence: str, tokens: list[Token], people: frozenset[str]) -> It
         who = subject_of(tokens, i, people)
         if who and individual(who[1]) and who[1] != "name":
             yield _judgement(
-                sentence, tokens, i, i + 1, "a person's slip presented as the cause", _who(tokens, who[0])
+                sentence,
+                tokens,
+                i,
+                i + 1,
+                "a person's slip presented as the cause",
+                _who(tokens, who[0]),
             )
 
 

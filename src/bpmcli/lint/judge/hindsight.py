@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subject_of
@@ -89,7 +90,9 @@ _CAUSAL = frozenset(
     {"contributed", "caused", "led", "triggered", "resulted", "played", "exacerbated", "added"}
 )
 # The past called unwise: "... is probably inadvisable", "was an ill-advised plan".
-_UNWISE = frozenset({"inadvisable", "unwise", "ill-advised", "imprudent", "ill-judged", "misguided"})
+_UNWISE = frozenset(
+    {"inadvisable", "unwise", "ill-advised", "imprudent", "ill-judged", "misguided"}
+)
 _COPULA = frozenset({"is", "was", "were", "are", "been", "be", "seems", "seemed"})
 # Perception verbs in the passive: "this was not seen", "the alert went unnoticed".
 _SEEN = frozenset(
@@ -242,9 +245,7 @@ def _clause_before(tokens: list[Token], index: int) -> list[str]:
 def _in_progress(clause: list[str]) -> bool:
     """The subject clause is about a change being made now ("GitHub is making", "the vendor
     is rolling out"): a remedy of someone else's, not a past option of ours."""
-    return any(
-        w in ("is", "are") and nxt.endswith("ing") for w, nxt in zip(clause, clause[1:])
-    )
+    return any(w in ("is", "are") and nxt.endswith("ing") for w, nxt in pairwise(clause))
 
 
 def _outcome(verb: str) -> bool:
@@ -399,7 +400,9 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
                 sentence, tokens, i - 1, i, "the past called obvious by what is known now"
             )
         elif low in _UNWISE and _COPULA & set(lows[max(0, i - 2) : i]):
-            yield _judgement(sentence, tokens, i, i, "a past plan called unwise by what is known now")
+            yield _judgement(
+                sentence, tokens, i, i, "a past plan called unwise by what is known now"
+            )
         elif (
             low == "dangerous"
             and i + 1 < len(lows)

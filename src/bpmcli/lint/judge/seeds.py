@@ -98,6 +98,10 @@ VAGUE_VERBS: tuple[str, ...] = (
     "strengthen",
     "clarify",
     "address",
+    # deliberation and coordination with no artefact ("Align SLAs with the business")
+    "align",
+    "coordinate",
+    "brainstorm",
 )
 
 # Person roles: a role noun as the one who failed is blame.
