@@ -283,7 +283,7 @@ _HEDGED = re.compile(
 )
 # A capability wished for a team: "X should be able to ..." names no means (rule 16).
 _ABLE = re.compile(
-    r"^(?:[\w'’-]+\s+){0,5}?(?:should|must|needs? to|has to|have to|will) be able to\b",
+    r"^(?:[\w'’-]+\s+){0,5}?((?:should|must|needs? to|has to|have to|will) be able to)\b",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\([^()]*\)")
@@ -387,6 +387,12 @@ _SOONER = frozenset(
 _PROHIBITION = re.compile(r"^(?:do not|don't|don’t|never)\s+(?!allow|let|permit)\w", re.IGNORECASE)
 _SECOND_PERSON = re.compile(
     r"\byou(?:'ll)? (?:can|could|may|might|should|need|must|will|have to)\b|\byour\b",
+    re.IGNORECASE,
+)
+# A purpose or relative clause before "you"/"your": the change works for the reader ("so
+# that your job fails", "a page that shows your error rate"), nothing is asked of them.
+_PURPOSE = re.compile(
+    r"\bso\b|\bsuch that\b|\bin order\b|\b(?:that|which|lets?|tells?|shows?)\W+(?:\w+\W+){0,3}$",
     re.IGNORECASE,
 )
 _CHECK_BEFORE = re.compile(
@@ -717,7 +723,7 @@ def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, in
     """A candidate that a concrete marker would forgive: weak verb, vague goal, passive."""
     able = _ABLE.search(rest)
     if able:  # "the platform team should be able to roll back": a capability wished
-        first = next(i for i, t in enumerate(tokens) if t.end > able.start())
+        first = next(i for i, t in enumerate(tokens) if t.end > able.start(1))
         return first, min(len(tokens) - 1, first + 3), "vague goal"
     passive = _PASSIVE_VAGUE.search(rest)
     if passive:  # "Alerting should be improved"
@@ -837,7 +843,8 @@ def _watched(lows: list[str], index: int) -> bool:
         return False
     for at in range(index + 2, min(len(lows), index + 7)):
         word = lows[at]
-        if word in _EVENTS or (word.endswith("ing") and lows[at - 1] in _WATCHED | {"about"}):
+        participle = word.endswith(("ing", "ed")) and lows[at - 1] in _WATCHED | {"about"}
+        if word in _EVENTS or participle:
             return True  # "failures", "of expiring ..."; "for the billing service" is a thing
     return False
 
@@ -920,9 +927,9 @@ def _addressed(rest: str, lows: list[str]) -> re.Match[str] | None:
     person, a check before an act, or a person's act asked to come sooner."""
     for pattern in (_PROHIBITION, _SECOND_PERSON, _CHECK_BEFORE):
         found = pattern.search(rest)
-        if found:
-            return found
-    if lows[0] in _CONDUCT_VERBS and set(lows[1:5]) & _SOONER and not _CONCRETE.search(rest):
+        if found and not _PURPOSE.search(rest, 0, found.start()):
+            return found  # "... so that your job fails" is what the change does for you
+    if lows[0] in _CONDUCT_VERBS and set(lows) & _SOONER and not _CONCRETE.search(rest):
         return re.search(r"\b(?:" + "|".join(sorted(_SOONER)) + r")\b", rest, re.IGNORECASE)
     return None
 
