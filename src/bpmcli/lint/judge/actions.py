@@ -704,9 +704,9 @@ def _vague_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, i
     """(first, last, what) of the words that make the item vague, if it is."""
     hedge = _HEDGED.search(rest)
     if hedge:  # not forgiven by a concrete marker: the item has not decided yet
-        first = next((i for i, t in enumerate(tokens) if t.end > hedge.start()), 0)
-        last = next((i for i, t in enumerate(tokens) if t.end >= hedge.end()), first)
-        return first, max(first, last), "undecided item"
+        last = next((i for i, t in enumerate(tokens) if t.end >= hedge.end()), 0)
+        first = last if hedge.start() else 0  # on "consider", not on the dash before it
+        return first, last, "undecided item"
     strong = _strong_at(lows, 0)
     if strong is not None:  # forgiven only by a second, concrete verb
         return None if _second_concrete_verb(lows) else (0, strong, "vague verb")
@@ -843,9 +843,10 @@ def _watched(lows: list[str], index: int) -> bool:
         return False
     for at in range(index + 2, min(len(lows), index + 7)):
         word = lows[at]
-        participle = word.endswith(("ing", "ed")) and lows[at - 1] in _WATCHED | {"about"}
+        # "of expiring ...", "queries exceeding ..."; "the billing service" is a thing
+        participle = word.endswith(("ing", "ed")) and lows[at - 1] not in _DETERMINERS
         if word in _EVENTS or participle:
-            return True  # "failures", "of expiring ..."; "for the billing service" is a thing
+            return True
     return False
 
 
