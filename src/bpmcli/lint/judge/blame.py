@@ -337,7 +337,12 @@ def _failed_or_not_followed(
             who = subject_of(tokens, i, people)
             if who is None and _passive_procedure(tokens, i):
                 yield _judgement(
-                    sentence, tokens, i - 2, i, "a process presented as not complied with", ""
+                    sentence,
+                    tokens,
+                    i - 2,
+                    i,
+                    "a process presented as not complied with",
+                    "the people asked to follow it",
                 )
             elif who and ahead & _PROCEDURE:
                 yield _judgement(
