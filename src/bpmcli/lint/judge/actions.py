@@ -400,6 +400,24 @@ _CHECK_BEFORE = re.compile(
     r"(?:ensure|make sure|check|verify|confirm|double[- ]check)\b",
     re.IGNORECASE,
 )
+# Verbs that change the system (a mechanism), as opposed to a person's conduct.
+_BUILD_VERBS = frozenset(
+    [
+        "add",
+        "implement",
+        "enforce",
+        "block",
+        "configure",
+        "enable",
+        "disable",
+        "automate",
+        "install",
+        "create",
+        "build",
+        "require",
+        "reject",
+    ]
+)
 _BY_MEANS = re.compile(r"\bby \w+ing\b", re.IGNORECASE)
 _DETERMINERS = frozenset(
     [
@@ -928,11 +946,21 @@ def _addressed(rest: str, lows: list[str]) -> re.Match[str] | None:
     person, a check before an act, or a person's act asked to come sooner."""
     for pattern in (_PROHIBITION, _SECOND_PERSON, _CHECK_BEFORE):
         found = pattern.search(rest)
-        if found and not _PURPOSE.search(rest, 0, found.start()):
+        if found and not _PURPOSE.search(rest, 0, found.start()) and not _mechanism_too(rest):
             return found  # "... so that your job fails" is what the change does for you
     if lows[0] in _CONDUCT_VERBS and set(lows) & _SOONER and not _CONCRETE.search(rest):
         return re.search(r"\b(?:" + "|".join(sorted(_SOONER)) + r")\b", rest, re.IGNORECASE)
     return None
+
+
+def _mechanism_too(rest: str) -> bool:
+    """A later clause that changes the system ("Never store secrets in the repo; add a
+    secret scanner"): the ask comes with its mechanism."""
+    for clause in re.split(r"[;.]\s+", rest)[1:]:
+        words = clause.lower().split()
+        if words and words[0] in _BUILD_VERBS and not _SECOND_PERSON.search(clause):
+            return True
+    return False
 
 
 def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:

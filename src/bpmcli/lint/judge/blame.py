@@ -359,6 +359,8 @@ def _passive_procedure(tokens: list[Token], index: int) -> bool:
     """ "The new release process was not followed": the passive, a person meant (rule 3)."""
     if index < 2 or tokens[index - 1].lower != "not" or tokens[index - 2].lower not in _BE:
         return False
+    if index + 1 < len(tokens) and tokens[index + 1].lower == "by":
+        return False  # "was not followed by a restart": what came next
     return any(t.lower in _PROCEDURE for t in tokens[max(0, index - 25) : index - 2])
 
 

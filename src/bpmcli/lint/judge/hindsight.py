@@ -99,6 +99,12 @@ _SEEN = frozenset(
     {"seen", "noticed", "spotted", "realised", "realized", "recognised", "recognized"}
 )
 _LATE = frozenset({"before", "until", "till"})
+# Late realising needs the time it took ("11 hours before we realised"); "we waited until
+# we noticed the drop" is a plan.
+_SPANS = frozenset(
+    {"minutes", "hours", "days", "weeks", "months", "long", "while", "hour", "day", "week"}
+    | {"morning", "afternoon", "evening", "night", "weekend"}
+)
 _DUE = re.compile(
     r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d)|by \d"
     r"|according to|per the plan|at \d)",
@@ -347,9 +353,11 @@ def _late_or_unseen(
     if {"because", "since"} & set(lows):
         return  # the system reason is given
     for i, low in enumerate(lows):
-        late = low in _LATE and i + 2 < len(lows) and lows[i + 2] in _forms.NOTICE_VERBS
-        if late and _actor(tokens[i + 1], people) and lows[i + 2].endswith(("ed", "ght", "saw")):
-            yield _judgement(sentence, tokens, i, i + 2, "not noticing presented as a failing")
+        if low in _LATE and _SPANS & set(lows[max(0, i - 6) : i]):  # "hours before we ..."
+            j = i + 2 if lows[i + 1 : i + 2] == ["the"] else i + 1  # "before the on-call"
+            late = j + 1 < len(lows) and lows[j + 1] in _forms.NOTICE_VERBS
+            if late and _actor(tokens[j], people) and lows[j + 1].endswith(("ed", "ght", "saw")):
+                yield _judgement(sentence, tokens, i, j + 1, "not noticing presented as a failing")
         passive = low in _SEEN and i >= 2 and lows[i - 1] == "not" and lows[i - 2] in _COPULA
         by_machine = i + 1 < len(lows) and lows[i + 1] == "by"  # "not detected by the probe"
         if (passive and not by_machine) or (low == "unnoticed" and i and lows[i - 1] == "went"):
@@ -399,7 +407,7 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
             yield _judgement(
                 sentence, tokens, i - 1, i, "the past called obvious by what is known now"
             )
-        elif low in _UNWISE and _COPULA & set(lows[max(0, i - 2) : i]):
+        elif low in _UNWISE and _unwise_plan(lows, i):
             yield _judgement(
                 sentence, tokens, i, i, "a past plan called unwise by what is known now"
             )
@@ -409,6 +417,15 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
             and lows[i + 1] in ("decision", "choice", "assumption", "misconception")
         ):
             yield _judgement(sentence, tokens, i, i + 1, "a past decision called wrong now")
+
+
+def _unwise_plan(lows: list[str], index: int) -> bool:
+    """A past plan called unwise: "Shipping on the last day was unwise", "Beginning a
+    ten-hour deploy at 5pm is probably inadvisable"; "it is unwise to ..." is a rule."""
+    copula = [w for w in lows[max(0, index - 2) : index] if w in _COPULA]
+    if not copula or lows[0] == "it":
+        return False
+    return copula[0] in ("was", "were") or lows[0].endswith("ing")
 
 
 def _failed_or_neglected(
