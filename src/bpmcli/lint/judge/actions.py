@@ -384,7 +384,13 @@ _SOONER = frozenset(
 )
 # Prohibitions and steps addressed to a person, not changes to the system: "Do not run
 # ...", "Never push ...", "you can ...", "your local ...", "Before restarting, check ...".
-_PROHIBITION = re.compile(r"^(?:do not|don't|don’t|never)\s+(?!allow|let|permit)\w", re.IGNORECASE)
+# What a system does after "Do not / Never" ("Never allow ...", "Do not page on warnings")
+# sets a rule for the system, not for people.
+_PROHIBITION = re.compile(
+    r"^(?:do not|don't|don’t|never)\s+"
+    r"(?!(?:allow|let|permit|page|alert|notify|retry|accept|expose|serve|cache)\b)\w",
+    re.IGNORECASE,
+)
 _SECOND_PERSON = re.compile(
     r"\byou(?:'ll)? (?:can|could|may|might|should|need|must|will|have to)\b|\byour\b",
     re.IGNORECASE,
