@@ -379,6 +379,13 @@ _CONDUCT_VERBS = frozenset(
         "page",
     ]
 )
+# Verbs a job does too ("start the backup earlier"): people's only with an incident-process
+# object ("start incidents earlier", "open a bridge sooner").
+_SYSTEM_TOO = frozenset(["start", "open", "raise", "call", "page"])
+_PEOPLE_PROCESS = frozenset(
+    {"incident", "incidents", "call", "calls", "bridge", "escalation", "escalations", "status"}
+    | {"review", "retro", "postmortem", "postmortems", "channel", "on-call"}
+)
 _SOONER = frozenset(
     ["earlier", "sooner", "faster", "quicker", "quickly", "promptly", "immediately", "often"]
 )
@@ -398,7 +405,8 @@ _SECOND_PERSON = re.compile(
 # A purpose or relative clause before "you"/"your": the change works for the reader ("so
 # that your job fails", "a page that shows your error rate"), nothing is asked of them.
 _PURPOSE = re.compile(
-    r"\bso\b|\bsuch that\b|\bin order\b|\b(?:that|which|lets?|tells?|shows?)\W+(?:\w+\W+){0,3}$",
+    r"\bso\b|\bsuch that\b|\bin order\b"
+    r"|\b(?:that|which|lets?|tells?|shows?|how|when|where|what|whether|if)\W+(?:\w+\W+){0,3}$",
     re.IGNORECASE,
 )
 _CHECK_BEFORE = re.compile(
@@ -954,7 +962,9 @@ def _addressed(rest: str, lows: list[str]) -> re.Match[str] | None:
         found = pattern.search(rest)
         if found and not _PURPOSE.search(rest, 0, found.start()) and not _mechanism_too(rest):
             return found  # "... so that your job fails" is what the change does for you
-    if lows[0] in _CONDUCT_VERBS and set(lows) & _SOONER and not _CONCRETE.search(rest):
+    ambiguous = lows[0] in _SYSTEM_TOO and not set(lows[1:4]) & _PEOPLE_PROCESS
+    conduct = lows[0] in _CONDUCT_VERBS and not ambiguous  # "Start the cron job earlier"
+    if conduct and set(lows) & _SOONER and not _CONCRETE.search(rest):
         return re.search(r"\b(?:" + "|".join(sorted(_SOONER)) + r")\b", rest, re.IGNORECASE)
     return None
 

@@ -165,7 +165,7 @@ _PROCEDURE = frozenset(
 )
 _FOLLOW = frozenset({"follow", "followed", "follows"})
 _CAUSED = frozenset({"caused", "triggered"})
-_LOAD = frozenset({"user", "customer", "human"})
+_LOAD = frozenset({"user", "customer", "human", "visitor", "student", "client"})
 _HARM = frozenset(
     {"outage", "outages", "incident", "incidents", "failure", "failures", "breakage"}
     | {"downtime", "mistake", "error", "errors", "loss"}
@@ -377,6 +377,8 @@ def _accidents(sentence: str, tokens: list[Token], people: frozenset[str]) -> It
         if not (verb.endswith("ed") or verb in _BROKE):
             continue
         who = subject_of(tokens, i, people)
+        if who and tokens[who[0]].bare in _LOAD:
+            continue  # "a user accidentally deleted their notebook": the affected, not a colleague
         if who and individual(who[1]) and who[1] != "name":
             yield _judgement(
                 sentence,

@@ -99,6 +99,9 @@ _SEEN = frozenset(
     {"seen", "noticed", "spotted", "realised", "realized", "recognised", "recognized"}
 )
 _LATE = frozenset({"before", "until", "till"})
+_WHERE_SEEN = frozenset(
+    {"by", "in", "on", "at", "before", "previously", "elsewhere", "again", "since", "until"}
+)
 # Late realising needs the time it took ("11 hours before we realised"); "we waited until
 # we noticed the drop" is a plan.
 _SPANS = frozenset(
@@ -359,7 +362,10 @@ def _late_or_unseen(
             if late and _actor(tokens[j], people) and lows[j + 1].endswith(("ed", "ght", "saw")):
                 yield _judgement(sentence, tokens, i, j + 1, "not noticing presented as a failing")
         passive = low in _SEEN and i >= 2 and lows[i - 1] == "not" and lows[i - 2] in _COPULA
-        by_machine = i + 1 < len(lows) and lows[i + 1] == "by"  # "not detected by the probe"
+        # "not seen by the probe" (a machine), "not seen in staging / before" (where a
+        # behaviour occurred, not a failure to notice it)
+        after = lows[i + 1] if i + 1 < len(lows) else ""
+        by_machine = after in _WHERE_SEEN
         if (passive and not by_machine) or (low == "unnoticed" and i and lows[i - 1] == "went"):
             first = i - 2 if passive else i - 1
             yield _judgement(sentence, tokens, first, i, "not noticing presented as a failing")
