@@ -246,6 +246,46 @@ _ARTEFACTS = frozenset(
 _READERS = frozenset(
     ["on-call", "oncall", "operators", "engineers", "developers", "support", "maintainers", "users"]
 )
+# Writing a procedure down produces the artefact ("Document the rollover process"); the
+# checkout failover or "learnings" name no document (docs/language.md rule 15).
+_PROCEDURES = frozenset(
+    ["process", "procedure", "procedures", "processes", "steps", "workflow", "playbook"]
+)
+# Watching practices are concrete once what they watch is named ("alerting for expiring
+# certificates"); a quality (visibility, coverage) stays vague whatever follows it.
+_WATCHING = frozenset(["monitoring", "alerting", "alerts", "logging", "metrics", "testing"])
+_WATCHED = frozenset(["of", "for", "on", "when", "if", "to", "that"])
+# What fires an alert is an event or a state ("expiring", "failures"), not a thing (the
+# billing service).
+_EVENTS = frozenset(
+    [
+        "failures",
+        "errors",
+        "exceptions",
+        "spikes",
+        "timeouts",
+        "crashes",
+        "restarts",
+        "expiry",
+        "expiration",
+        "outages",
+        "drops",
+        "anomalies",
+        "saturation",
+    ]
+)
+# An item that has not decided what to do: "Something about ...", "Maybe ...",
+# or "consider" opening a later clause (docs/language.md rule 16).
+_HEDGED = re.compile(
+    r"^(?:something|some way|some kind|some sort)\b|^(?:maybe|perhaps|possibly)\b"
+    r"|(?:[-–—;:.(]|\band|\bor)\s+(?:also\s+|maybe\s+|perhaps\s+)?consider(?:ing)?\b",
+    re.IGNORECASE,
+)
+# A capability wished for a team: "X should be able to ..." names no means (rule 16).
+_ABLE = re.compile(
+    r"^(?:[\w'’-]+\s+){0,5}?((?:should|must|needs? to|has to|have to|will) be able to)\b",
+    re.IGNORECASE,
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
 _MEASURE = (
@@ -316,6 +356,81 @@ _HARDER = re.compile(
     r"\b(?:more|extra) (?:carefully|thoroughly|closely)\b|\bcommunicate better\b|\btry harder\b"
     r"|\bdouble[- ]check|\bnext time\b",
     re.IGNORECASE,
+)
+# Acts only people perform, asked to be done sooner or better: "Declare incidents sooner",
+# "Escalate earlier" (docs/language.md rule 17).
+_CONDUCT_VERBS = frozenset(
+    [
+        "start",
+        "declare",
+        "escalate",
+        "respond",
+        "react",
+        "communicate",
+        "raise",
+        "open",
+        "call",
+        "act",
+        "reply",
+        "involve",
+        "inform",
+        "announce",
+        "engage",
+        "page",
+    ]
+)
+# Verbs a job does too ("start the backup earlier"): people's only with an incident-process
+# object ("start incidents earlier", "open a bridge sooner").
+_SYSTEM_TOO = frozenset(["start", "open", "raise", "call", "page"])
+_PEOPLE_PROCESS = frozenset(
+    {"incident", "incidents", "call", "calls", "bridge", "escalation", "escalations", "status"}
+    | {"review", "retro", "postmortem", "postmortems", "channel", "on-call"}
+)
+_SOONER = frozenset(
+    ["earlier", "sooner", "faster", "quicker", "quickly", "promptly", "immediately", "often"]
+)
+# Prohibitions and steps addressed to a person, not changes to the system: "Do not run
+# ...", "Never push ...", "you can ...", "your local ...", "Before restarting, check ...".
+# What a system does after "Do not / Never" ("Never allow ...", "Do not page on warnings")
+# sets a rule for the system, not for people.
+_PROHIBITION = re.compile(
+    r"^(?:do not|don't|don’t|never)\s+"
+    r"(?!(?:allow|let|permit|page|alert|notify|retry|accept|expose|serve|cache)\b)\w",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(
+    r"\byou(?:'ll)? (?:can|could|may|might|should|need|must|will|have to)\b|\byour\b",
+    re.IGNORECASE,
+)
+# A purpose or relative clause before "you"/"your": the change works for the reader ("so
+# that your job fails", "a page that shows your error rate"), nothing is asked of them.
+_PURPOSE = re.compile(
+    r"\bso\b|\bsuch that\b|\bin order\b"
+    r"|\b(?:that|which|lets?|tells?|shows?|how|when|where|what|whether|if)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+_CHECK_BEFORE = re.compile(
+    r"^(?:before|when|after|prior to)\s+\w+ing\b[^,]{0,40},\s*(?:always\s+)?"
+    r"(?:ensure|make sure|check|verify|confirm|double[- ]check)\b",
+    re.IGNORECASE,
+)
+# Verbs that change the system (a mechanism), as opposed to a person's conduct.
+_BUILD_VERBS = frozenset(
+    [
+        "add",
+        "implement",
+        "enforce",
+        "block",
+        "configure",
+        "enable",
+        "disable",
+        "automate",
+        "install",
+        "create",
+        "build",
+        "require",
+        "reject",
+    ]
 )
 _BY_MEANS = re.compile(r"\bby \w+ing\b", re.IGNORECASE)
 _DETERMINERS = frozenset(
@@ -619,6 +734,11 @@ def _bare_headline(text: str) -> bool:
 
 def _vague_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, int, str] | None:
     """(first, last, what) of the words that make the item vague, if it is."""
+    hedge = _HEDGED.search(rest)
+    if hedge:  # not forgiven by a concrete marker: the item has not decided yet
+        last = next((i for i, t in enumerate(tokens) if t.end >= hedge.end()), 0)
+        first = last if hedge.start() else 0  # on "consider", not on the dash before it
+        return first, last, "undecided item"
     strong = _strong_at(lows, 0)
     if strong is not None:  # forgiven only by a second, concrete verb
         return None if _second_concrete_verb(lows) else (0, strong, "vague verb")
@@ -633,6 +753,10 @@ def _vague_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, i
 
 def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, int, str] | None:
     """A candidate that a concrete marker would forgive: weak verb, vague goal, passive."""
+    able = _ABLE.search(rest)
+    if able:  # "the platform team should be able to roll back": a capability wished
+        first = next(i for i, t in enumerate(tokens) if t.end > able.start(1))
+        return first, min(len(tokens) - 1, first + 3), "vague goal"
     passive = _PASSIVE_VAGUE.search(rest)
     if passive:  # "Alerting should be improved"
         first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
@@ -692,6 +816,8 @@ def _names_artefact(lows: list[str]) -> bool:
     """An artefact named with its reader ("the failover runbook for on-call") or a
     document produced ("operational documentation for ...")."""
     words = set(lows)
+    if _lemma(lows[0]) == "document" and words & _PROCEDURES:
+        return True  # "Document the rollover process": the write-up is the artefact
     if not words & _ARTEFACTS:
         return False
     if lows[0] not in ("add", "write", "create", "publish", "document", "update"):
@@ -733,11 +859,27 @@ def _vague_verb_goal(lows: list[str]) -> tuple[int, int] | None:
     if wanted:
         for i in range(1, min(reach, len(lows))):
             if lows[i] in wanted:
+                if lows[i] in _WATCHING and _watched(lows, i):
+                    return None  # "Set up alerting for expiring certificates"
                 return 0, i
     return None
 
 
 _GOAL_OBJECTS = _goal_objects()
+
+
+def _watched(lows: list[str], index: int) -> bool:
+    """The event a watching practice fires on is named right after it ("alerting for
+    crash loops", "alerting to warn us of expiring certificates"); a thing is not enough."""
+    if index + 1 >= len(lows) or lows[index + 1] not in _WATCHED:
+        return False
+    for at in range(index + 2, min(len(lows), index + 7)):
+        word = lows[at]
+        # "of expiring ...", "queries exceeding ..."; "the billing service" is a thing
+        participle = word.endswith(("ing", "ed")) and lows[at - 1] not in _DETERMINERS
+        if word in _EVENTS or participle:
+            return True
+    return False
 
 
 def _vague_words(lows: list[str]) -> tuple[int, int] | None:
@@ -798,6 +940,8 @@ def _exhortation(text: str) -> list[Judgement]:
     rest = text[offset:]
     found = _exhortation_frame(lows)
     harder = _HARDER.search(rest) if found is None else None
+    if found is None and harder is None:
+        harder = _addressed(rest, lows)
     if (found or harder) and _BY_MEANS.search(rest):
         return []  # "... by making the pipeline reject direct pushes": a mechanism
     if found is not None:
@@ -809,6 +953,30 @@ def _exhortation(text: str) -> list[Judgement]:
         last = next(i for i, t in enumerate(tokens) if t.end >= harder.end())
         return [_judgement(text, offset, tokens, first, last, "asks people to", SUGGEST_EXHORT)]
     return []
+
+
+def _addressed(rest: str, lows: list[str]) -> re.Match[str] | None:
+    """Conduct asked of the people who read the item: a prohibition, steps in the second
+    person, a check before an act, or a person's act asked to come sooner."""
+    for pattern in (_PROHIBITION, _SECOND_PERSON, _CHECK_BEFORE):
+        found = pattern.search(rest)
+        if found and not _PURPOSE.search(rest, 0, found.start()) and not _mechanism_too(rest):
+            return found  # "... so that your job fails" is what the change does for you
+    ambiguous = lows[0] in _SYSTEM_TOO and not set(lows[1:4]) & _PEOPLE_PROCESS
+    conduct = lows[0] in _CONDUCT_VERBS and not ambiguous  # "Start the cron job earlier"
+    if conduct and set(lows) & _SOONER and not _CONCRETE.search(rest):
+        return re.search(r"\b(?:" + "|".join(sorted(_SOONER)) + r")\b", rest, re.IGNORECASE)
+    return None
+
+
+def _mechanism_too(rest: str) -> bool:
+    """A later clause that changes the system ("Never store secrets in the repo; add a
+    secret scanner"): the ask comes with its mechanism."""
+    for clause in re.split(r"[;.]\s+", rest)[1:]:
+        words = clause.lower().split()
+        if words and words[0] in _BUILD_VERBS and not _SECOND_PERSON.search(clause):
+            return True
+    return False
 
 
 def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:

@@ -180,7 +180,8 @@ def person_kind(token: Token, people: frozenset[str]) -> str | None:
     bare = token.bare
     if token.text.startswith("@") and len(token.text) > 1:
         return "handle"
-    if bare in people and token.text[:1].isupper():  # "Will", not "will"
+    acronym = len(token.text) > 1 and token.text.isupper()  # "SDK", "CDN": products
+    if bare in people and token.text[:1].isupper() and not acronym:  # "Will", not "will"
         return "person"
     if bare in PERSON_PRONOUNS:
         return "pronoun"

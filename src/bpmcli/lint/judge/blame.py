@@ -21,7 +21,7 @@ from bpmcli.lint.judge.tokens import (
     span,
     tokenize,
 )
-from bpmcli.lint.judge.vocabulary import JUDGEMENT_WORDS
+from bpmcli.lint.judge.vocabulary import ACCIDENT_WORDS, JUDGEMENT_WORDS
 
 _LAZY_TECHNICAL = frozenset(
     [
@@ -44,6 +44,8 @@ _LAZY_TECHNICAL = frozenset(
         "val",
     ]
 )
+# A slip attributed to a person: "the engineer accidentally deleted prod" (rule 14).
+_BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got", "gets"})
 _ERROR_NOUNS = frozenset({"error", "errors", "mistake", "mistakes", "slip", "slips"})
 _SET_PHRASE_HEADS = frozenset({"human", "operator", "operators", "user", "pilot"})
 _TECHNICAL_AFTER = frozenset({"(", "threshold", "code", "codes", "rate", "rates", "budget"})
@@ -142,7 +144,7 @@ _PROCEDURE = frozenset(
 )
 _FOLLOW = frozenset({"follow", "followed", "follows"})
 _CAUSED = frozenset({"caused", "triggered"})
-_LOAD = frozenset({"user", "customer", "human"})
+_LOAD = frozenset({"user", "customer", "human", "visitor", "student", "client"})
 _HARM = frozenset(
     {"outage", "outages", "incident", "incidents", "failure", "failures", "breakage"}
     | {"downtime", "mistake", "error", "errors", "loss"}
@@ -273,7 +275,12 @@ def _failure_verbs(
             continue
         if _negated(tokens, i) or quoted(tokens, i) or _nothing_after(tokens, i):
             continue
-        who = subject_of(tokens, i, people) or by_person(tokens, i + 1, people)
+        passive = any(t.lower in _BE for t in tokens[max(0, i - 2) : i])
+        # in the passive the subject is what was skipped ("they had been skipped": jobs);
+        # only a "by" agent is the one who failed
+        who = by_person(tokens, i + 1, people)
+        if who is None and not passive:
+            who = subject_of(tokens, i, people)
         if who is None:
             continue
         if _forms.BLAME_VERBS[low] in ("miss", "skip") and who[1] == "name":
@@ -307,7 +314,16 @@ def _failed_or_not_followed(
         elif low in _FOLLOW and _negated(tokens, i):
             ahead = {t.lower for t in tokens[i + 1 : i + 5]}
             who = subject_of(tokens, i, people)
-            if who and ahead & _PROCEDURE:
+            if who is None and _passive_procedure(tokens, i):
+                yield _judgement(
+                    sentence,
+                    tokens,
+                    i - 2,
+                    i,
+                    "a process presented as not complied with",
+                    "the people asked to follow it",
+                )
+            elif who and ahead & _PROCEDURE:
                 yield _judgement(
                     sentence,
                     tokens,
@@ -316,6 +332,41 @@ def _failed_or_not_followed(
                     "a person presented as the one who did not comply",
                     _who(tokens, who[0]),
                 )
+
+
+def _passive_procedure(tokens: list[Token], index: int) -> bool:
+    """ "The new release process was not followed": the passive, a person meant (rule 3)."""
+    if index < 2 or tokens[index - 1].lower != "not" or tokens[index - 2].lower not in _BE:
+        return False
+    if index + 1 < len(tokens) and tokens[index + 1].lower == "by":
+        return False  # "was not followed by a restart": what came next
+    return any(t.lower in _PROCEDURE for t in tokens[max(0, index - 25) : index - 2])
+
+
+def _accidents(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
+    """ "A 2nd-line engineer inadvertently wiped the volume": a person's slip as the cause;
+    "we accidentally ..." (rule 1) and the passive with no one ("was accidentally deleted")
+    are not."""
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower not in ACCIDENT_WORDS or quoted(tokens, i):
+            continue
+        if any(t.lower in _BE for t in tokens[max(0, i - 2) : i]):
+            continue
+        verb = tokens[i + 1].lower
+        if not (verb.endswith("ed") or verb in _BROKE):
+            continue
+        who = subject_of(tokens, i, people)
+        if who and tokens[who[0]].bare in _LOAD:
+            continue  # "a user accidentally deleted their notebook": the affected, not a colleague
+        if who and individual(who[1]) and who[1] != "name":
+            yield _judgement(
+                sentence,
+                tokens,
+                i,
+                i + 1,
+                "a person's slip presented as the cause",
+                _who(tokens, who[0]),
+            )
 
 
 def _unreviewed(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:
@@ -530,6 +581,7 @@ _CHECKS: tuple[tuple[Check, frozenset[str]], ...] = (
     (_failure_verbs, frozenset(_forms.BLAME_VERBS)),
     (_failed_or_not_followed, _FOLLOW | {"failed", "fails", "fail"}),
     (_unreviewed, frozenset({"review", "reviewed"})),
+    (_accidents, ACCIDENT_WORDS),
     (_errors_made, _ERROR_NOUNS),
     (_at_fault, frozenset({"fault", "blame"})),
     (_choices, frozenset(_forms.CHOICE_VERBS)),
@@ -596,4 +648,7 @@ _CHEAP = (
     "blame",
     "wrong",
     "fail",
+    "accident",
+    "unintentional",
+    "inadvertent",
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subject_of
@@ -79,6 +80,34 @@ _IRREGULAR_PP = frozenset(
 # attributable to", unless what follows is a counterfactual outcome ("could have been avoided").
 _POSSIBILITY = frozenset({"could", "may", "might", "must", "could've", "might've", "must've"})
 _EASY = frozenset({"easy", "easier", "trivial", "simple", "obvious", "better", "wiser"})
+# "It would have been useful to ...": a past option valued by the outcome (what we should
+# have done, said politely); "would have been safe" is a design's property and stays out.
+_VALUED = frozenset(
+    {"useful", "helpful", "good", "nice", "wise", "prudent", "preferable", "ideal", "valuable"}
+)
+# A cause weighed at the time: "may have contributed to", "might have caused" (not a verdict).
+_CAUSAL = frozenset(
+    {"contributed", "caused", "led", "triggered", "resulted", "played", "exacerbated", "added"}
+)
+# The past called unwise: "... is probably inadvisable", "was an ill-advised plan".
+_UNWISE = frozenset(
+    {"inadvisable", "unwise", "ill-advised", "imprudent", "ill-judged", "misguided"}
+)
+_COPULA = frozenset({"is", "was", "were", "are", "been", "be", "seems", "seemed"})
+# Perception verbs in the passive: "this was not seen", "the alert went unnoticed".
+_SEEN = frozenset(
+    {"seen", "noticed", "spotted", "realised", "realized", "recognised", "recognized"}
+)
+_LATE = frozenset({"before", "until", "till"})
+_WHERE_SEEN = frozenset(
+    {"by", "in", "on", "at", "before", "previously", "elsewhere", "again", "since", "until"}
+)
+# Late realising needs the time it took ("11 hours before we realised"); "we waited until
+# we noticed the drop" is a plan.
+_SPANS = frozenset(
+    {"minutes", "hours", "days", "weeks", "months", "long", "while", "hour", "day", "week"}
+    | {"morning", "afternoon", "evening", "night", "weekend"}
+)
 
 
 @cache  # compiled on first use: only a "should have" sentence asks
@@ -185,9 +214,13 @@ def _counterfactual(
         return False  # "should have at least one item", "we should have alerting"
     after_been = rest[1] if len(rest) > 1 and verb == "been" else ""
     if low.startswith("should") or low == "ought":
+        if modal and tokens[modal - 1].lower in ("that", "which") and "still" in rest:
+            return False  # "statuses that should've been removed are still there": was due
         # "should have been published on Friday" means "was due"
         return not _due().search(" ".join(rest)) or "a" in rest[:3]
     before = _clause_before(tokens, modal)
+    if low in _POSSIBILITY and verb in _CAUSAL:
+        return False  # "may have contributed to the slow pulls": a cause weighed
     if low in _POSSIBILITY and verb == "been":
         return after_been in _forms.COUNTERFACTUAL_VERBS or after_been in (
             "avoided",
@@ -198,14 +231,18 @@ def _counterfactual(
             "fixed",
         )
     if low in ("would", "wouldn't") and verb == "been":
-        return after_been in _EASY  # "would've been easy to spot"; "would have been safe" is design
+        # "would've been easy to spot", "would have been useful to"; "safe" is design
+        return after_been in _EASY or after_been in _VALUED
     if verb in ("gone",) and rest[1:2] in (["better"], ["well"], ["wrong"]):
         return False  # "what could have gone better": a template heading
-    if "because" in rest or "design" in rest or "instead" in rest or ";" in rest:
+    instead = "instead" in rest and "of" not in rest  # "within minutes instead of hours"
+    if "because" in rest or "design" in rest or instead or ";" in rest:
         return False  # "would not have helped, because ...", "could have waited; we chose ..."
     if low in ("would", "wouldn't") and not _outcome(verb) and not _people_subject(before, people):
         return False  # "the workers would have restarted cleanly": a design's behaviour
-    if set(before) & _NOT_ACTORS and low in ("would", "wouldn't", "may", "might"):
+    if _in_progress(before):
+        return False  # "the changes GitHub is making would have prevented it": not our past
+    if set(before[-4:]) & _NOT_ACTORS and low in ("would", "wouldn't", "may", "might"):
         return False  # "these changes would not have protected us", "the new alert may have"
     return not (before and before[-1] in ("there", "it"))
 
@@ -218,6 +255,12 @@ def _clause_before(tokens: list[Token], index: int) -> list[str]:
             break
         words.insert(0, token.lower)
     return words
+
+
+def _in_progress(clause: list[str]) -> bool:
+    """The subject clause is about a change being made now ("GitHub is making", "the vendor
+    is rolling out"): a remedy of someone else's, not a past option of ours."""
+    return any(w in ("is", "are") and nxt.endswith("ing") for w, nxt in pairwise(clause))
 
 
 def _outcome(verb: str) -> bool:
@@ -308,6 +351,30 @@ def _nobody_noticed(
         if j + 1 < len(lows) and lows[j + 1] == "any":
             continue  # "noticed any slowdown": nothing there to notice
         yield _judgement(sentence, tokens, first, j, "not noticing presented as a failing")
+    yield from _late_or_unseen(sentence, tokens, lows, people)
+
+
+def _late_or_unseen(
+    sentence: str, tokens: list[Token], lows: list[str], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """ "It was hours before we realised", "this was not seen", "went unnoticed": the same
+    failing said with a late realising or a passive perception verb (rule 7)."""
+    if {"because", "since"} & set(lows):
+        return  # the system reason is given
+    for i, low in enumerate(lows):
+        if low in _LATE and _SPANS & set(lows[max(0, i - 6) : i]):  # "hours before we ..."
+            j = i + 2 if lows[i + 1 : i + 2] == ["the"] else i + 1  # "before the on-call"
+            late = j + 1 < len(lows) and lows[j + 1] in _forms.NOTICE_VERBS
+            if late and _actor(tokens[j], people) and lows[j + 1].endswith(("ed", "ght", "saw")):
+                yield _judgement(sentence, tokens, i, j + 1, "not noticing presented as a failing")
+        passive = low in _SEEN and i >= 2 and lows[i - 1] == "not" and lows[i - 2] in _COPULA
+        # "not seen by the probe" (a machine), "not seen in staging / before" (where a
+        # behaviour occurred, not a failure to notice it)
+        after = lows[i + 1] if i + 1 < len(lows) else ""
+        by_machine = after in _WHERE_SEEN
+        if (passive and not by_machine) or (low == "unnoticed" and i and lows[i - 1] == "went"):
+            first = i - 2 if passive else i - 1
+            yield _judgement(sentence, tokens, first, i, "not noticing presented as a failing")
 
 
 def _wrong_belief(
@@ -321,6 +388,8 @@ def _wrong_belief(
         present = low.endswith(("s", "ing")) and low in _forms.WRONG_BELIEF_VERBS
         if present and low != "misjudged" and not (i and lows[i - 1] in WE):
             continue  # "the parser underestimates": a machine's behaviour, present
+        if low.endswith("ly") and i and lows[i - 1] in ("would", "will", "can", "could", "may"):
+            continue  # "a rule that would incorrectly direct traffic": what a thing does
         rest = lows[i + 1 :]
         if {"because", "since"} & set(rest):
             continue  # "mistakenly marked the node healthy because the probe ...": a machine
@@ -350,12 +419,25 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
             yield _judgement(
                 sentence, tokens, i - 1, i, "the past called obvious by what is known now"
             )
+        elif low in _UNWISE and _unwise_plan(lows, i):
+            yield _judgement(
+                sentence, tokens, i, i, "a past plan called unwise by what is known now"
+            )
         elif (
             low == "dangerous"
             and i + 1 < len(lows)
             and lows[i + 1] in ("decision", "choice", "assumption", "misconception")
         ):
             yield _judgement(sentence, tokens, i, i + 1, "a past decision called wrong now")
+
+
+def _unwise_plan(lows: list[str], index: int) -> bool:
+    """A past plan called unwise: "Shipping on the last day was unwise", "Beginning a
+    ten-hour deploy at 5pm is probably inadvisable"; "it is unwise to ..." is a rule."""
+    copula = [w for w in lows[max(0, index - 2) : index] if w in _COPULA]
+    if not copula or lows[0] == "it":
+        return False
+    return copula[0] in ("was", "were") or lows[0].endswith("ing")
 
 
 def _failed_or_neglected(
@@ -414,4 +496,23 @@ _CHEAP = (
     "fails to",
     "neglected to",
     "bother",
+    "useful",
+    "helpful",
+    "inadvis",
+    "unwise",
+    "ill-advised",
+    "imprudent",
+    "misguided",
+    "unnoticed",
+    "not seen",
+    "not noticed",
+    "not spotted",
+    "not realised",
+    "not realized",
+    "before we",
+    "until we",
+    "before anyone",
+    "until anyone",
+    "before someone",
+    "until someone",
 )

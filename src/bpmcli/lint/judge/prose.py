@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from bpmcli.lint.judge import _forms
-from bpmcli.lint.judge.vocabulary import JUDGEMENT_WORDS
+from bpmcli.lint.judge.vocabulary import ACCIDENT_WORDS, JUDGEMENT_WORDS
 
 if TYPE_CHECKING:
     from bpmcli.lint.judge.tokens import Judgement
@@ -30,6 +30,7 @@ _WORDS = frozenset(
         *_forms.WRONG_BELIEF_VERBS,
         *_CONTRACTED,
         *JUDGEMENT_WORDS,
+        *ACCIDENT_WORDS,
         *[
             "nobody",
             "no-one",
@@ -79,6 +80,13 @@ _WORDS = frozenset(
             "fat-fingered",
             "fat-fingers",
             "retrospect",
+            "unnoticed",
+            "inadvisable",
+            "unwise",
+            "ill-advised",
+            "imprudent",
+            "ill-judged",
+            "misguided",
         ],
     }
 )
@@ -106,6 +114,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "caused": ("caused by",),
     "triggered": ("triggered by",),
     "looking": ("looking back",),
+    "before": ("before we", "before anyone", "before someone"),
+    "until": ("until we", "until anyone", "until someone"),
+    "seen": ("not seen",),
+    "noticed": ("not noticed",),
+    "spotted": ("not spotted",),
+    "realised": ("not realised", "we realised"),
+    "realized": ("not realized", "we realized"),
     "had": ("had we", "had i ", "had they", "had anyone", "had someone", "had the team"),
 }
 # The patterns below are compiled on first use: most texts hold neither word they look at.

@@ -61,6 +61,9 @@ COUNTERFACTUAL_VERBS: tuple[str, ...] = (
     "block",
     "reduce",
     "limit",
+    # a missing safeguard that "would have allowed/enabled us to ..." (rule 8)
+    "allow",
+    "enable",
 )
 
 # Vague action verbs (BPM103), single words; phrases are in actions.py.
@@ -95,6 +98,10 @@ VAGUE_VERBS: tuple[str, ...] = (
     "strengthen",
     "clarify",
     "address",
+    # deliberation and coordination with no artefact ("Align SLAs with the business")
+    "align",
+    "coordinate",
+    "brainstorm",
 )
 
 # Person roles: a role noun as the one who failed is blame.

@@ -25,3 +25,6 @@ JUDGEMENT_WORDS = frozenset(
         "thoughtlessly",
     ]
 )
+
+# A person's slip: blame when a person or role is the subject ("accidentally deleted").
+ACCIDENT_WORDS = frozenset({"accidentally", "accidently", "unintentionally", "inadvertently"})
