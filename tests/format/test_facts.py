@@ -441,6 +441,7 @@ def test_the_closing_delimiter_is_the_one_the_model_sees() -> None:
 REALWORLD_FILES = sorted(p for p in REALWORLD.glob("*.md") if p.name != "SOURCES.md")
 
 
+@pytest.mark.shared("realworld")
 @pytest.mark.parametrize("path", REALWORLD_FILES, ids=lambda p: p.stem)
 def test_real_postmortems_have_their_models_facts(path: Path) -> None:
     raw = path.read_bytes()
