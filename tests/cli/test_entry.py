@@ -133,6 +133,11 @@ NOT_FOR_ONE_FILE = (
     "bpmcli.output.listing",
     "bpmcli.output.reports",
     "bpmcli.lint.judge.actions",
+    "bpmcli.lint.judge.action_base",
+    "bpmcli.lint.judge.vague",
+    "bpmcli.lint.judge.vague_words",
+    "bpmcli.lint.judge.exhortation",
+    "bpmcli.lint.judge.headline",
     "bpmcli.lint.cache",
     "bpmcli.store",
     "zoneinfo",
@@ -194,7 +199,9 @@ def test_lint_of_a_plain_postmortem_needs_no_parser_and_no_judge(bpm: Bpm, repo:
     assert bpm("init").exit_code == 0
     path = repo.write("postmortems/2026/2026-11-20-resolver-cache.md", PLAIN)
     modules = modules_loaded(repo, "lint", str(path))
-    judges = tuple(f"bpmcli.lint.judge.{name}" for name in ("blame", "hindsight", "sentences"))
+    judges = tuple(
+        f"bpmcli.lint.judge.{name}" for name in ("blame", "blame_words", "hindsight", "sentences")
+    )
     assert loaded_of(modules, (*NOT_FOR_ONE_FILE, "pyromark", *judges)) == []
     assert "bpmcli.lint.judge.prose" in modules  # its gate ran, and let nothing through
 
