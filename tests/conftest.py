@@ -275,3 +275,47 @@ def truth_corpus(request: pytest.FixtureRequest) -> Corpus:
     name = "corpus_factory" if request.param == "own" else "shared_corpus_factory"
     factory: Corpus = request.getfixturevalue(name)
     return factory
+
+
+def pm_text(
+    pm_id: str,
+    actions: list[dict[str, str]],
+    status: str = "draft",
+    review_by: str = "2026-01-10",
+    started: str = "2026-01-05T10:00:00Z",
+    summary: str | None = None,
+) -> str:
+    """A small postmortem as the history tests commit it: block-style actions, a Summary."""
+    lines = [
+        "---",
+        f"id: {pm_id}",
+        f"title: {pm_id}",
+        "kind: incident",
+        f"status: {status}",
+        "severity: SEV2",
+        f"started: {started}",
+        f"review_by: {review_by}",
+    ]
+    if actions:
+        lines.append("actions:")
+        for a in actions:
+            lines.append(f"  - id: {a['id']}")
+            lines += [f"    {k}: {v}" for k, v in a.items() if k != "id"]
+    else:
+        lines.append("actions: []")
+    body = ["---", f"# {pm_id}", "", "## Summary", ""]
+    if summary is not None:
+        body += ["", summary, ""]
+    return "\n".join([*lines, *body]) + "\n"
+
+
+def act(action_id: str, due: str, status: str = "open", owner: str = "bob") -> dict[str, str]:
+    """An action item for `pm_text`."""
+    return {
+        "id": action_id,
+        "action": f"Add guard {action_id}",
+        "owner": owner,
+        "due": due,
+        "kind": "prevent",
+        "status": status,
+    }

@@ -9,43 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Ran, Repo, git
+from conftest import Ran, Repo, act, git, pm_text
 
 Bpm = Callable[..., Ran]
-
-
-def pm_text(
-    pm_id: str, actions: list[dict[str, str]], status: str = "draft", review_by: str = "2026-01-10"
-) -> str:
-    lines = [
-        "---",
-        f"id: {pm_id}",
-        f"title: {pm_id}",
-        "kind: incident",
-        f"status: {status}",
-        "severity: SEV2",
-        "started: 2026-01-05T10:00:00Z",
-        f"review_by: {review_by}",
-    ]
-    if actions:
-        lines.append("actions:")
-        for a in actions:
-            lines.append(f"  - id: {a['id']}")
-            lines += [f"    {k}: {v}" for k, v in a.items() if k != "id"]
-    else:
-        lines.append("actions: []")
-    return "\n".join([*lines, "---", f"# {pm_id}", "", "## Summary", ""]) + "\n"
-
-
-def act(action_id: str, due: str, status: str = "open", owner: str = "bob") -> dict[str, str]:
-    return {
-        "id": action_id,
-        "action": f"Add guard {action_id}",
-        "owner": owner,
-        "due": due,
-        "kind": "prevent",
-        "status": status,
-    }
 
 
 P = "postmortems/2026/2026-01-05-db.md"

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Ran, Repo
+from conftest import Ran, Repo, act
+from conftest import pm_text as shared_pm_text
 
 Bpm = Callable[..., Ran]
 P1 = "postmortems/2026/2026-01-05-db.md"
@@ -20,35 +21,8 @@ def pm_text(
     status: str = "draft",
     started: str = "2026-01-05T10:00:00Z",
 ) -> str:
-    lines = [
-        "---",
-        f"id: {pm_id}",
-        f"title: {pm_id}",
-        "kind: incident",
-        f"status: {status}",
-        "severity: SEV2",
-        f"started: {started}",
-        "review_by: 2026-01-10",
-    ]
-    if actions:
-        lines.append("actions:")
-        for a in actions:
-            lines.append(f"  - id: {a['id']}")
-            lines += [f"    {k}: {v}" for k, v in a.items() if k != "id"]
-    else:
-        lines.append("actions: []")
-    return "\n".join([*lines, "---", f"# {pm_id}", "", "## Summary", "", "", "Text.", ""]) + "\n"
-
-
-def act(action_id: str, due: str, status: str = "open", owner: str = "bob") -> dict[str, str]:
-    return {
-        "id": action_id,
-        "action": f"Add guard {action_id}",
-        "owner": owner,
-        "due": due,
-        "kind": "prevent",
-        "status": status,
-    }
+    """The suite's postmortem (conftest.pm_text) with a line of Summary text."""
+    return shared_pm_text(pm_id, actions, status, started=started, summary="Text.")
 
 
 def story(repo: Repo) -> Repo:
