@@ -17,9 +17,16 @@ _LABEL = re.compile(
     r"^(?:long|short|medium|near)[ -]term\s*:\s*|^(?:title|next step|follow[ -]up|note)\s*:\s*",
     re.IGNORECASE,
 )
+# Who will act, and how it is said ("we should", "the ops team is going to", "engineers are
+# working to"): the item's own words start after it. A named or role subject counts when it
+# ends in a collective noun; what follows is then judged as if it were an imperative.
 _WE_SHOULD = re.compile(
-    r"^(?:when [^,]{1,80},\s*)?(?:we|you|i)\s+(?:should|need to|must|will|have to|want to|could"
-    r"|(?:are|'re|am) (?:going|planning|trying) to|plan to|intend to|(?:are|'re|am)(?= \w+ing\b))"
+    r"^(?:(?:going|moving) forward,?\s+|in the future,?\s+)?(?:when [^,]{1,80},\s*)?"
+    r"(?:we|you|i|(?:the |our )?(?:[\w'’-]+ ){0,3}?(?:team|teams|engineers|engineering"
+    r"|group|developers|staff|department|squad|maintainers))\s+"
+    r"(?:should|need to|needs to|must|will|have to|has to|want to|wants to|could"
+    r"|(?:are|'re|am|is) (?:going|planning|trying|working) (?:to|on)|plans? to|intends? to"
+    r"|(?:are|'re|am|is)(?= \w+ing\b))"
     r"(?:\s+(?:also|probably|really))?\s+",
     re.IGNORECASE,
 )

@@ -44,6 +44,10 @@ from bpmcli.lint.judge.tokens import (
 )
 from bpmcli.lint.judge.vocabulary import ACCIDENT_WORDS, JUDGEMENT_WORDS
 
+# A person's act called unintended or wrong: "the engineer mistakenly deleted the volume".
+# Said of "we" or of a change these are hindsight's words (rule 5), not blame.
+_SLIPS = ACCIDENT_WORDS | {"mistakenly", "erroneously", "wrongly", "incorrectly"}
+
 SUGGESTION = (
     "describe the situation instead: what {who} saw, knew and was asked to do, and what in "
     "the system let a normal action cause harm (e.g. 'the runbook did not say ...', "
@@ -233,7 +237,7 @@ def _accidents(sentence: str, tokens: list[Token], people: frozenset[str]) -> It
     "we accidentally ..." (rule 1) and the passive with no one ("was accidentally deleted")
     are not."""
     for i, token in enumerate(tokens[:-1]):
-        if token.lower not in ACCIDENT_WORDS or quoted(tokens, i):
+        if token.lower not in _SLIPS or quoted(tokens, i):
             continue
         if any(t.lower in _BE for t in tokens[max(0, i - 2) : i]):
             continue
@@ -466,7 +470,7 @@ _CHECKS: tuple[tuple[Check, frozenset[str]], ...] = (
     (_failure_verbs, frozenset(_forms.BLAME_VERBS)),
     (_failed_or_not_followed, _FOLLOW | {"failed", "fails", "fail"}),
     (_unreviewed, frozenset({"review", "reviewed"})),
-    (_accidents, ACCIDENT_WORDS),
+    (_accidents, _SLIPS),
     (_errors_made, _ERROR_NOUNS),
     (_at_fault, frozenset({"fault", "blame"})),
     (_choices, frozenset(_forms.CHOICE_VERBS)),

@@ -141,6 +141,9 @@ _MODAL_HAVE = frozenset({"should", "shouldn't", "ought", "should've"})
 # Substrings one of which any blaming sentence holds: a C-speed test before tokenizing.
 _CHEAP = (
     "forg",
+    "wrongly",
+    "incorrectly",
+    "erroneously",
     "caused by",
     "triggered by",
     "responsible",

@@ -29,6 +29,9 @@ _INTENSIFIERS = frozenset(
     ["more", "extra", "very", "especially", "particularly", "great", "special", "closer", "even"]
 )
 _ASKED = frozenset({"to", "we", "we've", "you", "everyone", "people", "engineers"})
+_STRESS_VERBS = frozenset(
+    ["emphasize", "emphasise", "stress", "reinforce", "highlight", "underline", "reiterate"]
+)
 _PROMPT_VERBS = frozenset(["remind", "encourage", "ask", "tell", "urge"])
 _PEOPLE = frozenset(
     [
@@ -215,6 +218,8 @@ def _exhortation_frame(lows: list[str]) -> tuple[int, int] | None:
     pair = (first, nxt)
     if pair in (("watch", "out"), ("think", "twice")) or lows[:3] == ["keep", "in", "mind"]:
         return 0, min(2, len(lows) - 1) if first == "keep" else 1
+    if first in _STRESS_VERBS and lows[1:4] == ["the", "importance", "of"]:
+        return 0, 3  # "Emphasize the importance of adhering to ...": an appeal, restated
     if first == "remember" and nxt == "to":
         return 0, 1
     if (first in ("don't", "never") and nxt in ("forget",)) or lows[:3] == ["do", "not", "forget"]:

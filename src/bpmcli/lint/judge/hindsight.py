@@ -119,6 +119,29 @@ def _due() -> re.Pattern[str]:
     )
 
 
+# "would have expected / liked / preferred": a hope or a guess, not the past redone.
+_HOPED = frozenset(
+    {"expected", "anticipated", "liked", "loved", "wanted", "preferred", "hoped", "imagined"}
+)
+# A belief of the time, called wrong once the outcome is known: "The first idea of this
+# being a VDF issue was not correct", "our assumption turned out to be wrong".
+_BELIEFS = frozenset(
+    {"idea", "assumption", "assumptions", "theory", "hypothesis", "belief", "guess"}
+    | {"expectation", "expectations", "estimate", "estimates", "impression", "diagnosis"}
+)
+_CALLED_WRONG = frozenset(
+    {"wrong", "incorrect", "mistaken", "false", "unfounded", "misplaced", "flawed"}
+)
+_WAS = frozenset({"was", "were", "proved", "proven", "turned"})
+# Passive dismissal: "the warnings were ignored", "they were considered normal, and ignored".
+_DISMISSED = frozenset({"ignored", "overlooked", "dismissed", "disregarded"})
+# What people dismiss: a sign of trouble ("the warnings were ignored"), or a pronoun for one;
+# "the signal was ignored" (by a process) names none of these.
+_SIGNS = frozenset(
+    {"warning", "warnings", "alert", "alerts", "sign", "signs", "issues", "errors", "reports"}
+    | {"messages", "page", "pages", "notifications", "emails", "complaints", "concerns"}
+    | {"they", "these", "this", "it", "symptoms", "tickets"}
+)
 _SYSTEM_CAUSE = frozenset({"because", "since", "as", "by", "design", "designed"})
 _WRONG_BELIEF = frozenset(
     [
@@ -230,6 +253,8 @@ def _counterfactual(
             "handled",
             "fixed",
         )
+    if low in ("would", "wouldn't") and verb in _HOPED:
+        return False  # "a load we would have expected months from now": a guess, not a verdict
     if low in ("would", "wouldn't") and verb == "been":
         # "would've been easy to spot", "would have been useful to"; "safe" is design
         return after_been in _EASY or after_been in _VALUED
@@ -395,6 +420,8 @@ def _wrong_belief(
             continue  # "mistakenly marked the node healthy because the probe ...": a machine
         if rest and rest[0].endswith("s") and not rest[0].endswith("ss") and low.endswith("ly"):
             continue  # "wrongly accepts": a present-tense malfunction
+        if low.startswith("misconception") and "there" in lows[max(0, i - 6) : i]:
+            continue  # "there was a misconception going around": readers', not our belief
         who = subject_of(tokens, i, people)
         if (who and individual(who[1]) and who[1] != "role") or (
             who and who[1] == "role" and lows[who[0]] != "team"
@@ -457,6 +484,45 @@ def _failed_or_neglected(
             yield _judgement(sentence, tokens, i, i + 1, "a failing judged by the outcome")
 
 
+def _belief_called_wrong(
+    sentence: str, tokens: list[Token], people: frozenset[str]
+) -> Iterator[Judgement]:
+    """ "The first idea ... was not correct", "it was an honest oversight", "the warnings
+    were ignored": a past belief, omission or dismissal judged by the outcome (rule 5)."""
+    lows = [t.lower for t in tokens]
+    for i, low in enumerate(lows):
+        if low in _CALLED_WRONG or (low == "correct" and lows[i - 1 : i] == ["not"]):
+            was = _copula_before(lows, i - (2 if low == "correct" else 1))
+            if was is not None and _BELIEFS & set(lows[max(0, was - 12) : was]):
+                yield _judgement(sentence, tokens, was, i, "a past belief called wrong now")
+        elif low == "oversight" and _copula_before(lows, i - 1, reach=3) is not None:
+            if lows[i + 1 : i + 2] not in (["of"], ["board"], ["committee"]):
+                yield _judgement(sentence, tokens, i, i, "a past omission called a failing")
+        elif low in _DISMISSED and _passive(lows, i):
+            yield _judgement(sentence, tokens, i, i, "a past dismissal judged by the outcome")
+
+
+def _copula_before(lows: list[str], index: int, reach: int = 2) -> int | None:
+    """Index of a past copula ending right before `index` ("was", "turned out to be")."""
+    for at in range(index, max(-1, index - reach - 3), -1):
+        if lows[at] in _WAS:
+            return at
+    return None
+
+
+def _passive(lows: list[str], index: int) -> bool:
+    """ "were ignored", "were considered normal, and ignored": a past passive with no one
+    named as the agent (a "by" agent that is a thing, "ignored by the parser", is design)."""
+    if lows[index + 1 : index + 2] == ["by"]:
+        return False
+    window = lows[max(0, index - 10) : index]
+    if not {"was", "were", "been"} & set(window):
+        return False
+    start = max(i for i, w in enumerate(window) if w in ("was", "were", "been"))
+    subject = set(window[max(0, start - 4) : start])
+    return bool(subject & _SIGNS) and not set(window[start:]) & WE
+
+
 _CHECKS: tuple[Check, ...] = (
     _modal_have,
     _if_had,
@@ -464,10 +530,22 @@ _CHECKS: tuple[Check, ...] = (
     _wrong_belief,
     _verdicts,
     _failed_or_neglected,
+    _belief_called_wrong,
 )
 
 _CHEAP = (
     "have",
+    "wrong",
+    "correct",
+    "false",
+    "unfounded",
+    "misplaced",
+    "flawed",
+    "oversight",
+    "ignored",
+    "overlooked",
+    "dismissed",
+    "disregarded",
     "'ve",
     "’ve",
     "if ",

@@ -87,6 +87,13 @@ _WORDS = frozenset(
             "imprudent",
             "ill-judged",
             "misguided",
+            "oversight",
+            "ignored",
+            "dismissed",
+            "disregarded",
+            "unfounded",
+            "misplaced",
+            "flawed",
         ],
     }
 )
@@ -94,6 +101,8 @@ _WORDS = frozenset(
 # to"; "errors" is not "human errors").
 _PHRASES: dict[str, tuple[str, ...]] = {
     "failed": ("failed to",),
+    "correct": ("not correct",),
+    "false": ("was false", "were false", "be false", "proved false", "proven false"),
     "fails": ("fails to",),
     "fail": ("fail to",),
     "neglected": ("neglected to",),
@@ -151,6 +160,12 @@ def _person_before() -> re.Pattern[str]:
     )
 
 
+# A belief before "wrong" ("our assumption turned out to be wrong"): hindsight's case.
+@cache
+def _belief_before() -> re.Pattern[str]:
+    return re.compile(r"\b(?:idea|assumptions?|theory|hypothesis|belief|guess|estimates?)\b")
+
+
 def _gate_words(lowered: str) -> list[str]:
     """The gate words and phrases `lowered` holds: [] for most texts."""
     words = set(_NON_WORD.split(lowered))
@@ -182,7 +197,9 @@ def _in_context(text: str, lowered: str, at: int, word: str) -> bool:
     if word == "wrong":
         start = max(0, lowered.rfind(".", 0, at), lowered.rfind("\n", 0, at), at - 160)
         return bool(
-            _person_before().search(lowered, start, at) or _name_before().search(text, start, at)
+            _person_before().search(lowered, start, at)
+            or _name_before().search(text, start, at)
+            or _belief_before().search(lowered, start, at)
         )
     return True
 

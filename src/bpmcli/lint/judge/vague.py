@@ -37,18 +37,21 @@ from bpmcli.lint.judge.vague_words import (
     _EVENTS,
     _GROW_VERBS,
     _HEDGED,
+    _HELPS,
     _MORE_ADJECTIVES,
     _NOMINALS,
     _ODDS,
     _PASSIVE_VAGUE,
     _PLAN_NOUNS,
     _PLAN_VERBS,
+    _POINTING,
     _PROCEDURES,
     _QUALITY,
     _READERS,
     _REDUCE_VERBS,
     _STRONG_PHRASES,
     _STRONG_VERBS,
+    _UNNAMED,
     _URL,
     _WATCHED,
     _WATCHING,
@@ -127,6 +130,11 @@ def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, in
         return first, min(len(tokens) - 1, first + 2), "vague verb"
     if _weak_verb(lows):
         return 0, 0, "vague verb"
+    helps = _HELPS.search(rest)
+    nominal = lows[0] not in _CLEAR_VERBS and ":" not in rest[: helps.start()] if helps else False
+    if helps and nominal and _lemma(helps.group(1).lower()) in _forms.VAGUE_VERBS.values():
+        first = next(i for i, t in enumerate(tokens) if t.end > helps.start())
+        return first, min(len(tokens) - 1, first + 3), "vague goal"
     found = _vague_object(lows)
     if found is not None:
         return found[0], found[1], "vague goal"
@@ -191,7 +199,7 @@ def _names_artefact(lows: list[str]) -> bool:
 
 def _vague_object(lows: list[str]) -> tuple[int, int] | None:
     """ "Add more alerts", "Better dashboards", "Define a strategy for", "Long term fix"."""
-    for finder in (_vague_verb_goal, _vague_words, _vague_state):
+    for finder in (_vague_verb_goal, _vague_words, _vague_state, _unnamed_object):
         found = finder(lows)
         if found is not None:
             return found
@@ -252,7 +260,7 @@ def _vague_words(lows: list[str]) -> tuple[int, int] | None:
         if word in _VAGUE_ADJECTIVES:
             return i, i
         more = word in ("more", "missing") and i + 1 < len(lows)
-        if more and (i == 1 or lows[i + 1] in _MORE_ADJECTIVES):
+        if more and (i <= 1 or lows[i + 1] in _MORE_ADJECTIVES):  # "(Add) more alarms"
             return i, i + 1
     for i, word in enumerate(lows):
         if word == "more" and i + 1 < len(lows) and lows[i + 1] in _MORE_ADJECTIVES:
@@ -271,6 +279,14 @@ def _vague_state(lows: list[str]) -> tuple[int, int] | None:
         return i, min(len(lows) - 1, i + 1)
     if "again" in lows:
         return lows.index("again"), lows.index("again")
+    return None
+
+
+def _unnamed_object(lows: list[str]) -> tuple[int, int] | None:
+    """ "Build these patterns", "apply those learnings": the work is named elsewhere."""
+    for i, word in enumerate(lows[1:4], start=1):
+        if word in _POINTING and i + 1 < len(lows) and lows[i + 1] in _UNNAMED:
+            return i, i + 1
     return None
 
 

@@ -79,8 +79,10 @@ _QUALITY = re.compile(
 _REDUCE_VERBS = frozenset(
     ["reduce", "minimise", "minimize", "lower", "mitigate", "limit", "decrease"]
 )
+# "Minimize the number of ...": how low is low enough is not said.
 _ODDS = frozenset(
-    ["risk", "risks", "likelihood", "chance", "chances", "probability", "impact", "frequency"]
+    {"risk", "risks", "likelihood", "chance", "chances", "probability", "impact", "frequency"}
+    | {"number", "amount", "complexity"}
 )
 # "X should be improved": a vague verb in the passive, the item's subject first.
 _PASSIVE_VAGUE = re.compile(
@@ -170,6 +172,11 @@ _MORE_ADJECTIVES = frozenset(
         "visible",
         "available",
         "effective",
+        "mature",
+        "modern",
+        "consistent",
+        "predictable",
+        "proactive",
     ]
 )
 _ARTEFACTS = frozenset(
@@ -237,9 +244,18 @@ _HEDGED = re.compile(
 )
 # A capability wished for a team: "X should be able to ..." names no means (rule 16).
 _ABLE = re.compile(
-    r"^(?:[\w'’-]+\s+){0,5}?((?:should|must|needs? to|has to|have to|will) be able to)\b",
+    r"^(?:[\w'’-]+\s+){0,5}?((?:(?:should|must|needs? to|has to|have to|will) )?be able to)\b",
     re.IGNORECASE,
 )
+# An object that points back at the prose instead of naming the work ("build these
+# patterns", "apply those learnings"): the item alone does not say what will be done.
+_POINTING = frozenset(["these", "those", "such"])
+_UNNAMED = frozenset(
+    {"patterns", "changes", "improvements", "measures", "practices", "steps", "things"}
+    | {"ideas", "lessons", "learnings", "recommendations", "items", "areas", "issues"}
+)
+# A benefit promised instead of a change: "Training will help (to) strengthen ...".
+_HELPS = re.compile(r"\b(?:will|should|would|can) help (?:to )?([a-z]+)", re.IGNORECASE)
 _URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
 _WISHED_STATE = frozenset(
     ["this", "it", "that", "all", "every", "everyone", "everything", "nothing", "things", "they"]
