@@ -271,7 +271,10 @@ def realworld(
             result.append(unit)
     by_id: dict[str, Unit] = {}
     for number, (entry, _text) in enumerate(action_units, start=1):
-        unit = Unit(f"{entry['file']}:{entry['line']}", "action", entry["label"])
+        # A headline's body is judged by BPM103/108 in its own right ("Redis isolation:
+        # investigating ..." is a headline and a vague item): its label counts for them.
+        body = {entry["body"]} if entry.get("body") in ("vague", "exhortation") else set()
+        unit = Unit(f"{entry['file']}:{entry['line']}", "action", entry["label"], body)
         by_id[f"A{number}"] = unit
         result.append(unit)
 

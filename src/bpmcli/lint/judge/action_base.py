@@ -14,7 +14,8 @@ _MARKER = re.compile(
     r"^\W*(?:\[[ xX]?\]\s*)?(?:(?:action(?: item| point)?|todo)\s*:\s*)?", re.IGNORECASE
 )
 _LABEL = re.compile(
-    r"^(?:long|short|medium|near)[ -]term\s*:\s*|^(?:title|next step|follow[ -]up|note)\s*:\s*",
+    r"^(?:long|short|medium|near)[ -]term\s*:\s*"
+    r"|^(?:title|next step|follow[ -]up|note|future|later|next)\s*:\s*",
     re.IGNORECASE,
 )
 # Who will act, and how it is said ("we should", "the ops team is going to", "engineers are

@@ -33,7 +33,9 @@ from bpmcli.lint.judge.vague_words import (
     _ABLE,
     _ABSTRACT,
     _ARTEFACTS,
+    _CHECK_VERBS,
     _COMPARATIVES,
+    _DOCS_ALONE,
     _EVENTS,
     _GROW_VERBS,
     _HEDGED,
@@ -46,9 +48,12 @@ from bpmcli.lint.judge.vague_words import (
     _PLAN_VERBS,
     _POINTING,
     _PROCEDURES,
+    _QUALITIES,
     _QUALITY,
     _READERS,
     _REDUCE_VERBS,
+    _SAFEGUARDS,
+    _SEE_ELSEWHERE,
     _STRONG_PHRASES,
     _STRONG_VERBS,
     _UNNAMED,
@@ -83,6 +88,9 @@ def _lemma(word: str) -> str:
 def _vague(text: str) -> list[Judgement]:
     """A vague action item (BPM103): at most one judgement, on the words that make it so."""
     text = text[:MAX_ACTION]
+    body = _body_after_topic(text)
+    if body:  # "Monitoring: set up alerts for ...": the body is the action, the topic BPM107's
+        return [j._replace(start=j.start + body, end=j.end + body) for j in _vague(text[body:])]
     offset, tokens = _words(text)
     if not tokens or _cached_exhortation(text) or _bare_headline(text):
         return []  # one finding per item: the appeal or the bare topic is more specific
@@ -93,6 +101,16 @@ def _vague(text: str) -> list[Judgement]:
         return []
     first, last, what = found
     return [_judgement(text, offset, tokens, first, last, what, SUGGEST_VAGUE)]
+
+
+def _body_after_topic(text: str) -> int:
+    """Where the body starts after a topic ("Retry limits: cap ...", "Proper types - Replaced
+    ..."), or 0 when the item does not lead with a topic."""
+    for separator in (":", " - ", " – ", " — "):
+        topic, found, rest = text.partition(separator)
+        if found and rest.strip() and _cached_headline(topic + ":", frozenset()):
+            return len(topic) + len(separator)
+    return 0
 
 
 def _bare_headline(text: str) -> bool:
@@ -124,6 +142,11 @@ def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, in
     if able:  # "the platform team should be able to roll back": a capability wished
         first = next(i for i, t in enumerate(tokens) if t.end > able.start(1))
         return first, min(len(tokens) - 1, first + 3), "vague goal"
+    elsewhere = _SEE_ELSEWHERE.search(rest)
+    if elsewhere:  # "Implement safeguards (see Prevention section)"
+        first = next(i for i, t in enumerate(tokens) if t.start >= elsewhere.start() + 1)
+        last = max(i for i, t in enumerate(tokens) if t.end <= elsewhere.end() - 1)
+        return first, max(first, last), "work described elsewhere"
     passive = _PASSIVE_VAGUE.search(rest)
     if passive:  # "Alerting should be improved"
         first = next(i for i, t in enumerate(tokens) if t.end > passive.start())
@@ -144,11 +167,39 @@ def _weak_span(lows: list[str], tokens: list[Token], rest: str) -> tuple[int, in
 
 
 def _weak_verb(lows: list[str]) -> bool:
-    """A vague verb an artefact or a number would have forgiven ("Document ...")."""
+    """A vague verb an artefact or a number would have forgiven ("Monitor ...")."""
     lemma = _lemma(lows[0])
     if lemma not in _forms.VAGUE_VERBS.values() or _second_concrete_verb(lows):
         return False
+    if _reported(lows[0], lemma):
+        return False  # "Documented the NIC settings", "Identified the endpoint": work done
+    if lemma == "document":
+        return _documents_nothing(lows)  # "Document the required variables" is checkable
+    if lemma == "monitor" and _watched(lows, 0):
+        return False  # "Monitor for missing-table errors": the event is named
     return lemma not in ("ensure", "prevent") or _wished(lows)
+
+
+def _reported(word: str, lemma: str) -> bool:
+    """A past-tense form at the head: a report of work done, not an intention."""
+    return word != lemma and word.endswith("ed")
+
+
+# Operations a team carries out: documenting one does not say what is written down.
+_OPERATIONS = frozenset(
+    {"failover", "renewal", "rollover", "migration", "upgrade", "cutover", "rollout"}
+    | {"rollback", "recovery", "restore", "switchover", "deployment", "deploy"}
+)
+_NOTHING_NAMED = frozenset({"it", "this", "that", "things", "everything", "learnings", "lessons"})
+
+
+def _documents_nothing(lows: list[str]) -> bool:
+    """ "Document", "Document it", "Document learnings": no subject a reader could check;
+    "Document the checkout failover": an operation, but is it a record or a procedure?
+    ("Document the failover procedure", "Document the required variables" are checkable.)"""
+    if len(lows) < 2 or lows[1] in _NOTHING_NAMED:
+        return True
+    return bool(set(lows[1:6]) & _OPERATIONS) and not set(lows) & (_PROCEDURES | _ARTEFACTS)
 
 
 def _strong_at(lows: list[str], index: int) -> int | None:
@@ -188,6 +239,8 @@ def _names_artefact(lows: list[str]) -> bool:
     """An artefact named with its reader ("the failover runbook for on-call") or a
     document produced ("operational documentation for ...")."""
     words = set(lows)
+    if _docs_alone(lows):
+        return False  # "Update documentation": which, and what in it?
     if _lemma(lows[0]) == "document" and words & _PROCEDURES:
         return True  # "Document the rollover process": the write-up is the artefact
     if not words & _ARTEFACTS:
@@ -214,6 +267,8 @@ def _goal_objects() -> dict[str, frozenset[str]]:
         (_REDUCE_VERBS, _ODDS),
         (frozenset({"make"}), _COMPARATIVES),
         (_PLAN_VERBS, _PLAN_NOUNS),
+        (_GROW_VERBS, _SAFEGUARDS),
+        (_CHECK_VERBS, _QUALITIES),
     ):
         for verb in verbs:
             table[verb] = table.get(verb, frozenset()) | objects
@@ -226,8 +281,8 @@ def _vague_verb_goal(lows: list[str]) -> tuple[int, int] | None:
     after = lows[first + 1] if first + 1 < len(lows) else ""
     if lows[first] in _NOMINALS and after in ("", "of", "into", "on", "for", "to", "in"):
         return 0, first
-    reach = 7 if lows[1:2] == ["and"] else 5  # "Define and roll out a ... strategy"
-    wanted = _GOAL_OBJECTS.get(lows[0])
+    reach = 7 if lows[1:2] == ["and"] else 6  # "Define and roll out a ... strategy"
+    wanted = _goal_objects_of(lows[0])
     if wanted:
         for i in range(1, min(reach, len(lows))):
             if lows[i] in wanted:
@@ -240,12 +295,22 @@ def _vague_verb_goal(lows: list[str]) -> tuple[int, int] | None:
 _GOAL_OBJECTS = _goal_objects()
 
 
+def _goal_objects_of(word: str) -> frozenset[str] | None:
+    """The goal objects of a verb, in its base or past form ("Reduced reliance on ...")."""
+    for form in (word, word[:-1], word[:-2]) if word.endswith("ed") else (word,):
+        if form in _GOAL_OBJECTS:
+            return _GOAL_OBJECTS[form]
+    return None
+
+
 def _watched(lows: list[str], index: int) -> bool:
     """The event a watching practice fires on is named right after it ("alerting for
     crash loops", "alerting to warn us of expiring certificates"); a thing is not enough."""
+    while index + 1 < len(lows) and lows[index + 1] in _WATCHING | {"and"}:
+        index += 1  # "monitoring/alerting for webhook failures"
     if index + 1 >= len(lows) or lows[index + 1] not in _WATCHED:
         return False
-    for at in range(index + 2, min(len(lows), index + 7)):
+    for at in range(index + 2, min(len(lows), index + 8)):
         word = lows[at]
         # "of expiring ...", "queries exceeding ..."; "the billing service" is a thing
         participle = word.endswith(("ing", "ed")) and lows[at - 1] not in _DETERMINERS
@@ -254,12 +319,17 @@ def _watched(lows: list[str], index: int) -> bool:
     return False
 
 
+_PURPOSE_WORDS = frozenset({"for", "with", "to", "via", "using"})
+
+
 def _vague_words(lows: list[str]) -> tuple[int, int] | None:
     """ "better", "proactive", "more alerts", "more resilient", "long term"."""
     for i, word in enumerate(lows[:5]):
-        if word in _VAGUE_ADJECTIVES:
-            return i, i
-        more = word in ("more", "missing") and i + 1 < len(lows)
+        if word in _VAGUE_ADJECTIVES and not (i >= 2 and lows[i - 1] in _PURPOSE_WORDS):
+            return i, i  # "for better engagement", "with proper structure": how, not what
+        if word == "missing" and i == 1 and lows[0] in _GROW_VERBS:
+            return i, i + 1 if i + 1 < len(lows) else i  # "Add missing alerts"
+        more = word == "more" and i + 1 < len(lows)
         if more and (i <= 1 or lows[i + 1] in _MORE_ADJECTIVES):  # "(Add) more alarms"
             return i, i + 1
     for i, word in enumerate(lows):
@@ -283,11 +353,20 @@ def _vague_state(lows: list[str]) -> tuple[int, int] | None:
 
 
 def _unnamed_object(lows: list[str]) -> tuple[int, int] | None:
-    """ "Build these patterns", "apply those learnings": the work is named elsewhere."""
-    for i, word in enumerate(lows[1:4], start=1):
+    """ "Build these patterns", "audit other tables for similar issues", "Update
+    documentation": the work is named elsewhere, or not at all."""
+    for i, word in enumerate(lows[1:8], start=1):  # the item's own clause, not a later one
         if word in _POINTING and i + 1 < len(lows) and lows[i + 1] in _UNNAMED:
             return i, i + 1
+    if lows[0] in ("update", "improve", "expand") and _docs_alone(lows):
+        return 0, len(lows) - 1
     return None
+
+
+def _docs_alone(lows: list[str]) -> bool:
+    """ "Update documentation", "improve the docs": documentation with no subject."""
+    rest = set(lows[1:])
+    return bool(rest) and rest <= _DOCS_ALONE and bool(rest & {"documentation", "docs"})
 
 
 def _wished(lows: list[str]) -> bool:

@@ -82,7 +82,7 @@ _REDUCE_VERBS = frozenset(
 # "Minimize the number of ...": how low is low enough is not said.
 _ODDS = frozenset(
     {"risk", "risks", "likelihood", "chance", "chances", "probability", "impact", "frequency"}
-    | {"number", "amount", "complexity"}
+    | {"number", "amount", "complexity", "reliance", "dependency", "exposure"}
 )
 # "X should be improved": a vague verb in the passive, the item's subject first.
 _PASSIVE_VAGUE = re.compile(
@@ -105,6 +105,14 @@ _GROW_VERBS = frozenset(
         "boost",
         "expand",
     ]
+)
+# A generic protection with nothing said of what it stops: "Add safeguards".
+_SAFEGUARDS = frozenset({"safeguards", "guardrails", "protections", "measures"})
+# Checking verbs whose object is a quality, not a condition: "Verify cluster health".
+_CHECK_VERBS = frozenset({"verify", "test", "check", "validate", "audit"})
+_QUALITIES = frozenset(
+    {"health", "functionality", "quality", "stability", "correctness", "reliability"}
+    | {"behaviour", "behavior"}
 )
 _COMPARATIVES = frozenset(
     [
@@ -157,7 +165,8 @@ _PLAN_NOUNS = frozenset(
     ]
 )
 _PLAN_VERBS = frozenset(
-    ["define", "create", "establish", "develop", "devise", "agree", "set", "setup", "build"]
+    {"define", "create", "establish", "develop", "devise", "agree", "set", "setup", "build"}
+    | {"make", "made"}
 )
 _MORE_ADJECTIVES = frozenset(
     [
@@ -174,6 +183,7 @@ _MORE_ADJECTIVES = frozenset(
         "effective",
         "mature",
         "modern",
+        "exhaustive",
         "consistent",
         "predictable",
         "proactive",
@@ -233,6 +243,8 @@ _EVENTS = frozenset(
         "drops",
         "anomalies",
         "saturation",
+        "failure",
+        "error",
     ]
 )
 # An item that has not decided what to do: "Something about ...", "Maybe ...",
@@ -249,13 +261,17 @@ _ABLE = re.compile(
 )
 # An object that points back at the prose instead of naming the work ("build these
 # patterns", "apply those learnings"): the item alone does not say what will be done.
-_POINTING = frozenset(["these", "those", "such"])
+_POINTING = frozenset(["these", "those", "such", "similar"])
 _UNNAMED = frozenset(
     {"patterns", "changes", "improvements", "measures", "practices", "steps", "things"}
     | {"ideas", "lessons", "learnings", "recommendations", "items", "areas", "issues"}
 )
 # A benefit promised instead of a change: "Training will help (to) strengthen ...".
 _HELPS = re.compile(r"\b(?:will|should|would|can) help (?:to )?([a-z]+)", re.IGNORECASE)
+# The work is described elsewhere: "Implement safeguards (see Prevention section)".
+_SEE_ELSEWHERE = re.compile(r"\(see [^()]{0,60}\)|\bsee (?:the )?\w+ section\b", re.IGNORECASE)
+# What documentation is, said without a subject: "Update documentation", "Improve the docs".
+_DOCS_ALONE = frozenset({"documentation", "docs", "the", "our", "accordingly", "as", "needed"})
 _URL = re.compile(r"\(?https?://\S+\)?|\(?#\d+\)?")
 _WISHED_STATE = frozenset(
     ["this", "it", "that", "all", "every", "everyone", "everything", "nothing", "things", "they"]
