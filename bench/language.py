@@ -308,8 +308,11 @@ def _covers(entry: dict[str, Any], line: int, column: int, lines: list[str]) -> 
     first, last = int(entry["line"]), int(entry.get("end", entry["line"]))
     if not first <= line <= last:
         return False
-    if "sentence" not in entry or line != first:
+    if "sentence" not in entry or first < line < last:
         return True
+    if line == last != first:  # a wrapped sentence ends in the first segment of its last line
+        end_spans = segments(lines[last - 1])
+        return bool(end_spans) and column - 1 <= end_spans[0][1]
     spans = segments(lines[first - 1])
     start, stop = spans[min(int(entry["sentence"]), len(spans)) - 1]
     if last > first:  # a wrapped sentence runs to the end of its first line

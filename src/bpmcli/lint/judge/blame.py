@@ -179,17 +179,27 @@ def _failure_verbs(
         )
 
 
+# "I failed at the hackathon", "he failed hard": a person failing, with no task named.
+_FAILED_HOW = frozenset({"at", "hard", "miserably", "badly", "completely", "utterly"})
+
+
+def _self_or_person(tokens: list[Token], index: int, people: frozenset[str]) -> bool:
+    who = subject_of(tokens, index, people)
+    return bool(who and individual(who[1]))
+
+
 def _failed_or_not_followed(
     sentence: str, tokens: list[Token], people: frozenset[str]
 ) -> Iterator[Judgement]:
     """ "the reviewer failed to ...", "the engineer did not follow the runbook"."""
     for i, token in enumerate(tokens):
         low = token.lower
-        if (
-            low in ("failed", "fails", "fail")
-            and i + 1 < len(tokens)
-            and tokens[i + 1].lower == "to"
-        ):
+        after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        if low == "failed" and after in _FAILED_HOW and _self_or_person(tokens, i, people):
+            yield _judgement(
+                sentence, tokens, i, i, "a person presented as the one who failed", "they"
+            )
+        elif low in ("failed", "fails", "fail") and after == "to":
             who = subject_of(tokens, i, people)
             if who and individual(who[1]) and not _negated(tokens, i):
                 yield _judgement(
@@ -434,6 +444,8 @@ def _person_should_have(
             continue
         if "been" in ahead:
             continue  # passive: "should have been caught" names no one (rule 4)
+        if not _done_after_have(ahead, token.lower == "should've"):
+            continue  # "the user should have newer PRs": owning, not a past act redone
         who = subject_of(tokens, i, people)
         if who and individual(who[1]):
             yield _judgement(
@@ -444,6 +456,18 @@ def _person_should_have(
                 "a person measured against what is known now",
                 _who(tokens, who[0]),
             )
+
+
+def _done_after_have(ahead: list[str], contracted: bool) -> bool:
+    """A past participle after "have" ("should have checked"), or no "have" at all."""
+    if "have" not in ahead and not contracted:
+        return True  # "ought to", "should to": judged as before
+    at = 0 if contracted else ahead.index("have") + 1
+    word = ahead[at] if at < len(ahead) else ""
+    return word.endswith(("ed", "en", "ght", "wn")) or word in _IRREGULAR_DONE
+
+
+_IRREGULAR_DONE = frozenset({"done", "seen", "run", "put", "set", "let", "read", "told", "made"})
 
 
 def _wrong_thing(sentence: str, tokens: list[Token], people: frozenset[str]) -> Iterator[Judgement]:

@@ -143,6 +143,8 @@ _CHEAP = (
     "forg",
     "wrongly",
     "incorrectly",
+    "misunderst",
+    "misinterpret",
     "erroneously",
     "caused by",
     "triggered by",

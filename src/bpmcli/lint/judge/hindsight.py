@@ -142,6 +142,17 @@ _SIGNS = frozenset(
     | {"messages", "page", "pages", "notifications", "emails", "complaints", "concerns"}
     | {"they", "these", "this", "it", "symptoms", "tickets"}
 )
+_FORESEE = frozenset({"anticipate", "realize", "realise", "foresee", "expect", "predict"})
+# What alerts and jobs are expected to do: "should have fired / paged / picked up".
+_SYSTEM_ACTS = frozenset(
+    {"fired", "triggered", "alerted", "paged", "notified", "run", "started", "kicked"}
+    | {"picked", "sent", "woken", "failed", "retried", "restarted"}
+)
+# Decisions that an adjective can call wrong: "Incorrect bot filtering strategy".
+_DECISIONS = frozenset(
+    {"strategy", "approach", "decision", "decisions", "choice", "choices", "assumption"}
+    | {"assumptions", "plan", "judgement", "judgment", "call"}
+)
 _SYSTEM_CAUSE = frozenset({"because", "since", "as", "by", "design", "designed"})
 _WRONG_BELIEF = frozenset(
     [
@@ -236,6 +247,13 @@ def _counterfactual(
     if not _past_participle(verb):
         return False  # "should have at least one item", "we should have alerting"
     after_been = rest[1] if len(rest) > 1 and verb == "been" else ""
+    before_words = _clause_before(tokens, modal)
+    if before_words[-1:] == ["what"]:
+        return False  # "what could have prevented the outage": the review's question
+    if low.startswith("should") and verb in _SYSTEM_ACTS and not _people_subject(
+        before_words, people
+    ):
+        return False  # "two alerts should have fired": a system's expected behaviour (was due)
     if low.startswith("should") or low == "ought":
         if modal and tokens[modal - 1].lower in ("that", "which") and "still" in rest:
             return False  # "statuses that should've been removed are still there": was due
@@ -261,7 +279,8 @@ def _counterfactual(
     if verb in ("gone",) and rest[1:2] in (["better"], ["well"], ["wrong"]):
         return False  # "what could have gone better": a template heading
     instead = "instead" in rest and "of" not in rest  # "within minutes instead of hours"
-    if "because" in rest or "design" in rest or instead or ";" in rest:
+    due_to = "due" in rest and "to" in rest[rest.index("due") :]
+    if "because" in rest or "design" in rest or instead or ";" in rest or due_to:
         return False  # "would not have helped, because ...", "could have waited; we chose ..."
     if low in ("would", "wouldn't") and not _outcome(verb) and not _people_subject(before, people):
         return False  # "the workers would have restarted cleanly": a design's behaviour
@@ -415,6 +434,9 @@ def _wrong_belief(
             continue  # "the parser underestimates": a machine's behaviour, present
         if low.endswith("ly") and i and lows[i - 1] in ("would", "will", "can", "could", "may"):
             continue  # "a rule that would incorrectly direct traffic": what a thing does
+        after_verb = low.endswith("ly") and i and lows[i - 1].endswith("ed")
+        if after_verb and lows[i - 1] not in _COPULA and (i < 2 or lows[i - 2] not in WE):
+            continue  # "wins and losses calculated incorrectly": a condition (rule 6)
         rest = lows[i + 1 :]
         if {"because", "since"} & set(rest):
             continue  # "mistakenly marked the node healthy because the probe ...": a machine
@@ -437,12 +459,18 @@ def _verdicts(sentence: str, tokens: list[Token], people: frozenset[str]) -> Ite
         looking_back = low == "back" and i == 1 and lows[0] == "looking"
         verdict = low in ("hindsight", "retrospect") and i and lows[i - 1] in ("in", "with")
         if verdict or looking_back:
-            ahead = set(lows[i + 1 : i + 7])
+            ahead = set(lows[i + 1 : i + 11])
             if not ahead & _PRESENT and "likely" not in ahead:
                 yield _judgement(sentence, tokens, i - 1, i, "a verdict reached with hindsight")
         elif low in ("obviously", "clearly") and i == 0 and len(lows) > 1 and lows[1] == ",":
             yield _judgement(sentence, tokens, i, i, "the past called obvious by what is known now")
-        elif low == "obvious" and i and lows[i - 1] in ("was", "were") and not quoted(tokens, i):
+        elif (
+            low == "obvious"
+            and i
+            and lows[i - 1] in ("was", "were")
+            and not quoted(tokens, i)
+            and not {"none", "not", "nothing", "never"} & set(lows[max(0, i - 4) : i])
+        ):  # "None of this was obvious while it was happening": the opposite of hindsight
             yield _judgement(
                 sentence, tokens, i - 1, i, "the past called obvious by what is known now"
             )
@@ -491,7 +519,9 @@ def _belief_called_wrong(
     were ignored": a past belief, omission or dismissal judged by the outcome (rule 5)."""
     lows = [t.lower for t in tokens]
     for i, low in enumerate(lows):
-        if low in _CALLED_WRONG or (low == "correct" and lows[i - 1 : i] == ["not"]):
+        if low in ("incorrect", "flawed", "misguided") and _DECISIONS & set(lows[i + 1 : i + 4]):
+            yield _judgement(sentence, tokens, i, i, "a past decision called wrong now")
+        elif low in _CALLED_WRONG or (low == "correct" and lows[i - 1 : i] == ["not"]):
             was = _copula_before(lows, i - (2 if low == "correct" else 1))
             if was is not None and _BELIEFS & set(lows[max(0, was - 12) : was]):
                 yield _judgement(sentence, tokens, was, i, "a past belief called wrong now")
@@ -500,6 +530,29 @@ def _belief_called_wrong(
                 yield _judgement(sentence, tokens, i, i, "a past omission called a failing")
         elif low in _DISMISSED and _passive(lows, i):
             yield _judgement(sentence, tokens, i, i, "a past dismissal judged by the outcome")
+        elif low == "undetected" and i and lows[i - 1] in ("went", "remained", "gone", "go"):
+            if {"because", "since", "due"} & set(lows[i + 1 :]):
+                continue  # "went undetected due to lack of monitoring": the system reason
+            yield _judgement(sentence, tokens, i - 1, i, "not noticing presented as a failing")
+        elif low == "flags" and i and lows[i - 1] == "red" and _copula_before(lows, i - 2, 3):
+            yield _judgement(sentence, tokens, i - 1, i, "signs of the time called clear now")
+    yield from _not_anticipated(sentence, tokens, lows)
+
+
+def _not_anticipated(sentence: str, tokens: list[Token], lows: list[str]) -> Iterator[Judgement]:
+    """ "Didn't anticipate the recreation trigger", "we did not realise ...": not foreseeing
+    stated as the failing, with no one else named (a person as subject is BPM301's)."""
+    for i, low in enumerate(lows):
+        if low in ("didn't", "didn’t"):
+            verb_at = i + 1
+        elif low == "did" and lows[i + 1 : i + 2] == ["not"]:
+            verb_at = i + 2
+        else:
+            continue
+        if verb_at >= len(lows) or lows[verb_at] not in _FORESEE:
+            continue
+        if i == 0 or lows[i - 1] in WE:
+            yield _judgement(sentence, tokens, i, verb_at, "not foreseeing presented as a failing")
 
 
 def _copula_before(lows: list[str], index: int, reach: int = 2) -> int | None:
@@ -535,6 +588,12 @@ _CHECKS: tuple[Check, ...] = (
 
 _CHEAP = (
     "have",
+    "undetected",
+    "red flags",
+    "didn",
+    "did not",
+    "misunderst",
+    "misinterpret",
     "wrong",
     "correct",
     "false",

@@ -94,14 +94,22 @@ _WORDS = frozenset(
             "unfounded",
             "misplaced",
             "flawed",
+            "undetected",
+            "anticipate",
+            "foresee",
         ],
     }
 )
 # Common words that count only inside one of their phrases ("Failed over" is not "failed
 # to"; "errors" is not "human errors").
 _PHRASES: dict[str, tuple[str, ...]] = {
-    "failed": ("failed to",),
+    "failed": ("failed to", "failed at", "failed hard", "failed miserably", "failed badly"),
     "correct": ("not correct",),
+    "flags": ("red flags",),
+    "realize": ("didn't realize", "did not realize", "didn’t realize"),
+    "realise": ("didn't realise", "did not realise", "didn’t realise"),
+    "expect": ("didn't expect", "did not expect", "didn’t expect"),
+    "predict": ("didn't predict", "did not predict", "didn’t predict"),
     "false": ("was false", "were false", "be false", "proved false", "proven false"),
     "fails": ("fails to",),
     "fail": ("fail to",),

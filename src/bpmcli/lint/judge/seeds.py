@@ -23,13 +23,21 @@ BLAME_VERBS: tuple[str, ...] = (
     "skip",
     "fumble",
     "bungle",
+    "misunderstand",
+    "misinterpret",
 )
 
 # Choosing is only blame with a risk word next to it ("chose to deploy something risky").
 CHOICE_VERBS: tuple[str, ...] = ("choose", "decide", "opt", "elect")
 
 # A past belief or estimate called wrong (hindsight, docs/language.md rule 5).
-WRONG_BELIEF_VERBS: tuple[str, ...] = ("underestimate", "overestimate", "misjudge")
+WRONG_BELIEF_VERBS: tuple[str, ...] = (
+    "underestimate",
+    "overestimate",
+    "misjudge",
+    "misunderstand",
+    "misinterpret",
+)
 
 # Not-noticing verbs ("nobody noticed", "none of us spotted").
 NOTICE_VERBS: tuple[str, ...] = (
