@@ -15,7 +15,8 @@ _MARKER = re.compile(
 )
 _LABEL = re.compile(
     r"^(?:long|short|medium|near)[ -]term\s*:\s*"
-    r"|^(?:title|next step|follow[ -]up|note|future|later|next)\s*:\s*",
+    r"|^(?:title|next step|follow[ -]up|note|future|later|next)\s*:\s*"
+    r"|^(?:critical|urgent|important|high|medium|low|p[0-4])\s*:\s*",
     re.IGNORECASE,
 )
 # Who will act, and how it is said ("we should", "the ops team is going to", "engineers are

@@ -116,10 +116,15 @@ EXHORTATION = (
     "\n"
 )
 HEADLINE = (
-    "A topic where an action should be: a short label before a colon with no article "
-    "(*Retry limits:*, *Load testing framework:*, *Database: connection pooling*) or a "
-    "short noun phrase on its own (*Monitoring*, *Process improvements*), even when its "
-    "first word can be a verb (retry, load, test, log ...). An item that starts with a "
-    "clear verb (add, remove, raise, make ...) or with one of `allowed_verbs` is not a "
-    "headline; reports of what was done and goal states are not judged by this rule.\n"
+    "A topic where an action should be: a short label before a colon or a spaced dash "
+    "with no article (*Retry limits:*, *Load testing framework:*, *Database: connection "
+    "pooling*) or a short noun phrase on its own (*Monitoring*, *Process improvements*, "
+    "*Error Tracking Infrastructure* in title case, *Product ID Validation "
+    "(`webhook.ts`)*), even when its first word can be a verb (retry, load, test, log "
+    "...). An item that starts with a clear verb (add, remove, raise, make ...) or with "
+    "one of `allowed_verbs` is not a headline, nor is one that starts with a past-tense "
+    "verb (*Removed bot filtering: ...*, *Cleared logs: ...*), a report of work done; a "
+    "priority tag (*CRITICAL:*) is not a topic; reports of what was done and goal states "
+    "are not judged by this rule."
+    "\n"
 )

@@ -77,7 +77,7 @@ def _headline(text: str, allowed_verbs: frozenset[str]) -> list[Judgement]:
     body = text[offset:]
     if _LABEL.match(body):
         return []
-    label, colon, _ = body.partition(":")
+    label, colon = _topic_of(body)
     words = _PAREN.sub(" ", label).split()  # "Right-sizing (critical fix):"
     if not words or len(words) > 5:
         return []
@@ -98,9 +98,28 @@ def _headline(text: str, allowed_verbs: frozenset[str]) -> list[Judgement]:
     )
 
 
+def _topic_of(body: str) -> tuple[str, str]:
+    """The label before the first ":" or spaced dash, and the separator found ("" if none)."""
+    at, found = len(body), ""
+    for separator in (":", " - ", " – ", " — "):
+        where = body.find(separator)
+        if 0 <= where < at:
+            at, found = where, separator
+    return body[:at], found
+
+
 def _is_verb(word: str, allowed: frozenset[str]) -> bool:
     head = word.rsplit("-", 1)[-1]
-    return any(w in allowed or (w in _CLEAR_VERBS and w not in _TOPIC_WORDS) for w in (word, head))
+    return any(
+        w in allowed or (w in _CLEAR_VERBS and w not in _TOPIC_WORDS) or _past_of_verb(w)
+        for w in (word, head)
+    )
+
+
+def _past_of_verb(word: str) -> bool:
+    """ "Removed", "Cleared", "Enhanced": a report of work done starts with a verb too (the
+    lexicon of clear verbs is short; a past form at the head is taken as one)."""
+    return word.endswith("ed") and len(word) >= 5
 
 
 def _topic_only(words: list[str]) -> bool:
@@ -110,4 +129,10 @@ def _topic_only(words: list[str]) -> bool:
     first = words[0].lower()
     if first in _VAGUE_ADJECTIVES or first in _NOMINAL_LEADS:
         return False  # "Better alerts", "More tests": a vague goal (BPM103), not a topic
-    return len(words) <= 2 or first.endswith(("s", "ing", "ion", "ment"))
+    if len(words) <= 2 or first.endswith(("s", "ing", "ion", "ment")):
+        return True
+    # "Error Tracking Infrastructure", "Feature Health Dashboard": a phrase in title case
+    # with no verb or participle in it is a topic, whatever its first word.
+    lows = [w.lower().strip("*_`.,") for w in words]
+    title_case = all(w[:1].isupper() for w in words if len(w) >= 4)
+    return title_case and not any(w.endswith("ed") or w in _CLEAR_VERBS for w in lows)
