@@ -8,6 +8,7 @@ Screenshots are written to test-artifacts/ (or $BPM_TEST_ARTIFACTS) for people t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -181,3 +182,130 @@ def test_owner_and_service_pages(browser: Any, site: Path) -> None:
     assert browser.execute_script("return window.__pwned === undefined")
     assert open_page(browser, site / "services.html", "services.png") == []
     assert "<b>svc</b>: 1 open, 1 overdue" in browser.find_element(By.TAG_NAME, "main").text
+
+
+# --- a 400 px screen and print ----------------------------------------------------------------
+
+PHONE, DESKTOP = 400, 1280
+SMALLEST_LABEL = 11  # px on screen: below that a chart's tick labels are hard to read
+
+
+@contextlib.contextmanager
+def viewport(browser: Any, width: int, media: str = "") -> Iterator[None]:
+    """The page laid out for a screen `width` px wide (a phone: the viewport meta applies),
+    or for `media` ("print")."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
+    )
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+# The right edge of the last header cell of a table, once its scroll box (the table's
+# nearest ancestor that scrolls sideways, if any) is scrolled fully right.
+RIGHT_EDGE_WHEN_SCROLLED = """
+const cell = document.querySelector(arguments[0] + ' thead th:last-child');
+let box = cell.parentElement;
+while (box && !(getComputedStyle(box).overflowX === 'auto' || getComputedStyle(box).overflowX === 'scroll'))
+  box = box.parentElement;
+const before = cell.getBoundingClientRect().right;
+if (box) box.scrollLeft = box.scrollWidth;
+const after = cell.getBoundingClientRect().right;
+if (box) box.scrollLeft = 0;
+return {before: before, after: after, viewport: document.documentElement.clientWidth,
+        page: document.documentElement.scrollWidth, scrolls: !!box};
+"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_every_column_of_the_index_is_reachable(browser: Any, site: Path, width: int) -> None:
+    with viewport(browser, width):
+        assert open_page(browser, site / "index.html", f"index-{width}.png") == []
+        edge = browser.execute_script(RIGHT_EDGE_WHEN_SCROLLED, "#postmortems")
+        header = browser.execute_script(
+            "return document.querySelector('#postmortems thead th:last-child').textContent"
+        )
+    assert header == "Overdue"
+    assert edge["page"] <= edge["viewport"], edge  # the page itself never scrolls sideways
+    assert edge["after"] <= edge["viewport"], edge  # in view, or scrolled into it
+    if width == DESKTOP:
+        assert edge["before"] <= edge["viewport"], edge  # a wide screen needs no scrolling
+
+
+@pytest.mark.parametrize(
+    ("page", "table"),
+    [
+        ("pm/2026-01-05-db.html", "section.actions table"),
+        ("pm/2026-03-02-hostile.html", "table.timeline"),
+        ("owners.html", "main section table"),
+    ],
+)
+def test_the_other_tables_are_reachable_on_a_phone(
+    browser: Any, site: Path, page: str, table: str
+) -> None:
+    shot = page.replace("/", "-").replace(".html", f"-{PHONE}.png")
+    with viewport(browser, PHONE):
+        assert open_page(browser, site / page, shot) == []
+        edge = browser.execute_script(RIGHT_EDGE_WHEN_SCROLLED, table)
+    assert edge["page"] <= edge["viewport"], edge
+    assert edge["after"] <= edge["viewport"], edge
+
+
+# The smallest on-screen font size of any text in the charts: the font size in the SVG's
+# units times the scale the SVG is drawn at.
+SMALLEST_CHART_TEXT = """
+const sizes = [...document.querySelectorAll('section.chart svg text')].map(t =>
+  parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+return {count: sizes.length, smallest: Math.min(...sizes)};
+"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_chart_labels_are_readable(browser: Any, site: Path, width: int) -> None:
+    with viewport(browser, width):
+        shot = f"follow-through-{width}.png"
+        assert open_page(browser, site / "follow-through.html", shot) == []
+        text = browser.execute_script(SMALLEST_CHART_TEXT)
+        page = browser.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    assert text["count"] > 20
+    assert text["smallest"] >= SMALLEST_LABEL, text
+    assert page[0] <= page[1]  # a wide chart scrolls in its own box, not the page
+
+
+PRINTED = """
+const shown = s => [...document.querySelectorAll(s)].some(e => getComputedStyle(e).display !== 'none');
+const table = document.querySelector(arguments[0]);
+const main = document.querySelector('main');
+const link = document.querySelector(arguments[1]);
+return {nav: shown('header nav'), filters: shown('.filters'),
+        table: table.getBoundingClientRect().width, main: main.clientWidth
+          - parseFloat(getComputedStyle(main).paddingLeft) - parseFloat(getComputedStyle(main).paddingRight),
+        href: link.getAttribute('href'),
+        after: getComputedStyle(link, '::after').content};
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "table", "link"),
+    [
+        ("index.html", "#postmortems", "#postmortems tbody a"),
+        ("pm/2026-03-02-hostile.html", "section.actions table", "main a[href]"),
+    ],
+)
+def test_print_has_no_nav_no_filters_full_width_tables_and_printed_links(
+    browser: Any, site: Path, page: str, table: str, link: str
+) -> None:
+    shot = page.replace("/", "-").replace(".html", "-print.png")
+    with viewport(browser, 800, media="print"):
+        assert open_page(browser, site / page, shot) == []
+        printed = browser.execute_script(PRINTED, table, link)
+    assert printed["nav"] is False and printed["filters"] is False, printed
+    assert abs(printed["table"] - printed["main"]) <= 1, printed
+    assert printed["href"] and printed["href"] in printed["after"], printed

@@ -67,6 +67,14 @@ COMMANDS: dict[str, Lazy] = {
         "What slipped, and whether the team follows through: overdue, vanished, sla, stats.",
         group=True,
     ),
+    "schema": Lazy(
+        "bpmcli.cli.schema",
+        "Print the JSON Schema of the config (.bpm.toml) or of a postmortem's front matter.",
+    ),
+    "lsp": Lazy(
+        "bpmcli.cli.lsp",
+        "A language server (stdio) that shows bpm lint's findings in editors, with safe fixes.",
+    ),
 }
 
 
