@@ -72,7 +72,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
     """The front matter of a new postmortem, as data, in FORMAT.md's key order."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from bpmcli.format.frontmatter import Timestamp
+    from bpmcli.format.frontmatter import Timestamp, flow_item
 
     started = request.started.astimezone(zone(config.timezone))
     data = CommentedMap()
@@ -86,7 +86,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
     if request.facilitator:
         data["facilitator"] = request.facilitator
     if request.services:
-        services = CommentedSeq(request.services)
+        services = CommentedSeq(flow_item(service) for service in request.services)
         services.fa.set_flow_style()
         data["services"] = services
     actions = CommentedSeq()
@@ -119,6 +119,12 @@ def render(config: Config, request: NewRequest, pm_id: str) -> str:
 
 def check_request(config: Config, request: NewRequest) -> str:
     """Refuse bad input before anything is rendered or written; the slug when all is well."""
+    from bpmcli.format.frontmatter import one_line
+
+    one_line("the title", request.title)
+    one_line("--facilitator", request.facilitator)
+    for service in request.services:
+        one_line("--service", service)
     slug = slugify(request.title)
     if request.severity is not None and request.severity not in config.severities:
         raise UsageError(

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bpmcli.errors import PostmortemError
+from bpmcli.errors import PostmortemError, UsageError
 
 BOM = "\ufeff"
 
@@ -269,8 +269,53 @@ def _risky() -> re.Pattern[str]:
 def _represent_str(representer: Any, value: str) -> Any:
     # Control characters, NEL and the Unicode line separators read differently in YAML 1.1
     # (PyYAML) and 1.2 (ruamel): write them as double-quoted escapes that both read alike.
-    style = '"' if _risky().search(value) else None
+    # ruamel quotes what YAML 1.2 would read as another type; `no`, `Off`, `12:30` (1.1
+    # sexagesimal) and `=` are plain strings to it but not to PyYAML: quoted here.
+    if _risky().search(value):
+        style: str | None = '"'
+    elif value and not _plain_in_yaml_1_1(value):
+        style = "'"
+    else:
+        style = None
     return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _plain_in_yaml_1_1(value: str) -> bool:
+    """Whether PyYAML (bpm's reader, YAML 1.1) reads `value` written plain as a string."""
+    tag = yaml.resolver.BaseResolver.resolve(  # type: ignore[no-untyped-call]
+        _scalar_loader(), ScalarNode, value, (True, False)
+    )
+    return bool(tag == _STR)
+
+
+def one_line(what: str, value: str | None) -> None:
+    """Refuse a value bpm is asked to write that holds a line break or another control
+    character (UsageError, exit 2): `--owner` is one handle, a title one line, and a title
+    is written into the body too, where a NUL would make the file binary."""
+    if value is None:
+        return
+    if "\n" in value or "\r" in value:
+        raise UsageError(f"{what} must be one line: {value!r} holds a line break")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise UsageError(f"{what} must be one line of text: {value!r} holds {bad.group()!r}")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab, DEL, C1 (NEL)
+
+
+def flow_item(value: str) -> str:
+    """`value` as an item of a flow list (`services: [db, api]`) bpm writes: quoted when
+    it holds what ends or breaks a flow item to one of the readers (`,`, `:`, brackets,
+    `#`, a leading indicator, outer spaces), else plain as any string."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    if _FLOW_UNSAFE.search(value) or value != value.strip(" \t"):
+        return SingleQuotedScalarString(value)  # type: ignore[no-any-return]
+    return value
+
+
+_FLOW_UNSAFE = re.compile(r"[,:\[\]{}#]|^[-?!&*|>'\"%@`]")
 
 
 def dump_front_matter(data: dict[str, Any]) -> str:
@@ -289,10 +334,46 @@ def _round_trip_yaml(indent: int = 2, sequence: int = 4, offset: int = 2) -> Any
     handler.preserve_quotes = True
     handler.width = 4096  # never fold a long action into two lines
     handler.indent(mapping=indent, sequence=sequence, offset=offset)
+    handler.Representer = _representer_class()
     handler.representer.add_representer(Timestamp, _represent_timestamp)
     handler.representer.add_representer(str, _represent_str)
     handler.constructor.add_constructor("tag:yaml.org,2002:timestamp", _tolerant_rt_timestamp)
     return handler
+
+
+@cache
+def _representer_class() -> type:
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):  # type: ignore[misc]
+        """Keys are written as ruamel writes them: bpm's own keys never need quotes, and a
+        file's key `no:` must not become the string `'no'` because bpm edited a value."""
+
+        def represent_key(self, data: Any) -> Any:
+            if type(data) is str and not _risky().search(data):
+                return self.represent_scalar("tag:yaml.org,2002:str", data)
+            return super().represent_key(data)
+
+    return Representer
+
+
+def _keep_plain(data: Any) -> None:
+    """Mark the file's own plain values that `_represent_str` would quote (`owner: no`) to
+    be written plain again: an edit never changes what another value means to a reader."""
+    from ruamel.yaml.scalarstring import PlainScalarString
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if type(value) is str and value and not _plain_in_yaml_1_1(value):
+                data[key] = PlainScalarString(value)
+            else:
+                _keep_plain(value)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if type(value) is str and value and not _plain_in_yaml_1_1(value):
+                data[index] = PlainScalarString(value)
+            else:
+                _keep_plain(value)
 
 
 def _tolerant_rt_timestamp(constructor: Any, node: Any) -> Any:
@@ -340,6 +421,7 @@ def edit_text(text: str, mutate: Mutation, path: Path | str = "") -> str:
         raise PostmortemError(f"front matter is not valid YAML: {problem}", path, line) from exc
     if not isinstance(data, dict):
         raise PostmortemError("front matter must be a mapping of keys", path, where.yaml_line)
+    _keep_plain(data)
     before = _plain(data)
     mutate(data)
     if _plain(data) == before:
