@@ -345,7 +345,7 @@ def _round_trip_yaml(indent: int = 2, sequence: int = 4, offset: int = 2) -> Any
 def _representer_class() -> type:
     from ruamel.yaml.representer import RoundTripRepresenter
 
-    class Representer(RoundTripRepresenter):  # type: ignore[misc]
+    class Representer(RoundTripRepresenter):
         """Keys are written as ruamel writes them: bpm's own keys never need quotes, and a
         file's key `no:` must not become the string `'no'` because bpm edited a value."""
 
