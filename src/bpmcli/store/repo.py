@@ -323,30 +323,41 @@ class Repository:
         """Lines added or changed since `rev` in the working tree, per file (resolved path).
 
         None for a file that is new since `rev` or not tracked: every line of it counts.
+        Names come from `--name-only -z` (verbatim), never from the patch's `+++` lines,
+        which git quotes, ends with a tab when they hold a space, or prefixes as the
+        user's config says. Only modified files are read as a patch, where each file has
+        exactly one `diff --git` header: the n-th header is the n-th name. A file added,
+        turned into a link or unmerged since `rev` counts whole.
         """
         base = self.verify(rev)
         specs = [str(Path(f).resolve()) for f in files]
+        modified = ("--no-renames", "--diff-filter=M", base, "--", *specs)
+        names = self._names("diff", "--name-only", "-z", *modified)
+        patch = self.git.run("diff", *DIFF_OPTIONS, "-U0", *modified)
         changed: dict[Path, set[int] | None] = {}
-        current: set[int] | None = None
-        diff = self.git.run("diff", *DIFF_OPTIONS, "--no-renames", "-U0", base, "--", *specs)
-        for line in diff.splitlines():
-            if line.startswith("+++ "):
-                name = line[4:]
-                current = set() if name != "/dev/null" else None
-                if current is not None:
-                    changed[(self.root / name.removeprefix("b/")).resolve()] = current
-            elif current is not None and line.startswith("@@"):
+        current: set[int] = set()
+        headers = 0
+        for line in patch.split("\n"):  # not splitlines: U+2028 in a line is no break
+            if line.startswith("diff --git "):
+                if headers >= len(names):
+                    raise BpmError("git diff's patch holds more files than it listed")
+                current = changed[(self.root / names[headers]).resolve()] = set()
+                headers += 1
+            elif line.startswith("@@"):
                 hunk = _HUNK.match(line)
                 if hunk:
                     first, count = int(hunk.group(1)), int(hunk.group(2) or 1)
                     current.update(range(first, first + count))
-        untracked = self.git.run("ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
-        added = self.git.run(
-            "diff", "--no-color", "--name-only", "--diff-filter=A", "-z", base, "--", *specs
-        )
-        for name in filter(None, (untracked + "\0" + added).split("\0")):
+        whole = ("--no-renames", "--diff-filter=ATU", base, "--", *specs)
+        untracked = self._names("ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
+        for name in untracked + self._names("diff", "--name-only", "-z", *whole):
             changed[(self.root / name).resolve()] = None
         return changed
+
+    def _names(self, *args: str) -> list[str]:
+        """The NUL-separated paths git prints with `-z`, as they are (repository-relative)."""
+        listing = self.git.output(*args)
+        return [name.decode("utf-8", "surrogateescape") for name in listing.split(b"\0") if name]
 
 
 def action_numbers_ever(path: Path) -> set[int]:
