@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,11 @@ DIFF_CONFIGS = [
 def test_postponements_do_not_depend_on_the_users_diff_config(
     bpm: Bpm, repo: Repo, config: dict[str, str]
 ) -> None:
-    dues = [("2026-02-01", "2026-02-10"), ("2026-03-01", "2026-02-10"), ("2026-04-01", "2026-02-20")]
+    dues = [
+        ("2026-02-01", "2026-02-10"),
+        ("2026-03-01", "2026-02-10"),
+        ("2026-04-01", "2026-02-20"),
+    ]
     for day, (a1, a2) in enumerate(dues, start=10):
         repo.commit(f"dues {a1} {a2}", {P: spaced(a1, a2)}, date=f"2026-01-{day}T09:00:00+00:00")
     expected = overdue_rows(bpm, "--no-cache")
@@ -98,3 +103,79 @@ def test_postponements_do_not_depend_on_the_users_diff_config(
     for key, value in config.items():
         repo.git("config", key, value)
     assert overdue_rows(bpm, "--no-cache") == expected
+
+
+# -- item 6: an action lost in a merge -------------------------------------------------------
+
+MERGER = {
+    "GIT_AUTHOR_NAME": "Mo Merger",
+    "GIT_AUTHOR_EMAIL": "mo@example.com",
+    "GIT_COMMITTER_NAME": "Mo Merger",
+    "GIT_COMMITTER_EMAIL": "mo@example.com",
+    "GIT_AUTHOR_DATE": "2026-01-20T09:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2026-01-20T09:00:00+00:00",
+}
+
+
+def diverged(repo: Repo) -> None:
+    """main adds A3; topic, branched before, postpones A1 and adds A4: the file conflicts."""
+    repo.commit("A1 A2", {P: pm_text("2026-01-05-db", [act("A1", "2026-02-01")])})
+    repo.git("checkout", "-q", "-b", "topic")
+    topic = [act("A1", "2026-03-01"), act("A4", "2026-02-15")]
+    repo.commit(
+        "push A1, add A4", {P: pm_text("2026-01-05-db", topic)}, date="2026-01-12T09:00:00+00:00"
+    )
+    repo.git("checkout", "-q", "main")
+    main = [act("A1", "2026-02-01"), act("A3", "2026-02-10")]
+    repo.commit("add A3", {P: pm_text("2026-01-05-db", main)}, date="2026-01-14T09:00:00+00:00")
+
+
+def vanished(bpm: Bpm) -> dict[str, tuple[object, object]]:
+    ran = bpm("report", "vanished", "--format", "json", "--no-cache")
+    assert ran.exit_code == 0, ran.stderr
+    return {str(r["action_id"]): (r["removed_by"], r["removed_at"]) for r in json.loads(ran.stdout)}
+
+
+@pytest.mark.parametrize(("side", "lost"), [("topic", "A3"), ("HEAD", "A4")])
+def test_an_action_lost_in_a_merge_that_took_one_sides_file_vanished(
+    bpm: Bpm, repo: Repo, side: str, lost: str
+) -> None:
+    diverged(repo)
+    # The merge (conflicting or not) is resolved by taking one side's whole file.
+    subprocess.run(
+        ["git", "merge", "-q", "--no-ff", "--no-commit", "topic"],
+        cwd=repo.path,
+        capture_output=True,
+        env={**os.environ, **MERGER},
+        check=False,
+    )
+    git(repo.path, "checkout", side, "--", P)
+    git(repo.path, "commit", "-q", "-m", "Merge topic", env=MERGER)
+    assert len(git(repo.path, "log", "-1", "--format=%P").split()) == 2
+    assert vanished(bpm) == {lost: ("Mo Merger", "2026-01-20")}
+    rows = overdue_rows(bpm, "--no-cache")
+    # The postponement made on topic counts once, whether or not the merge kept it.
+    assert rows["A1"]["postponed"] == 1
+    assert rows["A1"]["due"] == ("2026-03-01" if side == "topic" else "2026-02-01")
+
+
+def test_a_clean_merge_loses_nothing_and_counts_each_change_once(bpm: Bpm, repo: Repo) -> None:
+    repo.commit("A1", {P: pm_text("2026-01-05-db", [act("A1", "2026-02-01")])})
+    other = "postmortems/2026/2026-01-09-dns.md"
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit(
+        "push A1",
+        {P: pm_text("2026-01-05-db", [act("A1", "2026-03-01")])},
+        date="2026-01-12T09:00:00+00:00",
+    )
+    repo.git("checkout", "-q", "main")
+    repo.commit(
+        "dns",
+        {other: pm_text("2026-01-09-dns", [act("A1", "2026-02-05")])},
+        date="2026-01-14T09:00:00+00:00",
+    )
+    git(repo.path, "merge", "-q", "--no-ff", "topic", "-m", "Merge", env=MERGER)
+    assert vanished(bpm) == {}
+    ran = bpm("report", "overdue", "--as-of", "2026-06-01", "--format", "json", "--no-cache")
+    rows = {(r["path"], r["action_id"]): r["postponed"] for r in json.loads(ran.stdout)}
+    assert rows == {(P, "A1"): 1, (other, "A1"): 0}

@@ -11,7 +11,7 @@ from __future__ import annotations
 # `git cat-file --batch`. Action facts are read again only when a hunk touches the front
 # matter.
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,6 +29,7 @@ class Commit:
     sha: str
     author: str
     date: str  # author date, YYYY-MM-DD
+    parents: int = field(default=1, compare=False)  # not cached: only the pass asks
 
 
 class DueChange(NamedTuple):
@@ -167,6 +168,42 @@ class _Pass:
         self.lineages: list[Lineage] = lineages or []
         self.current: dict[str, Lineage] = {x.path: x for x in self.lineages if not x.deleted}
         self.unreadable: dict[str, Facts] = {}  # blob -> the facts of its last readable ancestor
+        # A merge's patches against its other parents, by path: read once all its patches are in.
+        self.other_sides: dict[str, list[_FilePatch]] = {}
+        self.merged: dict[str, tuple[Lineage, Facts | None, Facts]] = {}
+
+    def patch(self, commit: Commit, patch: _FilePatch, parent: int) -> None:
+        """A file patch of `commit` against its `parent`-th parent (0: the first)."""
+        if parent == 0:
+            self.file(commit, patch)
+        elif patch.new_path is not None and not patch.binary:
+            self.other_sides.setdefault(patch.new_path, []).append(patch)
+
+    def end_merge(self, commit: Commit) -> None:
+        """After all of a merge's patches: what it lost or changed against every parent.
+
+        An action a parent held that the merge result lacks vanished in the merge (the
+        merge took the other side's file); a due date changed only if it differs from
+        every parent's (else it came from a side, already recorded there)."""
+        for path, patches in self.other_sides.items():
+            if path in self.merged:
+                lineage, first, after = self.merged[path]
+            else:  # unchanged against the first parent: the result is the first parent's
+                found = self.current.get(path)
+                result = self.blobs.facts_of(patches[0].new_blob)
+                if found is None or result is None:
+                    continue
+                lineage, first, after = found, result, result
+            read = [self.blobs.facts_of(p.old_blob) for p in patches if p.old_blob != ZERO]
+            sides = [side for side in read if side is not None]
+            if len(patches) < commit.parents - 1:  # a parent whose file the merge kept
+                sides.append(after)
+            _record(lineage, commit, first, after, sides)
+        for path, (lineage, first, after) in self.merged.items():
+            if path not in self.other_sides:
+                _record(lineage, commit, first, after, [after])
+        self.other_sides.clear()
+        self.merged.clear()
 
     def file(self, commit: Commit, patch: _FilePatch) -> None:
         if patch.binary:
@@ -177,6 +214,10 @@ class _Pass:
             if lineage is not None:
                 lineage.deleted = True
             return
+        if lineage is None and commit.parents > 1:
+            # A merge adds or renames against its first parent what a side did already:
+            # the side's lineage, not a new one (which would credit the merge with it all).
+            lineage = self.current.get(new_path)
         if lineage is None:
             lineage = Lineage(new_path)
             self.lineages.append(lineage)
@@ -198,14 +239,23 @@ class _Pass:
             if before is None:  # an unreadable version is skipped: the readable one before it
                 before = self.unreadable.get(patch.old_blob)
         after = self.blobs.facts_of(patch.new_blob, new_lines)
-        if after is not None:
+        if after is not None and commit.parents > 1:
+            self.merged[new_path] = (lineage, before, after)  # recorded by end_merge
+        elif after is not None:
             _record(lineage, commit, before, after)
         elif before is not None:
             self.unreadable[patch.new_blob] = before
 
 
-def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts) -> None:
-    """What changed between two versions of one postmortem's front matter, in `commit`."""
+def _record(
+    lineage: Lineage,
+    commit: Commit,
+    before: Facts | None,
+    after: Facts,
+    other_parents: Sequence[Facts] = (),
+) -> None:
+    """What changed between two versions of one postmortem's front matter, in `commit`;
+    for a merge, `before` is the first parent's version and `other_parents` the others'."""
     old_actions = before.actions if before else {}
     if after.status == "published" and lineage.published is None:
         lineage.published = commit
@@ -219,7 +269,11 @@ def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts
         known.removed = None
         previous = old_actions.get(action_id)
         due, state = facts.due, facts.status
-        if previous is not None and previous.due != due:
+        if (
+            previous is not None
+            and previous.due != due
+            and not any(_due_of(side, action_id) == due for side in other_parents)
+        ):
             known.due_changes.append(DueChange(commit, previous.due, due))
             if state == "open" and due and previous.due and due > previous.due:
                 known.postponed_later.append(commit)
@@ -227,10 +281,17 @@ def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts
             known.done = commit
         if state == "dropped" and known.dropped is None:
             known.dropped = commit
-    for action_id in old_actions.keys() - after.actions.keys():
+    held = old_actions.keys() | {key for side in other_parents for key in side.actions}
+    for action_id in held - after.actions.keys():
         gone = lineage.actions.get(action_id)
         if gone is not None and gone.removed is None:
             gone.removed = commit
+
+
+def _due_of(facts: Facts, action_id: str) -> str | None | bool:
+    """The due of an action in a version; False when the version lacks the action."""
+    found = facts.actions.get(action_id)
+    return found.due if found is not None else False
 
 
 def scan(
@@ -255,6 +316,7 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
     commit: Commit | None = None
     patch: _FilePatch | None = None
     hunk: list[bytes] | None = None
+    parent = 0  # which parent the patches are against: a merge comes once per parent
     for raw in stream:
         data = raw[:-1] if raw[-1:] == b"\n" else raw
         if hunk is not None and data[:1] in (b" ", b"+", b"-", b"\\"):
@@ -265,13 +327,18 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
         line = data.decode("utf-8", "surrogateescape")
         if line.startswith("\0"):
             if patch is not None and commit is not None:
-                state.file(commit, patch)
+                state.patch(commit, patch, parent)
             patch = None
-            sha, author, date = line[1:].split("\x1f")
-            commit = Commit(sha, author, date)
+            sha, author, date, parents = line[1:].split("\x1f")
+            if commit is not None and commit.sha == sha:
+                parent += 1
+                continue
+            if commit is not None and commit.parents > 1:
+                state.end_merge(commit)
+            commit, parent = Commit(sha, author, date, len(parents.split())), 0
         elif line.startswith("diff --git "):
             if patch is not None and commit is not None:
-                state.file(commit, patch)
+                state.patch(commit, patch, parent)
             patch = _FilePatch()
         elif patch is None:
             continue
@@ -299,7 +366,9 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
         elif line.startswith("Binary files "):
             patch.binary = True
     if patch is not None and commit is not None:
-        state.file(commit, patch)
+        state.patch(commit, patch, parent)
+    if commit is not None and commit.parents > 1:
+        state.end_merge(commit)
 
 
 _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
@@ -307,7 +376,7 @@ _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 # -- the history a report needs, cached under .git/ ------------------------------------------
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: merges are read against every parent (#16)
 
 
 class _Commits:

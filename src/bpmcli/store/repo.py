@@ -275,16 +275,19 @@ class Repository:
 
     def log_patches(self, spec: str, folder: str) -> Iterator[bytes]:
         """Every change to `folder` in `spec`, oldest first, as `git log -p` lines: each
-        commit opens with NUL, then `sha US author US date`; blobs in full (--full-index)."""
+        commit opens with NUL, then `sha US author US date US parents`; blobs in full
+        (--full-index). A merge comes once per parent, with its diff against that parent:
+        a file the merge took from one side is a change against the other."""
         return self.git.stream(
             "log",
             "--reverse",
             "-p",
             "-M",
+            "--diff-merges=separate",
             "--full-index",
             *DIFF_OPTIONS,
             "--date=short",
-            "--format=%x00%H%x1f%an%x1f%ad",
+            "--format=%x00%H%x1f%an%x1f%ad%x1f%P",
             spec,
             "--",
             folder,
