@@ -385,7 +385,7 @@ class _Commits:
     def __init__(self, rows: list[list[str]] | None = None):
         self.rows: list[list[str]] = rows or []
         self.index: dict[str, int] = {}
-        self.built: list[Commit] = [Commit(*row) for row in self.rows]
+        self.built: list[Commit] = [Commit(sha, author, date) for sha, author, date in self.rows]
 
     def ref(self, commit: Commit | None) -> int:
         if commit is None:
