@@ -179,3 +179,40 @@ def test_a_clean_merge_loses_nothing_and_counts_each_change_once(bpm: Bpm, repo:
     ran = bpm("report", "overdue", "--as-of", "2026-06-01", "--format", "json", "--no-cache")
     rows = {(r["path"], r["action_id"]): r["postponed"] for r in json.loads(ran.stdout)}
     assert rows == {(P, "A1"): 1, (other, "A1"): 0}
+
+
+# -- item 7: one rule of which files are postmortems -------------------------------------------
+
+VISIBLE = "postmortems/2026/2026-01-05-db.md"
+HIDDEN = [
+    "postmortems/.drafts/2026-01-06-dns.md",  # a hidden folder
+    "postmortems/2026/.2026-01-07-api.md",  # a hidden file
+    "postmortems/2026/.trash/2026/2026-01-08-cdn.md",  # deeper
+]
+
+
+def test_every_command_skips_the_same_hidden_files(bpm: Bpm, repo: Repo) -> None:
+    files: dict[str, str | bytes | None] = {
+        VISIBLE: pm_text("2026-01-05-db", [act("A1", "2026-02-01")])
+    }
+    for path in HIDDEN:
+        stem = Path(path).stem.lstrip(".")
+        files[path] = pm_text(stem, [act("A1", "2026-02-01"), act("A2", "2026-02-02")])
+    repo.commit("all", files, date="2026-01-09T09:00:00+00:00")
+    # A2 deleted from every hidden file: it would be a vanished action if they counted.
+    repo.commit(
+        "drop A2",
+        {path: pm_text(Path(path).stem.lstrip("."), [act("A1", "2026-02-01")]) for path in HIDDEN},
+        date="2026-01-10T09:00:00+00:00",
+    )
+    listed = bpm("list", "--format", "json")
+    assert [row["path"] for row in json.loads(listed.stdout)] == [VISIBLE]
+    for rev in ((), ("--rev", "HEAD")):
+        rows = overdue_rows(bpm, "--no-cache", *rev)
+        assert [row["path"] for row in rows.values()] == [VISIBLE], rev
+    assert vanished(bpm) == {}
+    ran = bpm("report", "stats", "--as-of", "2026-03-31", "--format", "json", "--no-cache")
+    assert ran.exit_code == 0, ran.stderr
+    (january, *_) = json.loads(ran.stdout)
+    assert (january["postmortems_started"], january["actions_added"]) == (1, 1)
+    assert january["actions_vanished"] == 0

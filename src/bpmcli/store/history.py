@@ -20,6 +20,7 @@ from bpmcli.errors import UsageError
 from bpmcli.format.facts import Facts, front_matter_end, front_matter_facts
 from bpmcli.store.cache import Cache
 from bpmcli.store.repo import CatFile, Repository
+from bpmcli.store.workspace import below_folder, is_postmortem
 
 ZERO = "0" * 40
 
@@ -163,7 +164,8 @@ def _apply(base: list[bytes], hunks: list[tuple[int, int, list[bytes]]]) -> list
 class _Pass:
     """Turns the stream of file patches into lineages and action histories."""
 
-    def __init__(self, repository: Repository, lineages: list[Lineage] | None = None):
+    def __init__(self, repository: Repository, folder: str, lineages: list[Lineage] | None = None):
+        self.folder = folder
         self.blobs = _Blobs(repository)
         self.lineages: list[Lineage] = lineages or []
         self.current: dict[str, Lineage] = {x.path: x for x in self.lineages if not x.deleted}
@@ -174,10 +176,22 @@ class _Pass:
 
     def patch(self, commit: Commit, patch: _FilePatch, parent: int) -> None:
         """A file patch of `commit` against its `parent`-th parent (0: the first)."""
+        # Only postmortems, by the workspace's rule: a file moved out of a hidden folder is
+        # new, one moved into it deleted.
+        patch.old_path = self._postmortem(patch.old_path)
+        patch.new_path = self._postmortem(patch.new_path)
+        if patch.old_path is None and patch.new_path is None:
+            return
         if parent == 0:
             self.file(commit, patch)
         elif patch.new_path is not None and not patch.binary:
             self.other_sides.setdefault(patch.new_path, []).append(patch)
+
+    def _postmortem(self, path: str | None) -> str | None:
+        if path is None:
+            return None
+        below = below_folder(path, self.folder)
+        return path if below is not None and is_postmortem(below) else None
 
     def end_merge(self, commit: Commit) -> None:
         """After all of a merge's patches: what it lost or changed against every parent.
@@ -288,7 +302,7 @@ def _record(
             gone.removed = commit
 
 
-def _due_of(facts: Facts, action_id: str) -> str | None | bool:
+def _due_of(facts: Facts, action_id: str) -> str | bool | None:
     """The due of an action in a version; False when the version lacks the action."""
     found = facts.actions.get(action_id)
     return found.due if found is not None else False
@@ -303,7 +317,7 @@ def scan(
 ) -> tuple[list[Lineage], dict[str, Facts | None]]:
     """Every change to `folder` reachable from `rev` (after `since`), as lineages; and the
     facts of every version the pass read, by blob id."""
-    state = _Pass(repository, lineages)
+    state = _Pass(repository, folder, lineages)
     try:
         _read_patches(state, repository.log_patches(f"{since}..{rev}" if since else rev, folder))
     finally:
