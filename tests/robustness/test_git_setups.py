@@ -216,3 +216,119 @@ def test_every_command_skips_the_same_hidden_files(bpm: Bpm, repo: Repo) -> None
     (january, *_) = json.loads(ran.stdout)
     assert (january["postmortems_started"], january["actions_added"]) == (1, 1)
     assert january["actions_vanished"] == 0
+
+
+# -- item 4: action ids are never reused ---------------------------------------------------
+
+
+def with_a_deleted_action(repo: Repo) -> None:
+    """A1 and A2 committed, then A2 deleted: the next id is A3, whatever git's set-up."""
+    repo.commit(
+        "A1 A2", {P: pm_text("2026-01-05-db", [act("A1", "2026-02-01"), act("A2", "2026-02-02")])}
+    )
+    repo.commit("drop A2", {P: pm_text("2026-01-05-db", [act("A1", "2026-02-01")])})
+
+
+def add_action(bpm: Bpm, target: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    ran = bpm(
+        "action", "add", target, "Add a guard to the splitter", "--owner", "ana",
+        "--due", "2026-03-01", "--kind", "prevent", cwd=cwd, env=env,
+    )  # fmt: skip
+    assert ran.exit_code == 0, ran.stderr
+    return ran.stdout
+
+
+def test_ids_are_not_reused_with_git_dir_set(bpm: Bpm, repo: Repo) -> None:
+    with_a_deleted_action(repo)
+    env = {"GIT_DIR": str(repo.path / ".git")}  # no GIT_WORK_TREE: git takes cwd for the root
+    folder = repo.path / "postmortems" / "2026"
+    assert "added A3" in add_action(bpm, "2026-01-05-db.md", folder, env)
+    assert "added A4" in add_action(bpm, P, repo.path, env)
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        ["git", "mv", P, "postmortems/2026/2026-01-05-database.md"],  # staged, not committed
+        ["git", "mv", P, "postmortems/2025/2026-01-05-db.md"],
+        ["mv", P, "postmortems/2027/2026-01-05-db.md"],  # not even staged: same file name
+    ],
+    ids=["git mv", "git mv to a folder", "mv"],
+)
+def test_ids_are_not_reused_after_an_uncommitted_move(
+    bpm: Bpm, repo: Repo, move: list[str]
+) -> None:
+    with_a_deleted_action(repo)
+    for folder in ("2025", "2027"):
+        (repo.path / "postmortems" / folder).mkdir(parents=True, exist_ok=True)
+    subprocess.run(move, cwd=repo.path, check=True, capture_output=True)
+    assert "added A3" in add_action(bpm, move[-1], repo.path)
+
+
+def test_ids_are_not_reused_after_committed_renames(bpm: Bpm, repo: Repo) -> None:
+    with_a_deleted_action(repo)
+    repo.git("mv", P, "postmortems/2026/2026-01-05-database.md")
+    repo.commit("rename")
+    assert "added A3" in add_action(bpm, "postmortems/2026/2026-01-05-database.md", repo.path)
+
+
+# -- item 3: a repository git refuses to read ----------------------------------------------
+
+
+def refused(repo: Repo) -> dict[str, str]:
+    """Make git refuse `repo` for dubious ownership, for real: as root, the repository is
+    given to another user (git refuses root a repository it does not own); otherwise git's
+    own switch for its tests makes it believe so. HOME and the system config are empty, so
+    no `safe.directory` of the machine lets it through."""
+    env = {"HOME": str(repo.path.parent / "home"), "GIT_CONFIG_NOSYSTEM": "1"}
+    if os.geteuid() == 0:
+        for path in [repo.path, *repo.path.rglob("*")]:
+            os.chown(path, 12345, 12345, follow_symlinks=False)
+    else:
+        env["GIT_TEST_ASSUME_DIFFERENT_OWNER"] = "1"
+    done = subprocess.run(
+        ["git", "status"],
+        cwd=repo.path,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "dubious ownership" in done.stderr  # the set-up is real: git itself refuses
+    return env
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "vanished"),
+        ("report", "overdue"),
+        ("report", "stats"),
+        ("report", "overdue", "--rev", "HEAD"),
+        ("lint", "--since", "HEAD"),
+        (
+            "action",
+            "add",
+            P,
+            "Add a guard",
+            "--owner",
+            "ana",
+            "--due",
+            "2026-03-01",
+            "--kind",
+            "prevent",
+        ),
+    ],
+    ids=lambda args: " ".join(args[:3]),
+)
+def test_a_repository_git_refuses_is_an_error_saying_why(
+    bpm: Bpm, repo: Repo, args: tuple[str, ...]
+) -> None:
+    with_a_deleted_action(repo)
+    env = refused(repo)
+    before = (repo.path / P).read_bytes()
+    ran = bpm(*args, env=env)
+    assert ran.exit_code == 1, (ran.stdout, ran.stderr)  # git failing: 1 (docs/cli.md)
+    assert ran.stderr.startswith("error: git: fatal: detected dubious ownership in repository at ")
+    assert ran.stderr.count("\n") == 1 and ran.stdout == ""
+    assert (repo.path / P).read_bytes() == before

@@ -214,9 +214,10 @@ class Repository:
         runner = Git(start, purpose)
         done = runner._run(["rev-parse", "--show-toplevel", "--absolute-git-dir"])
         if done.returncode != 0:
-            if git_dir_of(start.resolve()) is None:
+            if git_dir_of(start.resolve()) is None and "GIT_DIR" not in os.environ:
                 return None
-            # There is a repository, and git cannot read it (bad config, dubious ownership).
+            # There is a repository, and git cannot read it (bad config, dubious ownership):
+            # git failing on the repository, exit 1 (docs/cli.md), in git's words.
             raise BpmError(f"git: {last_line(done.stderr, 'git rev-parse failed')}")
         lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
         root = Path(lines[0])
@@ -357,6 +358,20 @@ class Repository:
             changed[(self.root / name).resolve()] = None
         return changed
 
+    def names_ever(self, path: Path) -> set[str]:
+        """Every repository path that may be `path` in history: where git places it now;
+        any path of the same file name in HEAD's history (git may place it wrongly: with
+        `GIT_DIR` set and no work tree, git takes the current folder for the root); and
+        the source of a rename staged but not committed (`git mv`)."""
+        names = {self.relative(path)}
+        pattern = ":(top,glob)**/" + re.sub(r"([*?\[\\])", r"\\\1", path.name)
+        names.update(self._names("log", "--format=", "--name-only", "-z", "HEAD", "--", pattern))
+        staged = self._names("diff", "--cached", "-M", "--name-status", "-z", "HEAD", "--")
+        for index, field in enumerate(staged[:-2]):
+            if field.startswith("R") and staged[index + 2] in names:
+                names.add(staged[index + 1])  # R<score> NUL old NUL new
+        return {name for name in names if not name.startswith("../")}
+
     def _names(self, *args: str) -> list[str]:
         """The NUL-separated paths git prints with `-z`, as they are (repository-relative)."""
         listing = self.git.output(*args)
@@ -367,25 +382,23 @@ def action_numbers_ever(path: Path) -> set[int]:
     """The numbers of every action id (A1, A2, ...) the file has ever held in git history.
 
     Empty outside a repository, for a file git does not know, or without git at all: ids
-    are then unique only against the file itself (`bpm action add` works without git).
+    are then unique only against the file itself (`bpm action add` works without git). A
+    repository git refuses to read (dubious ownership, a broken config) is an error: ids
+    read from nothing would be reused.
     """
-    folder = path.resolve().parent
-    runner = Git(folder, "bpm action add")
     try:
-        log = runner.output(
-            "log",
-            "-p",
-            "--follow",
-            *DIFF_OPTIONS,
-            "--format=",
-            "--",
-            path.resolve().name,
-            check=False,
-        )
+        repository = Repository.find(path.resolve().parent, "bpm action add")
     except GitMissing:
         return set()
-    text = log.decode("utf-8", "replace")
-    return {int(number) for number in _ACTION_ID.findall(text)}
+    if repository is None or not repository.has_commits():
+        return set()
+    numbers: set[int] = set()
+    for name in sorted(repository.names_ever(path)):
+        log = repository.git.output(
+            "log", "-p", "--follow", *DIFF_OPTIONS, "--format=", "--", f":(top,literal){name}"
+        )
+        numbers |= {int(n) for n in _ACTION_ID.findall(log.decode("utf-8", "replace"))}
+    return numbers
 
 
 @dataclass(frozen=True)
