@@ -9,8 +9,9 @@ A cache only ever saves time, so it is never trusted and never fatal:
 - `Cache.off()` (`--no-cache`) reads nothing and writes nothing, not even the folder.
 
 Entries keyed by a file's stat follow git's racy-clean rule (`unchanged`): same size,
-mtime and inode, and the file was last modified well before the cache was written, since
-a change within the same timestamp tick would leave the stat as it was.
+mtime and inode, and the file was last modified well before the run that wrote the cache
+began (not when it saved: a file changed during a long run, within the tick of its stat,
+would otherwise be trusted), since such a change would leave the stat as it was.
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ class Cache:
 
         self.path = path
         self.salt: list[object] = [fmt, __version__, *settings]
-        self.written_ns = 0  # when the document read was written (0: none was read)
+        self.written_ns = 0  # when the run that wrote the document read began (0: none read)
+        # This run's start, taken before any file is stat'ed: what `save` records. A file
+        # changed during the run, even in the tick of its stat, has an mtime after it.
+        self.started_ns = time.time_ns()
 
     @classmethod
     def off(cls) -> Cache:
@@ -99,7 +103,7 @@ class Cache:
         from bpmcli.files import atomic_write
 
         try:
-            data = {"salt": self.salt, "written_ns": time.time_ns(), **document}
+            data = {"salt": self.salt, "written_ns": self.started_ns, **document}
             encoded = json.dumps(data, separators=(",", ":")).encode()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, encoded)
