@@ -332,3 +332,68 @@ def test_a_repository_git_refuses_is_an_error_saying_why(
     assert ran.stderr.startswith("error: git: fatal: detected dubious ownership in repository at ")
     assert ran.stderr.count("\n") == 1 and ran.stdout == ""
     assert (repo.path / P).read_bytes() == before
+
+
+# -- item 10: the history reader reads what the YAML reader reads ---------------------------
+
+MERGED = """---
+id: 2026-01-05-db
+title: Db
+kind: incident
+status: draft
+severity: SEV2
+started: 2026-01-05T10:00:00Z
+review_by: 2026-01-10
+defaults: &defaults
+  owner: bob
+  kind: prevent
+  status: open
+  due: {due_a2}
+actions:
+  - <<: *defaults
+    id: "A1 "
+    action: Add a guard
+    due: {due_a1}
+  - id: 'A2'
+    <<: *defaults
+    action: Add a check
+---
+# Db
+"""
+
+
+def spaced_ids(due: str) -> str:
+    """The block shape the fast scanner reads itself (no merge key): quoted ids with
+    trailing spaces, which the model strips."""
+    text = pm_text("2026-01-09-dns", [act("A3", due), act("A4", due)])
+    return text.replace("id: A3", 'id: "A3 "').replace("id: A4", "id: 'A4  '")
+
+
+def test_history_reads_merge_keys_and_quoted_ids_as_the_model_does(bpm: Bpm, repo: Repo) -> None:
+    other = "postmortems/2026/2026-01-09-dns.md"
+    first = {
+        P: MERGED.format(due_a1="2026-02-01", due_a2="2026-02-10"),
+        other: spaced_ids("2026-02-01"),
+    }
+    repo.commit("v1", first, author="Ana Okafor")
+    pushed = {
+        P: MERGED.format(due_a1="2026-03-01", due_a2="2026-03-10"),
+        other: spaced_ids("2026-03-01"),
+    }
+    repo.commit("push all", pushed, author="Bo Lindqvist", date="2026-01-20T09:00:00+00:00")
+    listed = bpm("action", "list", "--format", "json")
+    assert [(r["id"], r["due"], r["owner"]) for r in json.loads(listed.stdout)] == [
+        ("A1", "2026-03-01", "bob"),
+        ("A3", "2026-03-01", "bob"),
+        ("A4", "2026-03-01", "bob"),
+        ("A2", "2026-03-10", "bob"),
+    ]
+    rows = overdue_rows(bpm, "--no-cache")
+    found = {k: (v["introduced_by"], v["original_due"], v["postponed"]) for k, v in rows.items()}
+    assert found == {
+        "A1": ("Ana Okafor", "2026-02-01", 1),
+        "A2": ("Ana Okafor", "2026-02-10", 1),  # its due comes from the merge key
+        "A3": ("Ana Okafor", "2026-02-01", 1),
+        "A4": ("Ana Okafor", "2026-02-01", 1),
+    }
+    assert vanished(bpm) == {}
