@@ -157,11 +157,10 @@ def close(
         if not found:
             ids = ", ".join(a.id for a in pm.actions if a.id) or "none"
             raise UsageError(f"no action {action_id} in {display(path)} (its actions: {ids})")
-        if found[0].status != "open":
-            raise PostmortemError(
-                f"action {action_id} is {found[0].status}, not open", display(path)
-            )
-        index = found[0].index
+        last = found[-1]  # a repeated id: the last, as reports read it (format/facts.py)
+        if last.status != "open":
+            raise PostmortemError(f"action {action_id} is {last.status}, not open", display(path))
+        index = last.index
 
         def mutate(data: Any) -> None:
             item = data["actions"][index]

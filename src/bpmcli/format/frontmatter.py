@@ -335,6 +335,8 @@ def _round_trip_yaml(indent: int = 2, sequence: int = 4, offset: int = 2) -> Any
     handler.width = 4096  # never fold a long action into two lines
     handler.indent(mapping=indent, sequence=sequence, offset=offset)
     handler.Representer = _representer_class()
+    handler.Constructor = _constructor_class()
+    handler.allow_duplicate_keys = True  # ... and the last value wins, as for the reader
     handler.representer.add_representer(Timestamp, _represent_timestamp)
     handler.representer.add_representer(str, _represent_str)
     handler.constructor.add_constructor("tag:yaml.org,2002:timestamp", _tolerant_rt_timestamp)
@@ -355,6 +357,25 @@ def _representer_class() -> type:
             return super().represent_key(data)
 
     return Representer
+
+
+@cache
+def _constructor_class() -> type:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        """A repeated key keeps its last value, as PyYAML (the reader) and lint's BPM002
+        say: an edit works on what every other command read. ruamel would keep the first."""
+
+        def check_mapping_key(
+            self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+        ) -> bool:
+            if key in mapping:
+                mapping[key] = value
+                return False
+            return True
+
+    return Constructor
 
 
 def _keep_plain(data: Any) -> None:
