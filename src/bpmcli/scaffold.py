@@ -72,7 +72,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
     """The front matter of a new postmortem, as data, in FORMAT.md's key order."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from bpmcli.format.frontmatter import Timestamp, flow_item
+    from bpmcli.format.frontmatter import Timestamp
 
     started = request.started.astimezone(zone(config.timezone))
     data = CommentedMap()
@@ -86,7 +86,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
     if request.facilitator:
         data["facilitator"] = request.facilitator
     if request.services:
-        services = CommentedSeq(flow_item(service) for service in request.services)
+        services = CommentedSeq(request.services)
         services.fa.set_flow_style()
         data["services"] = services
     actions = CommentedSeq()

@@ -121,6 +121,9 @@ TITLE = VALUE.filter(lambda t: any(ch.isalnum() for ch in t))
 @given(title=TITLE, facilitator=VALUE, service=VALUE.filter(lambda t: t.strip()))
 @example(title="Off", facilitator="no", service="12:30")
 @example(title="1e3", facilitator="~", service="null")
+@example(title="Db", facilitator="", service=":0")  # ruamel writes `[:0]`, PyYAML refuses it
+@example(title="Db", facilitator="", service="a, b")
+@example(title="Db", facilitator="", service="-x")
 def test_new_postmortem_values_read_back_as_written(
     title: str, facilitator: str, service: str
 ) -> None:

@@ -304,18 +304,9 @@ def one_line(what: str, value: str | None) -> None:
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab, DEL, C1 (NEL)
 
 
-def flow_item(value: str) -> str:
-    """`value` as an item of a flow list (`services: [db, api]`) bpm writes: quoted when
-    it holds what ends or breaks a flow item to one of the readers (`,`, `:`, brackets,
-    `#`, a leading indicator, outer spaces), else plain as any string."""
-    from ruamel.yaml.scalarstring import SingleQuotedScalarString
-
-    if _FLOW_UNSAFE.search(value) or value != value.strip(" \t"):
-        return SingleQuotedScalarString(value)  # type: ignore[no-any-return]
-    return value
-
-
-_FLOW_UNSAFE = re.compile(r"[,:\[\]{}#]|^[-?!&*|>'\"%@`]")
+# What ends or breaks a plain item of a flow list for one of the readers (PyYAML reads
+# YAML 1.1, stricter than ruamel's 1.2 emitter: `[:0]` is an error to it).
+_FLOW_UNSAFE = re.compile(r"[,:\[\]{}#]|^[-?!&*|>'\"%@`]|^\s|\s$")
 
 
 def dump_front_matter(data: dict[str, Any]) -> str:
@@ -350,6 +341,16 @@ def _representer_class() -> type:
     class Representer(RoundTripRepresenter):
         """Keys are written as ruamel writes them: bpm's own keys never need quotes, and a
         file's key `no:` must not become the string `'no'` because bpm edited a value."""
+
+        def represent_sequence(self, tag: Any, sequence: Any, flow_style: Any = None) -> Any:
+            """A flow list's new string items (`services: [db, api]`) are quoted when they
+            hold what would end or break a flow item: they read back as written."""
+            node = super().represent_sequence(tag, sequence, flow_style)
+            if node.flow_style:
+                for value, item in zip(sequence, node.value, strict=False):
+                    if type(value) is str and not item.style and _FLOW_UNSAFE.search(value):
+                        item.style = "'"
+            return node
 
         def represent_key(self, data: Any) -> Any:
             if type(data) is str and not _risky().search(data):

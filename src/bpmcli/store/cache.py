@@ -26,6 +26,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is read again
+# In every salt: bumped when what the store reads from git changes, so that a cache built
+# on it (the stats answers too, whose own format did not change) starts over. 2: merges
+# read against every parent, hidden folders skipped everywhere (#16).
+STORE_READING = 2
 _META = ("salt", "written_ns")
 
 StatKey = list[int]  # [size, mtime_ns, inode]
@@ -42,7 +46,7 @@ class Cache:
         from bpmcli import __version__
 
         self.path = path
-        self.salt: list[object] = [fmt, __version__, *settings]
+        self.salt: list[object] = [fmt, __version__, STORE_READING, *settings]
         self.written_ns = 0  # when the run that wrote the document read began (0: none read)
         # This run's start, taken before any file is stat'ed: what `save` records. A file
         # changed during the run, even in the tick of its stat, has an mtime after it.
