@@ -261,6 +261,8 @@ def test_ids_are_not_reused_after_an_uncommitted_move(
     with_a_deleted_action(repo)
     for folder in ("2025", "2027"):
         (repo.path / "postmortems" / folder).mkdir(parents=True, exist_ok=True)
+    repo.write("README.md", "Staged too: a path whose name starts like a status letter.\n")
+    repo.git("add", "README.md")
     subprocess.run(move, cwd=repo.path, check=True, capture_output=True)
     assert "added A3" in add_action(bpm, move[-1], repo.path)
 

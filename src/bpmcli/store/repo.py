@@ -367,9 +367,14 @@ class Repository:
         pattern = ":(top,glob)**/" + re.sub(r"([*?\[\\])", r"\\\1", path.name)
         names.update(self._names("log", "--format=", "--name-only", "-z", "HEAD", "--", pattern))
         staged = self._names("diff", "--cached", "-M", "--name-status", "-z", "HEAD", "--")
-        for index, field in enumerate(staged[:-2]):
-            if field.startswith("R") and staged[index + 2] in names:
-                names.add(staged[index + 1])  # R<score> NUL old NUL new
+        at = 0
+        while at < len(staged):  # `STATUS NUL path`, or `R<score> NUL old NUL new`
+            if staged[at][:1] in ("R", "C") and at + 2 < len(staged):
+                if staged[at + 2] in names:
+                    names.add(staged[at + 1])
+                at += 3
+            else:
+                at += 2
         return {name for name in names if not name.startswith("../")}
 
     def _names(self, *args: str) -> list[str]:
