@@ -379,23 +379,21 @@ def _constructor_class() -> type:
     return Constructor
 
 
-def _keep_plain(data: Any) -> None:
+def _keep_plain(data: Any, seen: set[int] | None = None) -> None:
     """Mark the file's own plain values that `_represent_str` would quote (`owner: no`) to
     be written plain again: an edit never changes what another value means to a reader."""
     from ruamel.yaml.scalarstring import PlainScalarString
 
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if type(value) is str and value and not _plain_in_yaml_1_1(value):
-                data[key] = PlainScalarString(value)
-            else:
-                _keep_plain(value)
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            if type(value) is str and value and not _plain_in_yaml_1_1(value):
-                data[index] = PlainScalarString(value)
-            else:
-                _keep_plain(value)
+    seen = set() if seen is None else seen
+    if id(data) in seen or not isinstance(data, dict | list):
+        return  # an alias, maybe of itself (`&a [*a]`), is visited once
+    seen.add(id(data))
+    slots: Any = data.items() if isinstance(data, dict) else enumerate(data)
+    for slot, value in list(slots):
+        if type(value) is str and value and not _plain_in_yaml_1_1(value):
+            data[slot] = PlainScalarString(value)
+        elif isinstance(value, dict | list):
+            _keep_plain(value, seen)
 
 
 def _tolerant_rt_timestamp(constructor: Any, node: Any) -> Any:
