@@ -136,11 +136,14 @@ def vanished(bpm: Bpm) -> dict[str, tuple[object, object]]:
     return {str(r["action_id"]): (r["removed_by"], r["removed_at"]) for r in json.loads(ran.stdout)}
 
 
+@pytest.mark.parametrize("config", [{}, {"log.diffMerges": "first-parent"}], ids=["", "fp"])
 @pytest.mark.parametrize(("side", "lost"), [("topic", "A3"), ("HEAD", "A4")])
 def test_an_action_lost_in_a_merge_that_took_one_sides_file_vanished(
-    bpm: Bpm, repo: Repo, side: str, lost: str
+    bpm: Bpm, repo: Repo, side: str, lost: str, config: dict[str, str]
 ) -> None:
     diverged(repo)
+    for key, value in config.items():  # what `git log -m` means to this user
+        repo.git("config", key, value)
     # The merge (conflicting or not) is resolved by taking one side's whole file.
     subprocess.run(
         ["git", "merge", "-q", "--no-ff", "--no-commit", "topic"],

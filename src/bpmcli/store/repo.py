@@ -36,6 +36,7 @@ PINNED_CONFIG = (
     "diff.relative=false",
     "log.showSignature=false",
     "log.showRoot=true",
+    "log.diffMerges=separate",  # what `-m` means: each parent's diff (git's default)
     "i18n.logOutputEncoding=UTF-8",
 )
 # Where bpm reads a diff, these make its shape independent of attributes and drivers too.
@@ -284,7 +285,7 @@ class Repository:
             "--reverse",
             "-p",
             "-M",
-            "--diff-merges=separate",
+            "-m",  # not --diff-merges=separate: git before 2.31 lacks it
             "--full-index",
             *DIFF_OPTIONS,
             "--date=short",
