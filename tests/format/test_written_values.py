@@ -111,7 +111,9 @@ def new_postmortem(folder: Path, title: str, facilitator: str, service: str) -> 
         services=(service,),
     )
     made = scaffold.create(config, request)
-    return readers(made.path)
+    found = readers(made.path)
+    assert all(meta["id"] == made.id == made.path.stem for meta in found)  # the id bpm chose
+    return found
 
 
 TITLE = VALUE.filter(lambda t: any(ch.isalnum() for ch in t))

@@ -27,6 +27,7 @@ NAMES = [
     'postmortems/2026/2026-11-20-"quoted".md',  # git C-quotes it in the patch
     "postmortems/2026/2026-11-20-café.md",
     "postmortems/new folder/2026-11-20-x.md",
+    "postmortems/2026/2026-11-20-tab\tand\\backslash.md",  # C-quoted with escapes
 ]
 CONFIGS = [
     {},
