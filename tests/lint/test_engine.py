@@ -186,3 +186,33 @@ def test_a_file_saved_during_the_run_is_not_trusted_later(
     second = LintCache(folder / "lint.json", "salt")
     codes = [f.code for f in engine.lint([path], chosen, second).findings]
     assert codes == ["BPM103"]
+
+
+def test_a_file_saved_just_before_the_first_run_is_trusted_after_the_next(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    """The cache is saved again when a later run can vouch for a record the first could
+    not (same record, but now old enough): else that file would be hashed at every run."""
+    import datetime as dt
+    from pathlib import Path
+
+    from bpmcli.config import Config
+    from bpmcli.lint import engine
+    from bpmcli.lint.cache import LintCache
+    from bpmcli.store.cache import RACY_NS
+
+    folder = Path(str(tmp_path))
+    chosen = engine.settings(Config(root=folder), dt.date(2026, 11, 23))
+    path = folder / "2026-11-20-checkout-outage.md"
+    path.write_text(CLEAN)
+    first = LintCache(folder / "lint.json", "salt")
+    saved = first.store.started_ns - RACY_NS + 1_000  # inside the racy window of run 1
+    os.utime(path, ns=(saved, saved))
+    engine.lint([path], chosen, first)
+    first.save()
+    second = LintCache(folder / "lint.json", "salt")
+    assert second.known_digest(str(path), path.stat()) is None  # racy for run 1's cache
+    engine.lint([path], chosen, second)
+    second.save()
+    third = LintCache(folder / "lint.json", "salt")
+    assert third.known_digest(str(path), path.stat()) is not None

@@ -114,6 +114,10 @@ class Cache:
         except (OSError, BpmError, TypeError, ValueError):
             return
 
+    def trusted_from_now(self, stat: os.stat_result) -> bool:
+        """Whether an entry for this stat, saved by this run, will pass `unchanged`."""
+        return stat.st_mtime_ns < self.started_ns - RACY_NS
+
     def unchanged(self, recorded: object, stat: os.stat_result) -> bool:
         """Whether an entry recorded for a file's `stat_key` still describes the file: the
         racy-clean rule, written once for every stat-keyed cache."""
