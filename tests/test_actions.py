@@ -273,3 +273,86 @@ def test_list_across_postmortems(bpm: Bpm, repo: Repo, pm: Path) -> None:
         "postmortem,path,id,action,owner,due,kind,status,ticket,closed,overdue"
     )
     assert "open (overdue)" in bpm("action", "list").stdout
+
+
+DUPLICATED = """---
+id: 2026-01-05-db
+title: Db
+kind: incident
+status: draft
+status: draft
+severity: SEV2
+started: 2026-01-05T10:00:00Z
+review_by: 2026-01-10
+actions:
+  - id: A1
+    action: Add a guard
+    owner: bob
+    owner: ana
+    due: 2026-02-01
+    due: 2026-02-20
+    kind: prevent
+    status: open
+---
+# Db
+"""
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        (
+            "add",
+            "2026-01-05-db",
+            "Add a check",
+            "--owner",
+            "x",
+            "--due",
+            "2026-03-01",
+            "--kind",
+            "prevent",
+        ),
+        ("done", "2026-01-05-db", "A1"),
+        ("drop", "2026-01-05-db", "A1", "--reason", "The guard moved to the proxy"),
+    ],
+    ids=["add", "done", "drop"],
+)
+def test_edits_work_on_the_last_value_of_a_duplicate_key(
+    bpm: Bpm, repo: Repo, edit: tuple[str, ...]
+) -> None:
+    """#16 item 19, as docs/reliability.md says: YAML (and `lint`, and every report) keeps
+    the last value of a repeated key, and so does an edit; the other stays as it was read."""
+    path = repo.write("postmortems/2026/2026-01-05-db.md", DUPLICATED)
+    before = bpm("action", "list", "--format", "json")
+    ran = bpm("action", *edit)
+    assert ran.exit_code == 0, ran.stderr
+    after = json.loads(bpm("action", "list", "--format", "json").stdout)
+    first = {k: v for k, v in after[0].items() if k not in ("status", "closed", "overdue")}
+    assert first == {
+        k: v
+        for k, v in json.loads(before.stdout)[0].items()
+        if k not in ("status", "closed", "overdue")
+    }
+    assert (first["owner"], first["due"]) == ("ana", "2026-02-20")
+    text = path.read_text()
+    assert text.count("status: draft") == 1 and "owner: bob" not in text
+    assert (
+        bpm("lint", "--select", "BPM002", "--format", "json", "--no-cache").stdout.strip() == "[]"
+    )
+
+
+def test_a_repeated_action_id_is_closed_where_reports_read_it(bpm: Bpm, repo: Repo) -> None:
+    """Reports keep the last action of a repeated id (format/facts.py): so does `done`."""
+    twice = DUPLICATED.replace(
+        "    status: open\n---",
+        "    status: done\n  - id: A1\n    action: Add a check\n    owner: ana\n"
+        "    due: 2026-03-01\n    kind: detect\n    status: open\n---",
+    )
+    repo.write("postmortems/2026/2026-01-05-db.md", twice)
+    ran = bpm("action", "done", "2026-01-05-db", "A1")
+    assert ran.exit_code == 0, ran.stderr
+    rows = json.loads(bpm("action", "list", "--format", "json").stdout)
+    assert [(r["action"], r["status"]) for r in rows] == [
+        ("Add a guard", "done"),
+        ("Add a check", "done"),
+    ]

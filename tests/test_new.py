@@ -150,7 +150,7 @@ def test_edit_without_an_editor_is_a_usage_error(bpm: Bpm, repo: Repo) -> None:
 @pytest.mark.parametrize(
     ("title", "stem"),
     [
-        ("x\nstatus: published", "2026-11-20-x-status-published"),
+        ("x status: published", "2026-11-20-x-status-published"),
         ("a: b", "2026-11-20-a-b"),
         ("../../etc/passwd", "2026-11-20-etc-passwd"),
         ("Café crème brûlée", "2026-11-20-cafe-creme-brulee"),
@@ -169,6 +169,17 @@ def test_titles_come_back_exactly_and_slug_safely(
     assert post["title"] == title
     assert post["id"] == stem
     assert post["status"] == "draft"
+
+
+def test_a_title_of_two_lines_is_refused(bpm: Bpm, repo: Repo) -> None:
+    """A title is one line (#16): in the YAML it would be a quoted string, but the body's
+    heading would split in two and the second line would read as text."""
+    ran = bpm("new", "incident", "x\nstatus: published", "--started", "2026-11-20 10:00")
+    assert (ran.exit_code, ran.stderr) == (
+        2,
+        "error: the title must be one line: 'x\\nstatus: published' holds a line break\n",
+    )
+    assert not (repo.path / "postmortems" / "2026").exists()
 
 
 def test_long_titles_make_slugs_of_at_most_60_characters(bpm: Bpm, repo: Repo) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, PostmortemError, UsageError
 from bpmcli.files import display, rewrite
-from bpmcli.format.frontmatter import edit_text, set_field
+from bpmcli.format.frontmatter import edit_text, one_line, set_field
 from bpmcli.format.postmortem import (
     ACTION_KINDS,
     Postmortem,
@@ -110,6 +110,12 @@ def add(path: Path, new: NewAction) -> str:
         raise UsageError("the action text must not be empty")
     if new.kind not in ACTION_KINDS:
         raise UsageError(f"--kind must be one of {', '.join(ACTION_KINDS)}")
+    for what, value in (
+        ("the action text", new.action),
+        ("--owner", new.owner),
+        ("--ticket", new.ticket),
+    ):
+        one_line(what, value)
     chosen: list[str] = []
 
     def append(raw: bytes) -> bytes:
@@ -143,6 +149,7 @@ def close(
     """Mark an open action `done` or `dropped` (with its reason), dated today."""
     if status == "dropped" and not (reason and reason.strip()):
         raise UsageError("dropping an action needs --reason: an honest won't-do is a result")
+    one_line("--reason", reason)
 
     def mark(raw: bytes) -> bytes:
         pm = parse(raw, path)
@@ -150,11 +157,10 @@ def close(
         if not found:
             ids = ", ".join(a.id for a in pm.actions if a.id) or "none"
             raise UsageError(f"no action {action_id} in {display(path)} (its actions: {ids})")
-        if found[0].status != "open":
-            raise PostmortemError(
-                f"action {action_id} is {found[0].status}, not open", display(path)
-            )
-        index = found[0].index
+        last = found[-1]  # a repeated id: the last, as reports read it (format/facts.py)
+        if last.status != "open":
+            raise PostmortemError(f"action {action_id} is {last.status}, not open", display(path))
+        index = last.index
 
         def mutate(data: Any) -> None:
             item = data["actions"][index]

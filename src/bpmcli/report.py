@@ -17,7 +17,7 @@ from bpmcli.config import Config
 from bpmcli.errors import BpmError
 from bpmcli.format.postmortem import Postmortem, parse
 from bpmcli.store.history import ActionHistory, History, Lineage
-from bpmcli.store.workspace import Workspace
+from bpmcli.store.workspace import Workspace, below_folder, is_postmortem
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,13 @@ def _at_revision(workspace: Workspace, rev: str) -> tuple[list[Current], list[Bp
     sha = repository.verify(rev)
     found: list[Current] = []
     problems: list[BpmError] = []
+    folder = repository.relative(workspace.folder)
     reader = repository.batch()
     try:
-        for name in repository.markdown_files_at(sha, repository.relative(workspace.folder)):
+        for name in repository.markdown_files_at(sha, folder):
+            below = below_folder(name, folder)
+            if below is None or not is_postmortem(below):  # the rule `list` follows too
+                continue
             read = reader.read(f"{sha}:{name}")
             if read is None:
                 continue

@@ -119,6 +119,12 @@ def render(config: Config, request: NewRequest, pm_id: str) -> str:
 
 def check_request(config: Config, request: NewRequest) -> str:
     """Refuse bad input before anything is rendered or written; the slug when all is well."""
+    from bpmcli.format.frontmatter import one_line
+
+    one_line("the title", request.title)
+    one_line("--facilitator", request.facilitator)
+    for service in request.services:
+        one_line("--service", service)
     slug = slugify(request.title)
     if request.severity is not None and request.severity not in config.severities:
         raise UsageError(
@@ -162,6 +168,7 @@ def write_new(
     """Create `<dir>/YYYY/YYYY-MM-DD-<slug>.md` without ever overwriting a file: a clash
     gets `-2`, `-3`, ... (FORMAT.md). `text_for(id)` gives the file's text."""
     first_path = path_for(config, day, slug)[1]
+    _refuse_outside(config, first_path.parent)
     made = _make_folders(first_path.parent)
     try:
         for number in range(1, 1000):
@@ -177,6 +184,21 @@ def write_new(
             except OSError:
                 break
         raise
+
+
+def _refuse_outside(config: Config, folder: Path) -> None:
+    """Refuse to write where a symbolic link (the postmortem folder, a year folder) leads
+    out of the project: checked on the deepest part of `folder` that exists, before any
+    folder is made, so nothing is created outside either."""
+    import os
+
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p.is_symlink())
+    root = os.path.realpath(config.root)
+    target = os.path.realpath(existing)
+    if target != root and not target.startswith(root + os.sep):
+        raise UsageError(
+            f"{display(existing)} leads outside the project (a symbolic link?); nothing was written"
+        )
 
 
 def _make_folders(folder: Path) -> list[Path]:

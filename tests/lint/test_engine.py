@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -145,3 +146,73 @@ def test_since_outside_a_repository(bpm: Bpm, tmp_path: object) -> None:
     (folder / "postmortems").mkdir(parents=True)
     ran = bpm("lint", "--since", "HEAD", cwd=folder)
     assert (ran.exit_code, ran.stderr) == (2, "error: not inside a git repository\n")
+
+
+def test_a_file_saved_during_the_run_is_not_trusted_later(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#16 item 5: the racy-clean rule is timed from the run's start, not its end.
+
+    The run lints v1 (clean), the user saves v2 (an error, same size, same inode) in the
+    tick of v1's stat, and the run then writes its cache. v2's mtime is after the run
+    began, so the next run must read v2 again, however long the first run took. The
+    racy margin (for the file system's coarse clock) is set to 0: the test sets the mtime
+    itself, to a time after the run began, so nothing depends on timing.
+    """
+    import datetime as dt
+    import time
+    from pathlib import Path
+
+    from bpmcli.config import Config
+    from bpmcli.lint import engine
+    from bpmcli.lint.cache import LintCache
+    from bpmcli.store import cache as store_cache
+
+    folder = Path(str(tmp_path))
+    monkeypatch.setattr(store_cache, "RACY_NS", 0)
+    chosen = engine.settings(Config(root=folder), dt.date(2026, 11, 23))
+    path = folder / "2026-11-20-checkout-outage.md"
+    erroneous = CLEAN.replace("Make the splitter idempotent", "Investigate the splitter now")
+    assert len(erroneous) == len(CLEAN)
+    first = LintCache(folder / "lint.json", "salt")  # the run begins
+    path.write_text(CLEAN)
+    saved = time.time_ns()  # saved during the run
+    os.utime(path, ns=(saved, saved))
+    assert engine.lint([path], chosen, first).findings == []
+    with path.open("r+b") as file:  # v2, in place: same inode, same size, same mtime
+        file.write(erroneous.encode())
+    os.utime(path, ns=(saved, saved))
+    first.save()
+    second = LintCache(folder / "lint.json", "salt")
+    codes = [f.code for f in engine.lint([path], chosen, second).findings]
+    assert codes == ["BPM103"]
+
+
+def test_a_file_saved_just_before_the_first_run_is_trusted_after_the_next(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    """The cache is saved again when a later run can vouch for a record the first could
+    not (same record, but now old enough): else that file would be hashed at every run."""
+    import datetime as dt
+    from pathlib import Path
+
+    from bpmcli.config import Config
+    from bpmcli.lint import engine
+    from bpmcli.lint.cache import LintCache
+    from bpmcli.store.cache import RACY_NS
+
+    folder = Path(str(tmp_path))
+    chosen = engine.settings(Config(root=folder), dt.date(2026, 11, 23))
+    path = folder / "2026-11-20-checkout-outage.md"
+    path.write_text(CLEAN)
+    first = LintCache(folder / "lint.json", "salt")
+    saved = first.store.started_ns - RACY_NS + 1_000  # inside the racy window of run 1
+    os.utime(path, ns=(saved, saved))
+    engine.lint([path], chosen, first)
+    first.save()
+    second = LintCache(folder / "lint.json", "salt")
+    assert second.known_digest(str(path), path.stat()) is None  # racy for run 1's cache
+    engine.lint([path], chosen, second)
+    second.save()
+    third = LintCache(folder / "lint.json", "salt")
+    assert third.known_digest(str(path), path.stat()) is not None

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bpmcli.store.cache import RACY_NS, Cache, stat_key
+from bpmcli.store.cache import RACY_NS, STORE_READING, Cache, stat_key
 from conftest import Repo, read_only
 from store.base import Bpm, story
 
@@ -36,6 +36,18 @@ def test_a_new_salt_rebuilds(tmp_path: Path) -> None:
     stored["salt"][1] = "0.0.0-another-bpm"
     path.write_text(json.dumps(stored))
     assert Cache(path, 1, ["a"]).read(_count) is None  # bpm's version
+
+
+def test_a_cache_built_on_an_older_reading_of_git_rebuilds(tmp_path: Path) -> None:
+    """#16: merges and hidden folders are read differently; the stats answers, whose own
+    format did not change, must not survive from before (same bpm version in a checkout)."""
+    path = tmp_path / "stats.json"
+    Cache(path, 1, ["head"]).save({"count": 7})
+    stored = json.loads(path.read_bytes())
+    assert stored["salt"][2] == STORE_READING
+    stored["salt"][2] = STORE_READING - 1
+    path.write_text(json.dumps(stored))
+    assert Cache(path, 1, ["head"]).read(_count) is None
 
 
 def test_a_corrupt_or_foreign_file_is_rebuilt(tmp_path: Path) -> None:

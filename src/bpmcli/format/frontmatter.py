@@ -18,7 +18,7 @@ from typing import Any, ClassVar, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bpmcli.errors import PostmortemError
+from bpmcli.errors import PostmortemError, UsageError
 
 BOM = "\ufeff"
 
@@ -269,8 +269,44 @@ def _risky() -> re.Pattern[str]:
 def _represent_str(representer: Any, value: str) -> Any:
     # Control characters, NEL and the Unicode line separators read differently in YAML 1.1
     # (PyYAML) and 1.2 (ruamel): write them as double-quoted escapes that both read alike.
-    style = '"' if _risky().search(value) else None
+    # ruamel quotes what YAML 1.2 would read as another type; `no`, `Off`, `12:30` (1.1
+    # sexagesimal) and `=` are plain strings to it but not to PyYAML: quoted here.
+    if _risky().search(value):
+        style: str | None = '"'
+    elif value and not _plain_in_yaml_1_1(value):
+        style = "'"
+    else:
+        style = None
     return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _plain_in_yaml_1_1(value: str) -> bool:
+    """Whether PyYAML (bpm's reader, YAML 1.1) reads `value` written plain as a string."""
+    tag = yaml.resolver.BaseResolver.resolve(  # type: ignore[no-untyped-call]
+        _scalar_loader(), ScalarNode, value, (True, False)
+    )
+    return bool(tag == _STR)
+
+
+def one_line(what: str, value: str | None) -> None:
+    """Refuse a value bpm is asked to write that holds a line break or another control
+    character (UsageError, exit 2): `--owner` is one handle, a title one line, and a title
+    is written into the body too, where a NUL would make the file binary."""
+    if value is None:
+        return
+    if "\n" in value or "\r" in value:
+        raise UsageError(f"{what} must be one line: {value!r} holds a line break")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise UsageError(f"{what} must be one line of text: {value!r} holds {bad.group()!r}")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab, DEL, C1 (NEL)
+
+
+# What ends or breaks a plain item of a flow list for one of the readers (PyYAML reads
+# YAML 1.1, stricter than ruamel's 1.2 emitter: `[:0]` is an error to it).
+_FLOW_UNSAFE = re.compile(r"[,:\[\]{}#]|^[-?!&*|>'\"%@`]|^\s|\s$")
 
 
 def dump_front_matter(data: dict[str, Any]) -> str:
@@ -289,10 +325,75 @@ def _round_trip_yaml(indent: int = 2, sequence: int = 4, offset: int = 2) -> Any
     handler.preserve_quotes = True
     handler.width = 4096  # never fold a long action into two lines
     handler.indent(mapping=indent, sequence=sequence, offset=offset)
+    handler.Representer = _representer_class()
+    handler.Constructor = _constructor_class()
+    handler.allow_duplicate_keys = True  # ... and the last value wins, as for the reader
     handler.representer.add_representer(Timestamp, _represent_timestamp)
     handler.representer.add_representer(str, _represent_str)
     handler.constructor.add_constructor("tag:yaml.org,2002:timestamp", _tolerant_rt_timestamp)
     return handler
+
+
+@cache
+def _representer_class() -> type:
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        """Keys are written as ruamel writes them: bpm's own keys never need quotes, and a
+        file's key `no:` must not become the string `'no'` because bpm edited a value."""
+
+        def represent_sequence(self, tag: Any, sequence: Any, flow_style: Any = None) -> Any:
+            """A flow list's new string items (`services: [db, api]`) are quoted when they
+            hold what would end or break a flow item: they read back as written."""
+            node = super().represent_sequence(tag, sequence, flow_style)
+            if node.flow_style:
+                for value, item in zip(sequence, node.value, strict=False):
+                    if type(value) is str and not item.style and _FLOW_UNSAFE.search(value):
+                        item.style = "'"
+            return node
+
+        def represent_key(self, data: Any) -> Any:
+            if type(data) is str and not _risky().search(data):
+                return self.represent_scalar("tag:yaml.org,2002:str", data)
+            return super().represent_key(data)
+
+    return Representer
+
+
+@cache
+def _constructor_class() -> type:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        """A repeated key keeps its last value, as PyYAML (the reader) and lint's BPM002
+        say: an edit works on what every other command read. ruamel would keep the first."""
+
+        def check_mapping_key(
+            self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+        ) -> bool:
+            if key in mapping:
+                mapping[key] = value
+                return False
+            return True
+
+    return Constructor
+
+
+def _keep_plain(data: Any, seen: set[int] | None = None) -> None:
+    """Mark the file's own plain values that `_represent_str` would quote (`owner: no`) to
+    be written plain again: an edit never changes what another value means to a reader."""
+    from ruamel.yaml.scalarstring import PlainScalarString
+
+    seen = set() if seen is None else seen
+    if id(data) in seen or not isinstance(data, dict | list):
+        return  # an alias, maybe of itself (`&a [*a]`), is visited once
+    seen.add(id(data))
+    slots: Any = data.items() if isinstance(data, dict) else enumerate(data)
+    for slot, value in list(slots):
+        if type(value) is str and value and not _plain_in_yaml_1_1(value):
+            data[slot] = PlainScalarString(value)
+        elif isinstance(value, dict | list):
+            _keep_plain(value, seen)
 
 
 def _tolerant_rt_timestamp(constructor: Any, node: Any) -> Any:
@@ -340,6 +441,7 @@ def edit_text(text: str, mutate: Mutation, path: Path | str = "") -> str:
         raise PostmortemError(f"front matter is not valid YAML: {problem}", path, line) from exc
     if not isinstance(data, dict):
         raise PostmortemError("front matter must be a mapping of keys", path, where.yaml_line)
+    _keep_plain(data)
     before = _plain(data)
     mutate(data)
     if _plain(data) == before:

@@ -62,8 +62,11 @@ class LintCache:
         return None
 
     def remember(self, name: str, stat: os.stat_result, digest: str) -> None:
+        """Record the digest of a file that `known_digest` did not vouch for. The cache is
+        saved again even when the record is the same, if this run's start makes it
+        trusted: else a file saved just before the first run would be hashed forever."""
         record = [*stat_key(stat), digest]
-        if self.stats.get(name) != record:
+        if self.stats.get(name) != record or self.store.trusted_from_now(stat):
             self.stats[name] = record
             self.dirty = True
 

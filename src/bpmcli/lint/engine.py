@@ -195,21 +195,31 @@ def _read(path: Path) -> bytes | BpmError:
         return exc
 
 
-def lint_file(path: Path, settings: Settings) -> list[Finding]:
+def lint_file(path: Path, settings: Settings, keyed: bool = False) -> Keyed:
+    """The file's findings; with `keyed`, the cache key of the very bytes they were found
+    in (the file may change between the parent's hashing and this read)."""
     data = _read(path)
     if isinstance(data, BpmError):
         if "BPM001" not in settings.severities:
-            return []
-        return [
-            Finding(
-                display(path), 1, 1, "BPM001", settings.severities["BPM001"], data.message, path
-            )
-        ]
-    return lint_bytes(data, path, settings)
+            return Keyed(None, [])
+        found = Finding(
+            display(path), 1, 1, "BPM001", settings.severities["BPM001"], data.message, path
+        )
+        return Keyed(None, [found])
+    if not keyed:
+        return Keyed(None, lint_bytes(data, path, settings))
+    from bpmcli.lint.cache import key
+
+    return Keyed(key(path.name, data), lint_bytes(data, path, settings))
 
 
-def _lint_paths(chosen: Settings, paths: list[Path]) -> list[list[Finding]]:
-    return [lint_file(path, chosen) for path in paths]
+class Keyed(NamedTuple):
+    digest: str | None  # the cache key of the bytes linted; None: not asked, or unreadable
+    findings: list[Finding]
+
+
+def _lint_paths(chosen: Settings, keyed: bool, paths: list[Path]) -> list[Keyed]:
+    return [lint_file(path, chosen, keyed) for path in paths]
 
 
 class Result(NamedTuple):
@@ -240,12 +250,13 @@ def lint(
                     ]
                     continue
         misses.append((path, digest))
-    for (path, digest), found in zip(
-        misses, _run([p for p, _ in misses], chosen, jobs), strict=True
-    ):
+    linted = _run([p for p, _ in misses], chosen, jobs, cache is not None)
+    for (path, digest), (read, found) in zip(misses, linted, strict=True):
         results[path] = found
-        if cache is not None and digest is not None:
-            cache.put(digest, [[f.line, f.column, f.code, f.severity, f.message] for f in found])
+        if cache is not None and digest is not None and read is not None:
+            # Stored under the key of the bytes linted, which are the bytes hashed unless
+            # the file was saved in between: then the findings of its new content.
+            cache.put(read, [[f.line, f.column, f.code, f.severity, f.message] for f in found])
     findings = [f for path in paths for f in results[path]]
     return Result(findings, len(paths))
 
@@ -283,7 +294,11 @@ def _on_changed_line(changed: dict[Path, set[int] | None], finding: Finding) -> 
 
 
 def _digest(path: Path, cache: Any, key: Any) -> str | None:
-    """The file's content digest: from the cache when its stat is unchanged, else hashed."""
+    """The file's content digest: from the cache when its stat is unchanged, else hashed.
+
+    The stat is taken before the read and again after: a file saved in between is
+    hashed, but its stat is not recorded as describing those bytes (the racy-clean rule,
+    with the run's start as its clock, covers a save after both)."""
     try:
         stat = path.stat()
     except OSError:
@@ -296,15 +311,22 @@ def _digest(path: Path, cache: Any, key: Any) -> str | None:
     if isinstance(data, BpmError):
         return None
     digest: str = key(path.name, data)
-    cache.remember(name, stat, digest)
+    from bpmcli.store.cache import stat_key
+
+    try:
+        after = path.stat()
+    except OSError:
+        return digest
+    if stat_key(after) == stat_key(stat):
+        cache.remember(name, stat, digest)
     return digest
 
 
-def _run(paths: list[Path], chosen: Settings, jobs: int | None) -> list[list[Finding]]:
+def _run(paths: list[Path], chosen: Settings, jobs: int | None, keyed: bool) -> list[Keyed]:
     from functools import partial
 
     from bpmcli.lint.rules import all_rules
     from bpmcli.parallel import map_chunks
 
     all_rules()  # import the rules once, before forking
-    return map_chunks(partial(_lint_paths, chosen), paths, PARALLEL_FROM, jobs)
+    return map_chunks(partial(_lint_paths, chosen, keyed), paths, PARALLEL_FROM, jobs)

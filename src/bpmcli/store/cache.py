@@ -9,8 +9,9 @@ A cache only ever saves time, so it is never trusted and never fatal:
 - `Cache.off()` (`--no-cache`) reads nothing and writes nothing, not even the folder.
 
 Entries keyed by a file's stat follow git's racy-clean rule (`unchanged`): same size,
-mtime and inode, and the file was last modified well before the cache was written, since
-a change within the same timestamp tick would leave the stat as it was.
+mtime and inode, and the file was last modified well before the run that wrote the cache
+began (not when it saved: a file changed during a long run, within the tick of its stat,
+would otherwise be trusted), since such a change would leave the stat as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is read again
+# In every salt: bumped when what the store reads from git changes, so that a cache built
+# on it (the stats answers too, whose own format did not change) starts over. 2: merges
+# read against every parent, hidden folders skipped everywhere (#16).
+STORE_READING = 2
 _META = ("salt", "written_ns")
 
 StatKey = list[int]  # [size, mtime_ns, inode]
@@ -41,8 +46,11 @@ class Cache:
         from bpmcli import __version__
 
         self.path = path
-        self.salt: list[object] = [fmt, __version__, *settings]
-        self.written_ns = 0  # when the document read was written (0: none was read)
+        self.salt: list[object] = [fmt, __version__, STORE_READING, *settings]
+        self.written_ns = 0  # when the run that wrote the document read began (0: none read)
+        # This run's start, taken before any file is stat'ed: what `save` records. A file
+        # changed during the run, even in the tick of its stat, has an mtime after it.
+        self.started_ns = time.time_ns()
 
     @classmethod
     def off(cls) -> Cache:
@@ -99,12 +107,16 @@ class Cache:
         from bpmcli.files import atomic_write
 
         try:
-            data = {"salt": self.salt, "written_ns": time.time_ns(), **document}
+            data = {"salt": self.salt, "written_ns": self.started_ns, **document}
             encoded = json.dumps(data, separators=(",", ":")).encode()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, encoded)
         except (OSError, BpmError, TypeError, ValueError):
             return
+
+    def trusted_from_now(self, stat: os.stat_result) -> bool:
+        """Whether an entry for this stat, saved by this run, will pass `unchanged`."""
+        return stat.st_mtime_ns < self.started_ns - RACY_NS
 
     def unchanged(self, recorded: object, stat: os.stat_result) -> bool:
         """Whether an entry recorded for a file's `stat_key` still describes the file: the

@@ -11,7 +11,7 @@ from __future__ import annotations
 # `git cat-file --batch`. Action facts are read again only when a hunk touches the front
 # matter.
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,6 +20,7 @@ from bpmcli.errors import UsageError
 from bpmcli.format.facts import Facts, front_matter_end, front_matter_facts
 from bpmcli.store.cache import Cache
 from bpmcli.store.repo import CatFile, Repository
+from bpmcli.store.workspace import below_folder, is_postmortem
 
 ZERO = "0" * 40
 
@@ -29,6 +30,7 @@ class Commit:
     sha: str
     author: str
     date: str  # author date, YYYY-MM-DD
+    parents: int = field(default=1, compare=False)  # not cached: only the pass asks
 
 
 class DueChange(NamedTuple):
@@ -162,11 +164,60 @@ def _apply(base: list[bytes], hunks: list[tuple[int, int, list[bytes]]]) -> list
 class _Pass:
     """Turns the stream of file patches into lineages and action histories."""
 
-    def __init__(self, repository: Repository, lineages: list[Lineage] | None = None):
+    def __init__(self, repository: Repository, folder: str, lineages: list[Lineage] | None = None):
+        self.folder = folder
         self.blobs = _Blobs(repository)
         self.lineages: list[Lineage] = lineages or []
         self.current: dict[str, Lineage] = {x.path: x for x in self.lineages if not x.deleted}
         self.unreadable: dict[str, Facts] = {}  # blob -> the facts of its last readable ancestor
+        # A merge's patches against its other parents, by path: read once all its patches are in.
+        self.other_sides: dict[str, list[_FilePatch]] = {}
+        self.merged: dict[str, tuple[Lineage, Facts | None, Facts]] = {}
+
+    def patch(self, commit: Commit, patch: _FilePatch, parent: int) -> None:
+        """A file patch of `commit` against its `parent`-th parent (0: the first)."""
+        # Only postmortems, by the workspace's rule: a file moved out of a hidden folder is
+        # new, one moved into it deleted.
+        patch.old_path = self._postmortem(patch.old_path)
+        patch.new_path = self._postmortem(patch.new_path)
+        if patch.old_path is None and patch.new_path is None:
+            return
+        if parent == 0:
+            self.file(commit, patch)
+        elif patch.new_path is not None and not patch.binary:
+            self.other_sides.setdefault(patch.new_path, []).append(patch)
+
+    def _postmortem(self, path: str | None) -> str | None:
+        if path is None:
+            return None
+        below = below_folder(path, self.folder)
+        return path if below is not None and is_postmortem(below) else None
+
+    def end_merge(self, commit: Commit) -> None:
+        """After all of a merge's patches: what it lost or changed against every parent.
+
+        An action a parent held that the merge result lacks vanished in the merge (the
+        merge took the other side's file); a due date changed only if it differs from
+        every parent's (else it came from a side, already recorded there)."""
+        for path, patches in self.other_sides.items():
+            if path in self.merged:
+                lineage, first, after = self.merged[path]
+            else:  # unchanged against the first parent: the result is the first parent's
+                found = self.current.get(path)
+                result = self.blobs.facts_of(patches[0].new_blob)
+                if found is None or result is None:
+                    continue
+                lineage, first, after = found, result, result
+            read = [self.blobs.facts_of(p.old_blob) for p in patches if p.old_blob != ZERO]
+            sides = [side for side in read if side is not None]
+            if len(patches) < commit.parents - 1:  # a parent whose file the merge kept
+                sides.append(after)
+            _record(lineage, commit, first, after, sides)
+        for path, (lineage, first, after) in self.merged.items():
+            if path not in self.other_sides:
+                _record(lineage, commit, first, after, [after])
+        self.other_sides.clear()
+        self.merged.clear()
 
     def file(self, commit: Commit, patch: _FilePatch) -> None:
         if patch.binary:
@@ -177,6 +228,10 @@ class _Pass:
             if lineage is not None:
                 lineage.deleted = True
             return
+        if lineage is None and commit.parents > 1:
+            # A merge adds or renames against its first parent what a side did already:
+            # the side's lineage, not a new one (which would credit the merge with it all).
+            lineage = self.current.get(new_path)
         if lineage is None:
             lineage = Lineage(new_path)
             self.lineages.append(lineage)
@@ -198,14 +253,23 @@ class _Pass:
             if before is None:  # an unreadable version is skipped: the readable one before it
                 before = self.unreadable.get(patch.old_blob)
         after = self.blobs.facts_of(patch.new_blob, new_lines)
-        if after is not None:
+        if after is not None and commit.parents > 1:
+            self.merged[new_path] = (lineage, before, after)  # recorded by end_merge
+        elif after is not None:
             _record(lineage, commit, before, after)
         elif before is not None:
             self.unreadable[patch.new_blob] = before
 
 
-def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts) -> None:
-    """What changed between two versions of one postmortem's front matter, in `commit`."""
+def _record(
+    lineage: Lineage,
+    commit: Commit,
+    before: Facts | None,
+    after: Facts,
+    other_parents: Sequence[Facts] = (),
+) -> None:
+    """What changed between two versions of one postmortem's front matter, in `commit`;
+    for a merge, `before` is the first parent's version and `other_parents` the others'."""
     old_actions = before.actions if before else {}
     if after.status == "published" and lineage.published is None:
         lineage.published = commit
@@ -219,7 +283,11 @@ def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts
         known.removed = None
         previous = old_actions.get(action_id)
         due, state = facts.due, facts.status
-        if previous is not None and previous.due != due:
+        if (
+            previous is not None
+            and previous.due != due
+            and not any(_due_of(side, action_id) == due for side in other_parents)
+        ):
             known.due_changes.append(DueChange(commit, previous.due, due))
             if state == "open" and due and previous.due and due > previous.due:
                 known.postponed_later.append(commit)
@@ -227,10 +295,17 @@ def _record(lineage: Lineage, commit: Commit, before: Facts | None, after: Facts
             known.done = commit
         if state == "dropped" and known.dropped is None:
             known.dropped = commit
-    for action_id in old_actions.keys() - after.actions.keys():
+    held = old_actions.keys() | {key for side in other_parents for key in side.actions}
+    for action_id in held - after.actions.keys():
         gone = lineage.actions.get(action_id)
         if gone is not None and gone.removed is None:
             gone.removed = commit
+
+
+def _due_of(facts: Facts, action_id: str) -> str | bool | None:
+    """The due of an action in a version; False when the version lacks the action."""
+    found = facts.actions.get(action_id)
+    return found.due if found is not None else False
 
 
 def scan(
@@ -242,7 +317,7 @@ def scan(
 ) -> tuple[list[Lineage], dict[str, Facts | None]]:
     """Every change to `folder` reachable from `rev` (after `since`), as lineages; and the
     facts of every version the pass read, by blob id."""
-    state = _Pass(repository, lineages)
+    state = _Pass(repository, folder, lineages)
     try:
         _read_patches(state, repository.log_patches(f"{since}..{rev}" if since else rev, folder))
     finally:
@@ -255,6 +330,7 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
     commit: Commit | None = None
     patch: _FilePatch | None = None
     hunk: list[bytes] | None = None
+    parent = 0  # which parent the patches are against: a merge comes once per parent
     for raw in stream:
         data = raw[:-1] if raw[-1:] == b"\n" else raw
         if hunk is not None and data[:1] in (b" ", b"+", b"-", b"\\"):
@@ -265,13 +341,18 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
         line = data.decode("utf-8", "surrogateescape")
         if line.startswith("\0"):
             if patch is not None and commit is not None:
-                state.file(commit, patch)
+                state.patch(commit, patch, parent)
             patch = None
-            sha, author, date = line[1:].split("\x1f")
-            commit = Commit(sha, author, date)
+            sha, author, date, parents = line[1:].split("\x1f")
+            if commit is not None and commit.sha == sha:
+                parent += 1
+                continue
+            if commit is not None and commit.parents > 1:
+                state.end_merge(commit)
+            commit, parent = Commit(sha, author, date, len(parents.split())), 0
         elif line.startswith("diff --git "):
             if patch is not None and commit is not None:
-                state.file(commit, patch)
+                state.patch(commit, patch, parent)
             patch = _FilePatch()
         elif patch is None:
             continue
@@ -299,7 +380,9 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
         elif line.startswith("Binary files "):
             patch.binary = True
     if patch is not None and commit is not None:
-        state.file(commit, patch)
+        state.patch(commit, patch, parent)
+    if commit is not None and commit.parents > 1:
+        state.end_merge(commit)
 
 
 _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
@@ -307,7 +390,7 @@ _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 # -- the history a report needs, cached under .git/ ------------------------------------------
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: merges are read against every parent (#16)
 
 
 class _Commits:
@@ -316,7 +399,7 @@ class _Commits:
     def __init__(self, rows: list[list[str]] | None = None):
         self.rows: list[list[str]] = rows or []
         self.index: dict[str, int] = {}
-        self.built: list[Commit] = [Commit(*row) for row in self.rows]
+        self.built: list[Commit] = [Commit(sha, author, date) for sha, author, date in self.rows]
 
     def ref(self, commit: Commit | None) -> int:
         if commit is None:

@@ -36,6 +36,7 @@ PINNED_CONFIG = (
     "diff.relative=false",
     "log.showSignature=false",
     "log.showRoot=true",
+    "log.diffMerges=separate",  # what `-m` means: each parent's diff (git's default)
     "i18n.logOutputEncoding=UTF-8",
 )
 # Where bpm reads a diff, these make its shape independent of attributes and drivers too.
@@ -214,9 +215,10 @@ class Repository:
         runner = Git(start, purpose)
         done = runner._run(["rev-parse", "--show-toplevel", "--absolute-git-dir"])
         if done.returncode != 0:
-            if git_dir_of(start.resolve()) is None:
+            if git_dir_of(start.resolve()) is None and "GIT_DIR" not in os.environ:
                 return None
-            # There is a repository, and git cannot read it (bad config, dubious ownership).
+            # There is a repository, and git cannot read it (bad config, dubious ownership):
+            # git failing on the repository, exit 1 (docs/cli.md), in git's words.
             raise BpmError(f"git: {last_line(done.stderr, 'git rev-parse failed')}")
         lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
         root = Path(lines[0])
@@ -275,16 +277,19 @@ class Repository:
 
     def log_patches(self, spec: str, folder: str) -> Iterator[bytes]:
         """Every change to `folder` in `spec`, oldest first, as `git log -p` lines: each
-        commit opens with NUL, then `sha US author US date`; blobs in full (--full-index)."""
+        commit opens with NUL, then `sha US author US date US parents`; blobs in full
+        (--full-index). A merge comes once per parent, with its diff against that parent:
+        a file the merge took from one side is a change against the other."""
         return self.git.stream(
             "log",
             "--reverse",
             "-p",
             "-M",
+            "-m",  # not --diff-merges=separate: git before 2.31 lacks it
             "--full-index",
             *DIFF_OPTIONS,
             "--date=short",
-            "--format=%x00%H%x1f%an%x1f%ad",
+            "--format=%x00%H%x1f%an%x1f%ad%x1f%P",
             spec,
             "--",
             folder,
@@ -323,55 +328,83 @@ class Repository:
         """Lines added or changed since `rev` in the working tree, per file (resolved path).
 
         None for a file that is new since `rev` or not tracked: every line of it counts.
+        Names come from `--name-only -z` (verbatim), never from the patch's `+++` lines,
+        which git quotes, ends with a tab when they hold a space, or prefixes as the
+        user's config says. Only modified files are read as a patch, where each file has
+        exactly one `diff --git` header: the n-th header is the n-th name. A file added,
+        turned into a link or unmerged since `rev` counts whole.
         """
         base = self.verify(rev)
         specs = [str(Path(f).resolve()) for f in files]
+        modified = ("--no-renames", "--diff-filter=M", base, "--", *specs)
+        names = self._names("diff", "--name-only", "-z", *modified)
+        patch = self.git.run("diff", *DIFF_OPTIONS, "-U0", *modified)
         changed: dict[Path, set[int] | None] = {}
-        current: set[int] | None = None
-        diff = self.git.run("diff", *DIFF_OPTIONS, "--no-renames", "-U0", base, "--", *specs)
-        for line in diff.splitlines():
-            if line.startswith("+++ "):
-                name = line[4:]
-                current = set() if name != "/dev/null" else None
-                if current is not None:
-                    changed[(self.root / name.removeprefix("b/")).resolve()] = current
-            elif current is not None and line.startswith("@@"):
+        current: set[int] = set()
+        headers = 0
+        for line in patch.split("\n"):  # not splitlines: U+2028 in a line is no break
+            if line.startswith("diff --git "):
+                if headers >= len(names):
+                    raise BpmError("git diff's patch holds more files than it listed")
+                current = changed[(self.root / names[headers]).resolve()] = set()
+                headers += 1
+            elif line.startswith("@@"):
                 hunk = _HUNK.match(line)
                 if hunk:
                     first, count = int(hunk.group(1)), int(hunk.group(2) or 1)
                     current.update(range(first, first + count))
-        untracked = self.git.run("ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
-        added = self.git.run(
-            "diff", "--no-color", "--name-only", "--diff-filter=A", "-z", base, "--", *specs
-        )
-        for name in filter(None, (untracked + "\0" + added).split("\0")):
+        whole = ("--no-renames", "--diff-filter=ATU", base, "--", *specs)
+        untracked = self._names("ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
+        for name in untracked + self._names("diff", "--name-only", "-z", *whole):
             changed[(self.root / name).resolve()] = None
         return changed
+
+    def names_ever(self, path: Path) -> set[str]:
+        """Every repository path that may be `path` in history: where git places it now;
+        any path of the same file name in HEAD's history (git may place it wrongly: with
+        `GIT_DIR` set and no work tree, git takes the current folder for the root); and
+        the source of a rename staged but not committed (`git mv`)."""
+        names = {self.relative(path)}
+        pattern = ":(top,glob)**/" + re.sub(r"([*?\[\\])", r"\\\1", path.name)
+        names.update(self._names("log", "--format=", "--name-only", "-z", "HEAD", "--", pattern))
+        staged = self._names("diff", "--cached", "-M", "--name-status", "-z", "HEAD", "--")
+        at = 0
+        while at < len(staged):  # `STATUS NUL path`, or `R<score> NUL old NUL new`
+            if staged[at][:1] in ("R", "C") and at + 2 < len(staged):
+                if staged[at + 2] in names:
+                    names.add(staged[at + 1])
+                at += 3
+            else:
+                at += 2
+        return {name for name in names if not name.startswith("../")}
+
+    def _names(self, *args: str) -> list[str]:
+        """The NUL-separated paths git prints with `-z`, as they are (repository-relative)."""
+        listing = self.git.output(*args)
+        return [name.decode("utf-8", "surrogateescape") for name in listing.split(b"\0") if name]
 
 
 def action_numbers_ever(path: Path) -> set[int]:
     """The numbers of every action id (A1, A2, ...) the file has ever held in git history.
 
     Empty outside a repository, for a file git does not know, or without git at all: ids
-    are then unique only against the file itself (`bpm action add` works without git).
+    are then unique only against the file itself (`bpm action add` works without git). A
+    repository git refuses to read (dubious ownership, a broken config) is an error: ids
+    read from nothing would be reused.
     """
-    folder = path.resolve().parent
-    runner = Git(folder, "bpm action add")
     try:
-        log = runner.output(
-            "log",
-            "-p",
-            "--follow",
-            *DIFF_OPTIONS,
-            "--format=",
-            "--",
-            path.resolve().name,
-            check=False,
-        )
+        repository = Repository.find(path.resolve().parent, "bpm action add")
     except GitMissing:
         return set()
-    text = log.decode("utf-8", "replace")
-    return {int(number) for number in _ACTION_ID.findall(text)}
+    if repository is None or not repository.has_commits():
+        return set()
+    numbers: set[int] = set()
+    for name in sorted(repository.names_ever(path)):
+        log = repository.git.output(
+            "log", "-p", "--follow", *DIFF_OPTIONS, "--format=", "--", f":(top,literal){name}"
+        )
+        numbers |= {int(n) for n in _ACTION_ID.findall(log.decode("utf-8", "replace"))}
+    return numbers
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from typing import Any, NamedTuple
 from bpmcli.format.facts import ActionFacts, Facts, front_matter_facts
 from bpmcli.store.cache import Cache
 from bpmcli.store.repo import CatFile, Repository
+from bpmcli.store.workspace import hidden, is_postmortem
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: hidden folders are skipped, as by every command (#16)
 
 
 def _encode(facts: Facts | None) -> list[Any] | None:
@@ -159,9 +160,11 @@ class Mainline:
         parts: list[tuple[str, str]] = []
         loose: dict[str, str] = {}
         for mode, name, sha in _entries(found[1]):
+            if hidden(name):  # the workspace's rule of which files are postmortems
+                continue
             if mode == b"40000":
                 parts.append((sha, name))
-            elif mode != b"160000" and name.endswith(".md"):
+            elif mode != b"160000" and is_postmortem(name):
                 loose[name] = sha
         if loose:
             key = "files:" + ",".join(f"{name}={blob}" for name, blob in loose.items())
@@ -184,10 +187,12 @@ class Mainline:
         """A tree object's files, recursively, by path below it; subtrees read once each."""
         files: dict[str, str] = {}
         for mode, name, sha in _entries(tree):
+            if hidden(name):
+                continue
             if mode == b"40000":
                 for path, blob in self._tree(sha).items():
                     files[f"{name}/{path}"] = blob
-            elif mode != b"160000" and name.endswith(".md"):
+            elif mode != b"160000" and is_postmortem(name):
                 files[name] = sha
         return files
 

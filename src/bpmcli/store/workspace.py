@@ -25,6 +25,25 @@ from bpmcli.store.repo import Repository
 SUFFIX = ".md"
 
 
+def hidden(name: str) -> bool:
+    """A dot file or dot folder (`.drafts/`, `.x.md.tmp`): never a postmortem, nor in one."""
+    return name.startswith(".")
+
+
+def is_postmortem(below: str) -> bool:
+    """The one rule of which files are postmortems, for every command: a path below the
+    postmortem folder (with `/`) that ends in `.md` and has no hidden part."""
+    return below.endswith(SUFFIX) and not any(map(hidden, below.split("/")))
+
+
+def below_folder(path: str, folder: str) -> str | None:
+    """A repository-relative `path` relative to the postmortem `folder` (`.`: the root);
+    None when it is not under it."""
+    if folder in ("", "."):
+        return path
+    return path[len(folder) + 1 :] if path.startswith(folder + "/") else None
+
+
 class Workspace:
     """The postmortems of one checkout, as its configuration places them."""
 
@@ -73,11 +92,11 @@ class Workspace:
             except PermissionError as exc:
                 raise BpmError("cannot list folder: permission denied", folder) from exc
             for entry in entries:
-                if entry.name.startswith("."):
+                if hidden(entry.name):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-                elif entry.name.endswith(SUFFIX) and _readable_inside(entry, root):
+                elif is_postmortem(entry.name) and _readable_inside(entry, root):
                     found.append(entry.path)
         return [Path(name) for name in sorted(found)]
 
