@@ -219,8 +219,14 @@ TABLES = [  # whole tables, so that many examples have one
     "| a | b |\n|---|\n| 1 | 2 |",
 ]
 PIECES += TABLES * 3
+LISTS = [  # bullet items, alone and in lists (tight ones are plain, loose ones are not)
+    *("- Item", "* Item", "- Item `code`", "- Another item | pipe", "- A [link](u)"),
+    *("- Item\n- Item two", "* a\n* b\n\n## After", "- a\n\n- b", "- a\ncontinued"),
+    *("- a\n* b", "-  two spaces", "- 1 digit", "- [ ] task", "- a\n  indented more"),
+]
+PIECES += LISTS * 2
 OTHERS = [  # lines that are never plain: the parser reads the file
-    *("    code", "```", "~~~", "- item", "* item", "> quote", "<div>", "1. one", "---"),
+    *("    code", "```", "~~~", "- ", "*", "> quote", "<div>", "1. one", "---"),
     *("===", "\tx", " ## Impact", "Title\r", "[ref]: /url", "__init__", "-", "+ x"),
 ]
 

@@ -128,7 +128,7 @@ class Outline:
         if plain and _read_plain(self):
             self._spans = None  # the parser gives them, if anyone asks
         else:
-            self.headings, self.tables = [], []  # what a plain reading began
+            self.headings, self.tables, self.blocks = [], [], []  # what a plain reading began
             self._parse()
 
     @classmethod
@@ -420,6 +420,11 @@ _PLAIN_HEADING = re.compile(r"(#{1,6})(?: +([^\\&]*?))? *")
 _PLAIN_DELIMITER = re.compile(r"\|(?: *:?-+:? *\|)+ *")
 
 
+def _is_item(line: str) -> bool:
+    """A one-line bullet item of the plain shape: `- Text` or `* Text`."""
+    return line[:1] in "-*" and line[1:2] == " " and _is_letter(line[2:3])
+
+
 def _is_letter(char: str) -> bool:
     return "a" <= char <= "z" or "A" <= char <= "Z"
 
@@ -437,11 +442,14 @@ def _read_plain(outline: Outline) -> bool:
 
     Plain: no tab and no CR; every line blank, an ATX heading at the line's start (no
     closing `#`s, no `\\` or `&` in it), a paragraph line that starts with an ASCII letter,
-    or a table: a `|` header after a blank line or a heading, a delimiter row with as many
-    cells, then rows up to a blank line or a heading. That is the shape bpm writes and most
-    files keep; on it the parser reads exactly this (tests/format/test_markdown.py checks
-    it against pyromark, property-based), and a cold lint reads every file's structure.
-    Anything else (code, quotes, lists, HTML, setext...) goes to the parser.
+    a table: a `|` header after a blank line or a heading, a delimiter row with as many
+    cells, then rows up to a blank line or a heading; or a tight bullet list: one-line items
+    `- Text` (or `* Text`, one space, a letter), ended by a blank line or a heading and not
+    continued by another item after that blank line (a loose list). That is the shape bpm
+    writes and most files keep; on it the parser reads exactly this
+    (tests/format/test_markdown.py checks it against pyromark, property-based), and a cold
+    lint reads every file's structure. Anything else (code, quotes, other lists, HTML,
+    setext...) goes to the parser.
     """
     text = outline.text[outline.start :]
     if "\t" in text or "\r" in text:
@@ -450,10 +458,29 @@ def _read_plain(outline: Outline) -> bool:
     offset, number, index = outline.start, outline.first_line, 0
     after_block = True  # after a blank line, a heading, or at the start: a table may begin
     table: list[int] = []  # header line, then the rows' lines, of the table being read
+    marker = ""  # the bullet of the list being read ("" outside a list)
+    ended = ""  # the bullet of a list a blank line just ended: another item makes it loose
     while index < len(lines):
         line = lines[index]
         char = line[:1]
-        if not line.strip(" ") or char == "#":
+        if marker and not (_is_item(line) and line[0] == marker):
+            if line.strip(" ") and char != "#":
+                return False  # a lazy continuation, or another list or block right after
+            ended = marker if not line.strip(" ") else ""
+            marker = ""
+        elif ended and line.strip(" ") and not _is_item(line):
+            ended = ""  # past the blank lines after a list: a later list is a new one
+        if _is_item(line):
+            if table or (ended and line[0] == ended):
+                return False  # an item in a table's rows, or a loose list
+            outline.blocks.append(Block("item", number, number, 1))
+            marker, ended, after_block = line[0], "", False
+        elif not line.strip(" ") or char == "#":
+            if char == "#" or line.strip(" "):
+                ended = ""
+            elif ended and (line or index < len(lines) - 1):
+                # the parser gives a list's last item the blank lines after it
+                outline.blocks[-1] = outline.blocks[-1]._replace(last=number)
             if table:
                 outline.tables.append(Table(table[0], number - 1, tuple(table[1:])))
                 table = []
