@@ -61,7 +61,11 @@ def _inline_matters(ctx: Context, text: str, hits: list[int]) -> bool:
     it; when none can, the inline spans (a parse of their own, for a plain body) change
     nothing. `hits` are the judges' gate offsets, which the mask keeps."""
     first, outline = ctx.pm.where.body_line, ctx.pm.outline
-    return any(outline.may_hold_inline(first + text.count("\n", 0, hit)) for hit in hits)
+    return any(
+        outline.may_hold_inline(first + text.count("\n", 0, hit))
+        for hit in hits
+        if not text[hit : hit + 1].isspace()  # a word the mask blanked out is no hit now
+    )
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
