@@ -49,7 +49,7 @@ MONTH_NAME = re.compile(
 )
 # a month name without a year: `Oct 30th`, `Jan 14`, `14 Feb`, `19. April`
 MONTH_NO_YEAR = re.compile(
-    rf"\b(?:({_MONTH})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
+    rf"\b(?:({_MONTH})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d|:\d)"
     rf"|(\d{{1,2}})(?:st|nd|rd|th)?\.?[ \t]+({_MONTH})\b)",
     re.IGNORECASE,
 )

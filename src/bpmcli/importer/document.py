@@ -64,6 +64,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "Action items": (
         "action items",
         "action item",
+        "actions",
+        "review actions",
+        "action plan",
         "corrective actions",
         "corrective measures",
         "corrective measure",

@@ -113,6 +113,7 @@ class _Moment:
     written: str
     zone: str | None = None
     ambiguous: str | None = None
+    placeholder: bool = False  # `[???]`: a time nobody knew, kept as written
 
 
 def _date_at_start(head: str, ctx: Context) -> tuple[dt.date | None, int, str | None]:
@@ -146,9 +147,9 @@ def _leading_moment(text: str, ctx: Context) -> _Moment | None:
         placeholder = PLACEHOLDER.match(stripped)
         if placeholder is None:
             return None
-        return _Moment(
-            None, None, stripped[placeholder.end() :].lstrip(SEPARATORS), placeholder.group(0)
-        )
+        written = text[: len(text) - len(stripped)].lstrip(" ") + placeholder.group(0)
+        rest = stripped[placeholder.end() :].lstrip(SEPARATORS)
+        return _Moment(None, None, rest, written, placeholder=True)
     rest, written = stripped[end:], stripped[:end]
     rest, written = _close(rest, written, markup, opened)
     zone = ZONE.match(rest)
@@ -295,7 +296,8 @@ def _heading(
 
 
 def _add(found: Found, moment: _Moment, day: dt.date | None, event: str, ctx: Context) -> None:
-    when = moment.day or day or (ctx.day if moment.time is not None else None)
+    when = None if moment.placeholder else moment.day or day
+    when = when or (ctx.day if moment.time is not None else None)
     _note_ambiguous(found, moment.ambiguous)
     zone = moment.zone or ctx.zone
     found._pending.append(_Pending(when, moment.time, moment.written, zone, Row("", "", event)))
