@@ -385,9 +385,7 @@ def test_sub_tasks_statuses_owners_and_dues(bpm: Bpm, repo: Repo, tmp_path: Path
         "- Rotate keys. Owner: @kim. Due: 2024-04-01\n"
         "\n**Action item:** Declare incidents earlier. Owner: @lee\n",
     )
-    assert [
-        (a["action"], a["status"], a.get("owner"), str(a.get("due", ""))) for a in actions
-    ] == [
+    assert [(a["action"], a["status"], a.get("owner"), str(a.get("due", ""))) for a in actions] == [
         ("Add integration tests - for FormData - for streams", "open", None, ""),
         ("Pin the SDK [FIXED](https://example.com/pull/7)", "done", None, ""),
         ("Add a dashboard _done in grafana_.", "done", None, ""),

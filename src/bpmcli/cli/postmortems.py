@@ -123,5 +123,7 @@ def show(
     from bpmcli.store.workspace import Workspace
 
     config = options.config()
-    found = catalog.summarize(Workspace(config).resolve(postmortem), config, options.today_in(config))
+    found = catalog.summarize(
+        Workspace(config).resolve(postmortem), config, options.today_in(config)
+    )
     summary.write(found, format.value)

@@ -430,7 +430,6 @@ def _plain_heading(line: str) -> tuple[int, str] | None:
     return None if "\\" in words or "&" in words else (level, words)
 
 
-
 def _is_letter(char: str) -> bool:
     return "a" <= char <= "z" or "A" <= char <= "Z"
 
