@@ -267,7 +267,7 @@ def test_a_month_day_months_after_the_postmortem_is_last_year(
 
 def test_a_table_with_day_date_and_time_columns(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
     """Date and Time in two columns, the year in the header, rows without a closing pipe."""
-    report, rows, _, text = imported(
+    _, rows, _, text = imported(
         bpm,
         tmp_path,
         "# Outage\n\n## Timeline\n\n| Day | Date (2021) | Time (UTC) | Event |\n"
