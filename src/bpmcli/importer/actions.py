@@ -64,6 +64,10 @@ DROPPED_MARK = re.compile(
 )
 OWNER_INLINE = re.compile(r"\b[Oo]wner:[ \t]*(@[\w.-]+|[A-Z][\w.-]+)")
 DUE_INLINE = re.compile(r"\b[Dd]ue(?:[ \t]date)?:?[ \t]+(?=\d|[A-Z][a-z])")
+STATE_LEAD = re.compile(
+    r"[*_]*(completed?|done|fixed|finished|resolved|open|to ?do|pending|planned)[*_]*:[*_]*",
+    re.I,
+)
 BOLD_LEAD = re.compile(r"^(?:\*\*|__)action items?:?(?:\*\*|__):?[ \t]+(?=\S)", re.I)
 # a paragraph that announces a list of actions: "we created follow up action items:"
 LEAD_IN = re.compile(
@@ -155,6 +159,9 @@ def extract(lines: list[str], near: dt.date | None = None) -> Found:
         if BOLD_LEAD.match(line):  # `**Action item:** Start incidents earlier.`
             index = _bullet(lines, index, BOLD_LEAD.sub("", line), done_here, bullets, near)
             continue
+        state = STATE_LEAD.fullmatch(line.strip())
+        if state:  # `Completed:` over a list, as a sub-heading would say it
+            done_here = bool(DONE.search(state.group(1)))
         index += 1
     if not found.items:  # with a table of actions, bullets are its commentary (legends...)
         found.items, found.converted = bullets.items, found.converted | bullets.converted

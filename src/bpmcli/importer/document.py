@@ -67,6 +67,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "actions",
         "review actions",
         "action plan",
+        "recovery actions",
+        "open items",
+        "open actions",
+        "follow-up items",
+        "todo",
+        "to do",
+        "todos",
         "corrective actions",
         "corrective measures",
         "corrective measure",
@@ -307,7 +314,30 @@ def _bold_only(text: str) -> str | None:
 def pseudo_headings(lines: list[str]) -> list[Heading]:
     """Lines that act as section headings without being headings: a bullet that is only a
     bold section name (`- **Review actions**:`, its items nested under it), or a line that
-    is only a section name (`Action Items`, `**Timeline:**`) over a list or a table."""
+    is only a section name (`Action Items`, `**Timeline:**`) over a list or a table. Only
+    when what follows up to the next heading (or the next such line) is that list or table:
+    `**Remediation:**` over three bullets and then more prose is a paragraph's lead, not a
+    section (the prose would land in it)."""
+    found = _pseudo_candidates(lines)
+    read = outline(lines)
+    listed = {line for b in read.blocks if b.kind == "item" for line in range(b.first, b.last + 1)}
+    tables = {line for t in read.tables for line in range(t.first, t.last + 1)}
+    heads = {h.line for h in read.headings}
+    starts = {h.line for h in found}
+    kept = []
+    for heading in found:
+        at = heading.line + 1
+        while at < len(lines) and at not in heads and at not in starts:
+            line = lines[at]
+            if line.strip() and at not in listed and at not in tables and not line[:1].isspace():
+                break  # prose after the list: the line leads a paragraph's list
+            at += 1
+        else:
+            kept.append(heading)
+    return kept
+
+
+def _pseudo_candidates(lines: list[str]) -> list[Heading]:
     read = outline(lines)
     heads = {h.line for h in read.headings}
     tables = {line for t in read.tables for line in range(t.first, t.last + 1)}

@@ -140,9 +140,9 @@ def _leading_moment(text: str, ctx: Context) -> _Moment | None:
     if time:
         gap = head[end : time[1].start()]
         if (end == 0 and time[1].start() <= 1) or (
-            end and len(gap) <= 3 and not gap.strip(" ,:*_`-")
-        ):
-            clock, end, markup = time[0], time[1].end(), gap.strip(" ,:-")
+            end and len(gap) <= 3 and not gap.strip(" ,:*_`-~")
+        ):  # `2026-06-21 ~13:00`, `Dec 16th **12:43**`
+            clock, end, markup = time[0], time[1].end(), gap.strip(" ,:-~")
     if day is None and clock is None:
         placeholder = PLACEHOLDER.match(stripped)
         if placeholder is None:
