@@ -684,49 +684,46 @@ class _Body:
         self._copy(at, end, extra)
 
     def _action_blocks(self, start: int, end: int) -> list[tuple[int, int, action_items.Found]]:
+        """The action tables and lead-in lists in lines start..end: (first, end, items)."""
         read = document.outline(self.lines)
+        tables = {
+            t.first: t.last + 1 for t in read.tables if not t.nested and start <= t.first < end
+        }
         blocks: list[tuple[int, int, action_items.Found]] = []
-        tables = {t.first: t for t in read.tables if not t.nested and start <= t.first < end}
         index = start
         while index < end:
-            table = tables.get(index)
-            if table and action_items.is_action_table(document.table_cells(self.lines[index])):
-                found = action_items.Found()
-                stop = action_items.table(self.lines, index, table.last + 1, found, self.day)
-                blocks.append((index, stop, found))
-                index = stop
-                continue
-            line = self.lines[index]
-            if action_items.LEAD_IN.search(line) and not read.in_code(index):
-                after = index + 1
-                while after < end and not self.lines[after].strip():
-                    after += 1
-                if (
-                    after < end
-                    and after in tables
-                    and action_items.is_action_table(document.table_cells(self.lines[after]))
-                    is False
-                ):
-                    found = action_items.Found()
-                    stop = action_items.table(
-                        self.lines, after, tables[after].last + 1, found, self.day
-                    )
-                    if found.items:
-                        blocks.append((after, stop, found))
-                        index = stop
-                        continue
-                if (
-                    after < end
-                    and document.BULLET.match(self.lines[after])
-                    and not read.in_code(after)
-                ):
-                    found, stop = action_items.list_items(self.lines, after, self.day)
-                    if found.items:
-                        blocks.append((after, min(stop, end), found))
-                        index = stop
-                        continue
-            index += 1
+            block = None
+            if index in tables and action_items.is_action_table(self._cells(index)):
+                block = self._table_block(index, tables[index])
+            elif action_items.LEAD_IN.search(self.lines[index]) and not read.in_code(index):
+                block = self._lead_in_block(index + 1, end, tables)
+            if block is not None:
+                blocks.append(block)
+                index = block[1]
+            else:
+                index += 1
         return blocks
+
+    def _cells(self, index: int) -> list[str]:
+        return document.table_cells(self.lines[index])
+
+    def _table_block(self, first: int, end: int) -> tuple[int, int, action_items.Found] | None:
+        found = action_items.Found()
+        stop = action_items.table(self.lines, first, end, found, self.day)
+        return (first, stop, found) if found.items else None
+
+    def _lead_in_block(
+        self, after: int, end: int, tables: dict[int, int]
+    ) -> tuple[int, int, action_items.Found] | None:
+        """The table or list right after a lead-in ("we created follow up action items:")."""
+        while after < end and not self.lines[after].strip():
+            after += 1
+        if after in tables:  # an action table by its lead-in, whatever its header
+            return self._table_block(after, tables[after])
+        if after < end and document.BULLET.match(self.lines[after]):
+            found, stop = action_items.list_items(self.lines, after, self.day)
+            return (after, min(stop, end), found) if found.items else None
+        return None
 
 
 def _starts(

@@ -115,6 +115,9 @@ class _Moment:
     ambiguous: str | None = None
     placeholder: bool = False  # `[???]`: a time nobody knew, kept as written
 
+    def _replace_day(self, day: dt.date | None) -> _Moment:
+        return _Moment(day, self.time, self.rest, self.written, self.zone, self.ambiguous)
+
 
 def _date_at_start(head: str, ctx: Context) -> tuple[dt.date | None, int, str | None]:
     """A date the text starts with (within a character): the day, where it ends, and the
@@ -205,54 +208,66 @@ def _day_label(text: str, ctx: Context) -> tuple[dt.date, str | None] | None:
 def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) -> Found:
     """Rows from a Timeline section's lines (its heading excluded); `where` is the file and
     the line of lines[0], for the one error there is: a timeline table that is malformed."""
-    found = Found()
-    day: dt.date | None = None
-    default: dt.date | None = None
-    index = 0
+    walk = _Walk(lines, ctx, Found())
     code = in_code(lines)
     heads = headings_at(lines)
-    read = outline(lines)
-    tables = {t.first: t for t in read.tables if not t.nested}
+    tables = {t.first: t for t in outline(lines).tables if not t.nested}
+    index = 0
     while index < len(lines):
-        line = lines[index]
         if code[index]:
             index += 1
-            continue
-        if index in tables:
-            table = tables[index]
-            index, day = _table(lines, index, table.last + 1, day, ctx, found, where)
-            continue
-        heading = heads.get(index)
-        if heading:
-            index, day = _heading(lines, heading, day, ctx, found)
-            continue
-        bullet = BULLET.match(line)
-        text = bullet.group(2) if bullet and len(bullet.group(1)) <= 1 else line
-        moment = _leading_moment(text, ctx) if text.strip() else None
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if moment is not None and not bullet and _is_label(moment, following, ctx):
-            day = moment.day or day  # a day label above the rows: `_4/21/23_`
-            found.converted.add(index)
-            _note_ambiguous(found, moment.ambiguous)
-            index += 1
-            continue
-        if moment is not None:  # a row; a date alone over its event (`January 29, 2024`) too
-            index = _text_row(lines, index, moment, day, ctx, found, bulleted=bullet is not None)
-            day = default or moment.day or day
-            continue
-        if moment is None and not bullet and (label := _day_label(line, ctx)):
-            day = label[0]
-            _note_ambiguous(found, label[1])
-            found.converted.add(index)
-            index += 1
-            continue
-        if not bullet and line.strip() and (not found._pending or line.rstrip().endswith(":")):
-            day = _paragraph_day(line, ctx) or day  # `All times in PST, on February 5th 2019`
-            if day and STICKY.search(line):  # "unless otherwise noted, all events on ...":
-                default = day  # a row's own date is its own, the next rows' stays this one
-        index += 1
-    _settle(found, ctx)
-    return found
+        elif index in tables:
+            end = tables[index].last + 1
+            index, walk.day = _table(lines, index, end, walk.day, ctx, walk.found, where)
+        elif heading := heads.get(index):
+            index, walk.day = _heading(lines, heading, walk.day, ctx, walk.found)
+        else:
+            index = _line(walk, index)
+    _settle(walk.found, ctx)
+    return walk.found
+
+
+@dataclass
+class _Walk:
+    """Where extraction stands: the day the next rows get, and a day that stays."""
+
+    lines: list[str]
+    ctx: Context
+    found: Found
+    day: dt.date | None = None
+    default: dt.date | None = None  # "unless otherwise noted, all events on ..."
+
+
+def _line(walk: _Walk, index: int) -> int:
+    """A line that is no table, heading or code: a row, a day label, a paragraph that
+    dates the rows after it, or prose; where the next line to read is."""
+    lines, ctx, found = walk.lines, walk.ctx, walk.found
+    line = lines[index]
+    bullet = BULLET.match(line)
+    text = bullet.group(2) if bullet and len(bullet.group(1)) <= 1 else line
+    moment = _leading_moment(text, ctx) if text.strip() else None
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if moment is not None and not bullet and _is_label(moment, following, ctx):
+        return _label(walk, index, moment.day, moment.ambiguous)  # `_4/21/23_`
+    if moment is not None:  # a row; a date alone over its event (`January 29, 2024`) too
+        end = _text_row(lines, index, moment, walk.day, ctx, found, bulleted=bullet is not None)
+        walk.day = walk.default or moment.day or walk.day
+        return end
+    if not bullet and (label := _day_label(line, ctx)):
+        return _label(walk, index, *label)  # `**Feb 14**`, `Day 2`
+    if not bullet and line.strip() and (not found._pending or line.rstrip().endswith(":")):
+        walk.day = _paragraph_day(line, ctx) or walk.day  # `All times in PST, on Feb 5th 2019`
+        if walk.day and STICKY.search(line):  # a row's own date is its own, the next rows'
+            walk.default = walk.day  # stays this one
+    return index + 1
+
+
+def _label(walk: _Walk, index: int, day: dt.date | None, ambiguous: str | None) -> int:
+    """A day label: it dates the rows under it, and goes into the comment with them."""
+    walk.day = day or walk.day
+    walk.found.converted.add(index)
+    _note_ambiguous(walk.found, ambiguous)
+    return index + 1
 
 
 def _is_label(moment: _Moment, following: str, ctx: Context) -> bool:
@@ -295,12 +310,13 @@ def _heading(
     return heading.end, day
 
 
-def _add(found: Found, moment: _Moment, day: dt.date | None, event: str, ctx: Context) -> None:
+def _add(found: Found, moment: _Moment, day: dt.date | None, row: Row, ctx: Context) -> None:
+    """A row waiting for its time cell (zones are decided once all rows are read)."""
     when = None if moment.placeholder else moment.day or day
     when = when or (ctx.day if moment.time is not None else None)
     _note_ambiguous(found, moment.ambiguous)
     zone = moment.zone or ctx.zone
-    found._pending.append(_Pending(when, moment.time, moment.written, zone, Row("", "", event)))
+    found._pending.append(_Pending(when, moment.time, moment.written, zone, row))
 
 
 def _settle(found: Found, ctx: Context) -> None:
@@ -365,7 +381,7 @@ def _text_row(
     parts = ([moment.rest] if moment.rest else []) + [
         line.strip() for line in lines[index + 1 : end]
     ]
-    _add(found, moment, day, "\n".join(parts), ctx)
+    _add(found, moment, day, Row("", "", "\n".join(parts)), ctx)
     return end
 
 
@@ -390,7 +406,7 @@ def _heading_row(
     event = "\n".join(line.strip() for line in lines[index:end])
     if moment.rest:
         event = moment.rest + ("\n" + event if event else "")
-    _add(found, moment, day, event, ctx)
+    _add(found, moment, day, Row("", "", event), ctx)
     return end
 
 
@@ -478,38 +494,41 @@ def _table(
     _check_shape(lines, index, end, len(header), where)
     near = None if columns.year is None else dt.date(columns.year, 12, 31)
     table_ctx = Context(ctx.day, ctx.order, columns.zone or ctx.zone, ctx.target, near or ctx.near)
-    used = {columns.time, columns.date, columns.event, columns.actor}
     for row_index in range(index + 2, end):
         cells = table_cells(lines[row_index])
-        cells += [""] * (len(header) - len(cells))
-        written = " ".join(
-            cells[at] for at in (columns.date, columns.time) if at is not None and cells[at]
-        )
-        moment = _leading_moment(written, table_ctx) or _Moment(None, None, "", written)
-        if moment.time is None and moment.day is None:
-            moment = _Moment(None, None, "", written)
-        day = moment.day or day
-        when = _Moment(
-            moment.day or (day if moment.time else None),
-            moment.time,
-            "",
-            written,
-            moment.zone,
-            moment.ambiguous,
-        )
-        others = [
-            f"{header[i] or 'Note'}: {cells[i]}"
-            for i in range(len(cells))
-            if i not in used and cells[i] and i < len(header)
-        ]
-        extra = [c for c in cells[len(header) :] if c]
-        _add(found, when, None, cells[columns.event], table_ctx)
-        last = found._pending[-1]
-        last.row = Row(
-            "",
-            cells[columns.actor] if columns.actor is not None else "",
-            cells[columns.event],
-            "; ".join(others + extra),
+        day = _table_row(
+            header, cells + [""] * (len(header) - len(cells)), columns, day, found, table_ctx
         )
     found.converted.update(range(index, end))
     return end, day
+
+
+def _table_row(
+    header: list[str],
+    cells: list[str],
+    columns: _Columns,
+    day: dt.date | None,
+    found: Found,
+    ctx: Context,
+) -> dt.date | None:
+    """One row of a timeline table (the date and time cells read together); the day the
+    rows after it get."""
+    written = " ".join(
+        cells[at] for at in (columns.date, columns.time) if at is not None and cells[at]
+    )
+    moment = _leading_moment(written, ctx)
+    if moment is None or (moment.time is None and moment.day is None):
+        moment = _Moment(None, None, "", written)
+    day = moment.day or day
+    when = moment.day or (day if moment.time else None)
+    used = {columns.time, columns.date, columns.event, columns.actor}
+    others = [
+        f"{header[i] or 'Note'}: {cells[i]}"
+        for i in range(len(header))
+        if i not in used and cells[i]
+    ]
+    extra = [c for c in cells[len(header) :] if c]
+    actor = cells[columns.actor] if columns.actor is not None else ""
+    row = Row("", actor, cells[columns.event], "; ".join(others + extra))
+    _add(found, moment._replace_day(when), None, row, ctx)
+    return day
