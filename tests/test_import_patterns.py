@@ -305,7 +305,9 @@ def test_a_zone_in_the_heading_is_converted_when_certain(
     assert report["converted"]["zones"] == {"CET": "Europe/Berlin"}
     assert "### Timeline (CET)" in text  # the heading's words, kept
     assert any("converted to UTC (Europe/Berlin)" in line for line in report["attention"])
-    assert "2 rows, 0 actions, 0 owners, 0 dues, times CET -> Europe/Berlin" in report["summary"]
+    assert (
+        "2 rows, 0 actions, 0 owners, 0 dues, times from CET (Europe/Berlin)" in report["summary"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -469,7 +471,7 @@ def test_every_import_ends_with_its_summary_line(bpm: Bpm, repo: Repo, tmp_path:
     ran = bpm("import", str(source), "--dry-run")
     lines = ran.stdout.splitlines()
     assert lines[-1] == (
-        "  converted: 1 rows, 2 actions, 1 owners, 1 dues, times CET -> Europe/Berlin; "
+        "  converted: 1 rows, 2 actions, 1 owners, 1 dues, times from CET (Europe/Berlin); "
         f"{sum(line.startswith('  needs attention: ') for line in lines)} to check"
     )
 

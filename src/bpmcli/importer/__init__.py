@@ -106,7 +106,7 @@ class Converted:
         """The one line an import ends with: what was converted, what needs attention."""
         if self.error is not None:
             return f"not imported: {self.error}"
-        zones = "".join(f", times {k} -> {self.zones_converted[k]}" for k in self.zones_converted)
+        zones = "".join(f", times from {k} ({v})" for k, v in self.zones_converted.items())
         return (
             f"{self.timeline_rows} rows, {self.actions} actions, "
             f"{self.actions - self.without_owner} owners, {self.actions - self.without_due} dues"
