@@ -43,7 +43,11 @@ Checkout failed for 30% of requests.
 
 ## Contributing factors
 
+The splitter retried non-idempotent writes.
+
 ## What we learned
+
+Per-region canaries would show this at once.
 
 ## Action items
 """

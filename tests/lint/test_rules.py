@@ -280,7 +280,8 @@ CASES = [
     (summary("1. the log:\n\n       human error, indented in an item\n"), []),
     (summary("1. the log:\n\n    ```\n    human error\n    ```\n"), []),  # fenced, in an item
     (summary("> ```\n> human error\n> ```\n"), []),
-    (summary("<!--\nhuman error\n-->\n"), []),
+    # a comment is no prose; a Summary holding only one is empty (BPM403, issue #15)
+    (summary("<!--\nhuman error\n-->\n"), [("BPM403", 19, 1)]),
     (summary("- it was human error\n"), [("BPM301", 21, 10)]),  # a list item's text is prose
     (summary("Before.\n\n    code\n\nIt was human error.\n"), [("BPM301", 25, 8)]),
     (summary("The `code` and human error.\n"), [("BPM301", 21, 16)]),
@@ -402,5 +403,6 @@ def test_every_rule_of_the_issue_is_registered_with_its_severity() -> None:
         "BPM302": "warning",
         "BPM401": "warning",
         "BPM402": "error",
+        "BPM403": "warning",
         "BPM901": "warning",
     }

@@ -416,13 +416,23 @@ class Outline:
 
 # -- plain bodies, read without the parser -------------------------------------------------
 
-_PLAIN_HEADING = re.compile(r"(#{1,6})(?: +([^\\&]*?))? *")
 _PLAIN_DELIMITER = re.compile(r"\|(?: *:?-+:? *\|)+ *")
 
 
 def _is_item(line: str) -> bool:
     """A one-line bullet item of the plain shape: `- Text` or `* Text`."""
     return line[:1] in "-*" and line[1:2] == " " and _is_letter(line[2:3])
+
+
+def _plain_heading(line: str) -> tuple[int, str] | None:
+    """`## Words` as its level and words; None unless it is a plain ATX heading (no `\\` or
+    `&`). Not a pattern: `(?: +(.*?))? *` is quadratic on a long line of spaces."""
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if not 1 <= level <= 6 or rest[:1] not in ("", " "):
+        return None
+    words = rest.strip(" ")
+    return None if "\\" in words or "&" in words else (level, words)
 
 
 def _is_letter(char: str) -> bool:
@@ -485,11 +495,10 @@ def _read_plain(outline: Outline) -> bool:
                 outline.tables.append(Table(table[0], number - 1, tuple(table[1:])))
                 table = []
             if char == "#":
-                heading = _PLAIN_HEADING.fullmatch(line)
-                if heading is None or (heading.group(2) or "").endswith("#"):
+                heading = _plain_heading(line)
+                if heading is None or heading[1].endswith("#"):
                     return False
-                level, words = len(heading.group(1)), heading.group(2) or ""
-                outline.headings.append(Heading(level, words, number, number, offset))
+                outline.headings.append(Heading(*heading, number, number, offset))
             after_block = True
         elif table:
             if (char != "|" and not _is_letter(char)) or not line.strip(" |"):

@@ -26,8 +26,16 @@ def _text(results: Sequence[Converted], dry_run: bool) -> None:
             _sections_line(result),
             f"  timeline rows: {result.timeline_rows}; actions: {result.actions}",
             *(f"  needs attention: {line}" for line in result.attention),
+            f"  converted: {result.summary()}",  # the line every import ends with
         ]
-        sys.stdout.write("".join(terminal.clean(line) + "\n" for line in lines))
+        sys.stdout.write("".join(_one_line(line) + "\n" for line in lines))
+
+
+def _one_line(text: str) -> str:
+    """A report line, its white space (line breaks included) folded first: a heading can be
+    a 100 KB line of spaces, and folding them here keeps the cleaning linear."""
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    return terminal.clean(indent + " ".join(text.split()), one_line=False)
 
 
 def _sections_line(result: Converted) -> str:
