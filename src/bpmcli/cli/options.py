@@ -102,6 +102,7 @@ def __getattr__(name: str) -> Any:
     globals()[name] = made
     return made
 
+
 PostmortemArg = Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")]
 DraftArg = Annotated[
     str | None,
