@@ -60,10 +60,15 @@ def lint(
     from bpmcli.output.terminal import colour
 
     config = options.config()
-    files, findings = _run(config, paths or [], _codes(select), _codes(ignore), not no_cache)
-    if since is not None:
-        findings = _since(config, since, files, findings)
-    checked = formats.Checked(findings, files, config.root, colour())
+    files: list[Path] = []
+    findings: list[Finding] = []
+    for applying, group in _by_config(config, paths or []):
+        found = _run(applying, group, _codes(select), _codes(ignore), not no_cache)
+        if since is not None:
+            found = (found[0], _since(applying, since, *found))
+        files += found[0]
+        findings += found[1]
+    checked = formats.Checked(findings, files, _repository_root(config), colour())
     sys.stdout.write(formats.FORMATS[format.value](checked))
     failing = {"error", "warning"} if strict else {"error"}
     if not exit_zero and any(f.severity in failing for f in findings):
@@ -79,6 +84,31 @@ def _explain(wanted: str, paths: list[Path]) -> None:
     if paths:
         raise UsageError("--explain takes a rule, not PATHs: it lints nothing")
     sys.stdout.write(explain(find(wanted), colour()))
+
+
+def _by_config(config: "Config", paths: list[Path]) -> list[tuple["Config", list[Path]]]:
+    """The PATHs grouped by the configuration that applies to each: in a monorepo a
+    sub-folder's `.bpm.toml` governs its files when bpm runs from the root, as pre-commit
+    runs it. Without PATHs, the working folder's configuration and its postmortems."""
+    if not paths:
+        return [(config, [])]
+    from bpmcli import config as configuration
+
+    groups: dict[tuple[Path, Path | None], tuple[Config, list[Path]]] = {}
+    known = {(config.root, config.source): config}
+    for path in paths:
+        start = path if path.is_dir() else path.parent
+        applying = configuration.load(start) if start.exists() else config
+        applying = known.setdefault((applying.root, applying.source), applying)
+        groups.setdefault((applying.root, applying.source), (applying, []))[1].append(path)
+    return list(groups.values())
+
+
+def _repository_root(config: "Config") -> Path:
+    """Where machine formats' paths start: the repository root, wherever the config is."""
+    from bpmcli.config import find_repo_root
+
+    return find_repo_root(config.root) or config.root
 
 
 def _run(

@@ -118,31 +118,47 @@ def check_fields(ctx: Context) -> Iterator[Hit]:
             ("actions", "`actions` is missing or not a list (write `actions: []` for none)")
         )
     for key, message in problems:
-        yield Hit(*ctx.key(key), message)
+        yield Hit(*ctx.key(key), message, key)
     for node in duplicate_keys(pm.node):
-        yield Hit(*ctx._line(node), f"`{node.value}` is given twice; YAML keeps only the last")
+        yield Hit(
+            *ctx._line(node),
+            f"`{node.value}` is given twice; YAML keeps only the last",
+            f"{node.value} twice",
+        )
     yield from _action_fields(ctx, actions if isinstance(actions, list) else [])
 
 
 def _action_fields(ctx: Context, actions: list[Any]) -> Iterator[Hit]:
     for index, item in enumerate(actions):
         if not isinstance(item, dict):
-            yield Hit(*ctx.action(index), f"action item {index + 1} is not a mapping of keys")
+            yield Hit(
+                *ctx.action(index),
+                f"action item {index + 1} is not a mapping of keys",
+                f"item {index + 1}",
+            )
             continue
         if not _text(item.get("id")):
-            yield Hit(*ctx.action(index), f"action item {index + 1} has no `id` (A1, A2, ...)")
+            yield Hit(
+                *ctx.action(index),
+                f"action item {index + 1} has no `id` (A1, A2, ...)",
+                f"item {index + 1} id",
+            )
         if not _text(item.get("action")):
             yield Hit(
                 *ctx.action(index),
                 f"action item {item.get('id') or index + 1} has no `action` text",
+                f"item {index + 1} action",
             )
         for key in ("ticket", "reason"):
             if key in item and not isinstance(item[key], str):
-                yield Hit(*ctx.action(index, key), f"`{key}` must be text")
+                yield Hit(
+                    *ctx.action(index, key), f"`{key}` must be text", f"item {index + 1} {key}"
+                )
         if "closed" in item and not _is_date(item["closed"]):
             yield Hit(
                 *ctx.action(index, "closed"),
                 f"`closed` is {_shown(item['closed'])}; it must be a date YYYY-MM-DD",
+                f"item {index + 1} closed",
             )
 
 
@@ -187,4 +203,5 @@ def check_review(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             *ctx.key("review_by"),
             f"review overdue by {days} day{'s' if days != 1 else ''} (review_by {review_by}); publish it or move the date",
+            "review_by",  # the message changes every day; the finding does not
         )

@@ -36,4 +36,4 @@ def check_sections(ctx: Context) -> Iterator[Hit]:
     present = {section.title.casefold() for section in ctx.pm.sections}
     for name in ctx.config.required_sections:
         if name.casefold() not in present:
-            yield Hit(ctx.pm.where.body_line, 1, f"required section {name!r} is missing")
+            yield Hit(ctx.pm.where.body_line, 1, f"required section {name!r} is missing", name)
