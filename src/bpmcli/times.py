@@ -39,6 +39,13 @@ def today(tz: dt.tzinfo) -> dt.date:
     return now(tz).date()
 
 
+def git_day(text: str) -> str:
+    """A `--date=short` day from git as YYYY-MM-DD. git stores commits dated after 9999
+    (it prints 10000-01-01); Python's dates end with 9999, and the history compares days as
+    text: such a day reads as 9999-12-31, the last one both agree on."""
+    return text if len(text) == 10 else "9999-12-31"
+
+
 def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime:
     """Read `now`, ISO 8601 (offset optional) or `YYYY-MM-DD HH:MM`; naive times are in `tz`.
 

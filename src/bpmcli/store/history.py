@@ -20,6 +20,7 @@ from bpmcli.errors import UsageError
 from bpmcli.format.facts import Facts, front_matter_end, front_matter_facts
 from bpmcli.store.cache import Cache
 from bpmcli.store.repo import CatFile, Repository
+from bpmcli.times import git_day
 
 ZERO = "0" * 40
 
@@ -267,8 +268,10 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
             if patch is not None and commit is not None:
                 state.file(commit, patch)
             patch = None
-            sha, author, date = line[1:].split("\x1f")
-            commit = Commit(sha, author, date)
+            # the name may hold US itself (git keeps it): the hash is first, the date last
+            sha, _, rest = line[1:].partition("\x1f")
+            author, _, date = rest.rpartition("\x1f")
+            commit = Commit(sha, author, git_day(date))
         elif line.startswith("diff --git "):
             if patch is not None and commit is not None:
                 state.file(commit, patch)
