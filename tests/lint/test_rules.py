@@ -403,4 +403,5 @@ def test_every_rule_of_the_issue_is_registered_with_its_severity() -> None:
         "BPM401": "warning",
         "BPM402": "error",
         "BPM901": "warning",
+        "BPM902": "error",
     }

@@ -119,7 +119,29 @@ def _run(
 
     chosen = engine.settings(config, options.today_in(config), select, ignore)
     files = engine.collect(paths, config)
-    return files, engine.lint_cached(files, chosen, use_cache).findings
+    findings = engine.lint_cached(files, chosen, use_cache).findings
+    return files, findings + _leftovers(config, paths, files, chosen.severities)
+
+
+def _leftovers(
+    config: "Config", paths: list[Path], files: list[Path], severities: dict[str, str]
+) -> list["Finding"]:
+    """BPM902 for bpm's temp files beside the files checked, and anywhere in the postmortem
+    folder (or a folder PATH) — where a killed `bpm new` left nothing else."""
+    from bpmcli.files import display, stale_temps
+    from bpmcli.lint.engine import Finding
+    from bpmcli.lint.rules.files import CODE, MESSAGE
+
+    if CODE not in severities:
+        return []
+    roots = [p for p in paths if p.is_dir()] or ([] if paths else [config.postmortem_dir])
+    folders = {f.parent for f in files}
+    folders |= {d for root in roots for d in [root, *root.rglob("*")] if d.is_dir()}
+    return [
+        Finding(display(temp), 1, 1, CODE, severities[CODE], MESSAGE, temp, temp.name)
+        for folder in sorted(folders)
+        for temp in stale_temps(folder)
+    ]
 
 
 def _since(

@@ -85,7 +85,7 @@ def render() -> str:
     return "".join(out)
 
 
-_LANGUAGE = {"front matter": "yaml", "action item": "yaml", "action": "text"}
+_LANGUAGE = {"front matter": "yaml", "action item": "yaml", "action": "text", "folder": "text"}
 
 
 def _examples(rule: Rule) -> str:

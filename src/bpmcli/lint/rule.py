@@ -119,6 +119,7 @@ PLACES = {
     "timeline rows": "the rows of the timeline table",
     "heading": "the heading of the Impact section (a required section)",
     "prose": "a paragraph of the body",
+    "folder": "the name of a file in the postmortem's folder",
 }
 
 
