@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from bpmcli.format import timeline
 from bpmcli.lint.rule import Context, Examples, Hit, rule
+from bpmcli.times import format_minutes
 
 
 def table_of(ctx: Context) -> timeline.Table | None:
@@ -106,7 +107,7 @@ def check_order(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 row.line,
                 1,
-                f"timeline row at {row.time} comes after a later one ({previous:%Y-%m-%d %H:%M})",
+                f"timeline row at {row.time} comes after a later one ({format_minutes(previous)})",
                 f"row {row.time}",
             )
         previous = when if previous is None else max(previous, when)
