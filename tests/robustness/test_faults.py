@@ -210,6 +210,8 @@ def _lint(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_stale_temp_files_are_reported_and_removed_by_the_next_write(repo: Repo, pm: Path) -> None:
     """What a write killed between its temp file and the rename leaves (#16)."""
+    repo.git("add", PM)
+    repo.commit("Postmortem")
     folder = pm.parent
     stale = folder / f".{pm.name}.k3x_9q0z.tmp"  # bpm's own pattern (mkstemp's 8 characters)
     stale.write_text("half a postmortem")
@@ -223,9 +225,13 @@ def test_stale_temp_files_are_reported_and_removed_by_the_next_write(repo: Repo,
     assert (str(orphan.relative_to(repo.path)), "BPM902", "error") in found
     assert not any(".notes.tmp" in path for path, _, _ in found)
     assert ran.returncode == 1
-    assert "BPM902" in {
-        f["code"] for f in json.loads(_lint(repo, PM).stdout)
-    }  # as pre-commit runs it
+    as_pre_commit_runs_it = json.loads(_lint(repo, PM).stdout)
+    assert "BPM902" in {f["code"] for f in as_pre_commit_runs_it}
+    since = json.loads(_lint(repo, "--since", "HEAD").stdout)  # untracked: counts whole
+    assert {f["path"] for f in since if f["code"] == "BPM902"} == {
+        str(stale.relative_to(repo.path)),
+        str(orphan.relative_to(repo.path)),
+    }
     added = subprocess.run(
         bpm_args("timeline", "add", PM, "--time", "10:05", "--actor", "a", "--event", "Paged"),
         cwd=repo.path,

@@ -63,11 +63,13 @@ def lint(
     files: list[Path] = []
     findings: list[Finding] = []
     for applying, group in _by_config(config, paths or []):
-        found = _run(applying, group, _codes(select), _codes(ignore), not no_cache)
+        linted, found, leftovers = _run(
+            applying, group, _codes(select), _codes(ignore), not no_cache
+        )
         if since is not None:
-            found = (found[0], _since(applying, since, *found))
-        files += found[0]
-        findings += found[1]
+            found = _since(applying, since, linted, found)
+        files += linted
+        findings += found + leftovers  # a temp file is untracked: --since keeps it whole
     checked = formats.Checked(findings, files, _repository_root(config), colour())
     sys.stdout.write(formats.FORMATS[format.value](checked))
     failing = {"error", "warning"} if strict else {"error"}
@@ -113,14 +115,15 @@ def _repository_root(config: "Config") -> Path:
 
 def _run(
     config: "Config", paths: list[Path], select: list[str], ignore: list[str], use_cache: bool
-) -> tuple[list[Path], list["Finding"]]:
-    """The files to check and their findings (the engine owns the cache policy)."""
+) -> tuple[list[Path], list["Finding"], list["Finding"]]:
+    """The files to check, their findings (the engine owns the cache policy), and BPM902
+    for the temp files beside them."""
     from bpmcli.lint import engine
 
     chosen = engine.settings(config, options.today_in(config), select, ignore)
     files = engine.collect(paths, config)
     findings = engine.lint_cached(files, chosen, use_cache).findings
-    return files, findings + _leftovers(config, paths, files, chosen.severities)
+    return files, findings, _leftovers(config, paths, files, chosen.severities)
 
 
 def _leftovers(
