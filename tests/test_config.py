@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bpmcli import config
 from bpmcli.errors import ConfigError
-from conftest import Repo
+from conftest import Ran, Repo
+
+Bpm = Callable[..., Ran]
 
 
 def test_defaults_without_a_config_file(repo: Repo) -> None:
@@ -105,6 +108,63 @@ def test_nearest_config_wins(repo: Repo) -> None:
     assert found.root == repo.path / "team"
 
 
+# Values that passed validation and then crashed a command (#16): each is one line naming
+# the key at load.
+BAD_VALUES_AT_LOAD = [
+    (
+        "review_sla_days = 1000000000\n",
+        1,
+        "review_sla_days: must be a whole number of days from 0 to 3650",
+    ),
+    (
+        "[action_due_days]\nSEV1 = 100000000\n",
+        2,
+        "action_due_days.SEV1: must be a whole number of days from 0 to 3650",
+    ),
+    ("severities = []\n", 1, "severities: must name at least one value"),
+    ('severities = ["SEV1", "SEV1"]\n', 1, "severities: names 'SEV1' twice"),
+    ("vague_verbs = 5\n", 1, "vague_verbs: must be a list of non-empty strings, got 5"),
+    (
+        "[rules.BPM103]\nvague_verbs = 5\n",
+        2,
+        "rules.BPM103.vague_verbs: must be a list of non-empty strings",
+    ),
+    ('[rules.BPM103]\nvague_verbs = ["", "x"]\n', 2, "rules.BPM103.vague_verbs: must be a list"),
+    (
+        "[rules.BPM103]\nverbs = 1\n",
+        2,
+        "rules.BPM103.verbs: unknown option of BPM103 (it takes: vague_verbs)",
+    ),
+    (
+        "[rules.BPM106]\nx = 1\n",
+        2,
+        "rules.BPM106.x: unknown option of BPM106 (it takes: none but severity)",
+    ),
+    ('dir = "a\\u0000b"\n', 1, "dir: must not hold control characters"),
+    (
+        'required_sections = ["Time\\nline"]\n',
+        1,
+        "required_sections: must be a list of non-empty strings",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), BAD_VALUES_AT_LOAD)
+def test_bad_values_are_one_line_and_exit_2_in_every_command(
+    bpm: Bpm, repo: Repo, text: str, line: int, words: str
+) -> None:
+    repo.write(".bpm.toml", text)
+    for command in (
+        ["lint"],
+        ["new", "incident", "T", "--severity", "SEV1"],
+        ["report", "overdue"],
+    ):
+        ran = bpm(*command)
+        assert ran.exit_code == 2, (command, ran.stderr)
+        assert ran.stderr.startswith(f"error: .bpm.toml:{line}: {words}"), ran.stderr
+        assert ran.stderr.count("\n") == 1
+
+
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
@@ -120,6 +180,7 @@ def test_nearest_config_wins(repo: Repo) -> None:
         ('[rules]\nBPM106 = "loud"\n', 2, "rules.BPM106: severity must be one of"),
         ('[rules]\nE501 = "off"\n', 2, "rules.E501: is not a rule code"),
         ('dir = "pm"\nreview_sla_days = \n', 2, "invalid TOML"),
+        *BAD_VALUES_AT_LOAD,
     ],
 )
 def test_bad_values_name_the_key_and_line(repo: Repo, text: str, line: int, words: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+from bpmcli import templates
 from conftest import Ran, Repo, bpm_process, read_only, snapshot
 
 Bpm = Callable[..., Ran]
@@ -266,6 +267,38 @@ def test_usage_errors(bpm: Bpm, repo: Repo, args: list[str], words: str) -> None
     assert not (repo.path / "postmortems").exists()
 
 
+# What hung `bpm new` or filled the memory, and errors that said too little (#16); the
+# time bound is lowered for the test (it is 5 s).
+UNBOUNDED_TEMPLATES = [
+    (
+        "# {{ title }}\n{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}\n",
+        2,
+        "template stopped: rendering took more than 0.5 seconds",
+    ),
+    (
+        "# {{ title }}\n\n{% for a in range(100000) %}\n{% for b in range(1000) %}x{% endfor %}{% endfor %}\n",
+        4,
+        "template stopped: its output passed 1,000,000 characters",
+    ),
+    ('# {{ title }}\n{{ "x" * 1000000000 }}\n', 2, "1000000000 is more than the 100,000"),
+    ("# {{ title }}\n{{ title | center(2000000000) }}\n", 2, "is more than the 100,000"),
+    ("# {{ title }}\n{% set e = 10 %}{{ 10 ** (e ** e) }}\n", 2, "is more than the 100,000"),
+    ("# {{ title }}\n{{ lipsum(n=100000) }}\n", 2, "100000 is more than the 100 "),
+    ("# {{ title }}\n{% include 'incident.md.j2' %}\n", 2, "template error: recursion too deep"),
+    (
+        "# {{ title }}\n{% extends '../x' %}\n",
+        2,
+        "template error: no template '../x' in templates/",
+    ),
+    ('# {{ title }}\n{{ "%(a)s" % {} }}\n', 2, "template error: KeyError: 'a'"),
+]
+
+
+@pytest.fixture
+def _quick_template_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates, "MAX_SECONDS", 0.5)
+
+
 @pytest.mark.parametrize(
     ("template", "line", "words"),
     [
@@ -273,8 +306,10 @@ def test_usage_errors(bpm: Bpm, repo: Repo, args: list[str], words: str) -> None
         ("# {{ title }}\n\n{{ no_such_variable }}\n", 3, "'no_such_variable' is undefined"),
         ("# {{ title }}\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", 2, "sandbox"),
         ("{% include 'missing.md' %}\n", 1, "template error"),
+        *UNBOUNDED_TEMPLATES,
     ],
 )
+@pytest.mark.usefixtures("_quick_template_deadline")
 def test_a_broken_template_names_its_file_and_line(
     bpm: Bpm, repo: Repo, template: str, line: int, words: str
 ) -> None:

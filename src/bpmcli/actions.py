@@ -24,6 +24,7 @@ from bpmcli.format.postmortem import (
     decode,
     parse,
 )
+from bpmcli.times import add_days
 
 _RELATIVE = re.compile(r"^\+(\d+)([dw])$")
 _ID = re.compile(r"^A(\d+)$")
@@ -35,7 +36,7 @@ def due_date(value: str | None, pm: Postmortem, config: Config, today: dt.date) 
         relative = _RELATIVE.match(value.strip())
         if relative:
             days = int(relative.group(1)) * (7 if relative.group(2) == "w" else 1)
-            return today + dt.timedelta(days=days)
+            return add_days(today, days, f"--due {value.strip()}")
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError as exc:
@@ -49,7 +50,7 @@ def due_date(value: str | None, pm: Postmortem, config: Config, today: dt.date) 
         )
     from bpmcli.times import zone
 
-    return started.astimezone(zone(config.timezone)).date() + dt.timedelta(days=sla)
+    return add_days(started.astimezone(zone(config.timezone)).date(), sla, "the default due date")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ DEFAULT_SECTIONS = (
 DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_DUE_DAYS = {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": 90}
 RULE_SEVERITIES = ("off", "warning", "error")
+# A day count bpm adds to a date: more than ten years is a mistake, and far more would
+# overflow the calendar (Python's dates end in 9999).
+MAX_DAYS = 3650
+# The options each rule reads from `[rules.CODE]`, beside `severity`: all lists of words.
+RULE_OPTIONS: Mapping[str, tuple[str, ...]] = {"BPM103": ("vague_verbs",)}
 
 
 # NamedTuples, not frozen dataclasses: a one-file lint loads this module, and creating a
@@ -142,26 +147,52 @@ class _Checker:
                 return number
         return None
 
+    def positive_int(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+            raise self.fail(
+                key, f"must be a whole number of days from 0 to {MAX_DAYS}, got {_short(value)}"
+            )
+        return value
+
     def text(self, table: Mapping[str, Any], key: str, default: str) -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"must be a non-empty string, got {value!r}")
-        return value
-
-    def positive_int(self, key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(key, f"must be a whole number of days (0 or more), got {value!r}")
+            raise self.fail(key, f"must be a non-empty string, got {_short(value)}")
+        if _has_control(value):
+            raise self.fail(key, f"must not hold control characters, got {_short(value)}")
         return value
 
     def strings(
-        self, table: Mapping[str, Any], key: str, default: tuple[str, ...]
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        default: tuple[str, ...],
+        *,
+        at_least_one: bool = False,
     ) -> tuple[str, ...]:
-        value = table.get(key, default)
+        return self.words(key, table.get(key, default), at_least_one=at_least_one)
+
+    def words(self, key: str, value: Any, *, at_least_one: bool = False) -> tuple[str, ...]:
         if not isinstance(value, list | tuple) or not all(
-            isinstance(v, str) and v.strip() for v in value
+            isinstance(v, str) and v.strip() and not _has_control(v) for v in value
         ):
-            raise self.fail(key, f"must be a list of non-empty strings, got {value!r}")
+            raise self.fail(key, f"must be a list of non-empty strings, got {_short(value)}")
+        if at_least_one and not value:
+            raise self.fail(key, "must name at least one value, got []")
+        twice = sorted({v for v in value if value.count(v) > 1})
+        if twice:
+            raise self.fail(key, f"names {twice[0]!r} twice")
         return tuple(value)
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text)
+
+
+def _short(value: Any) -> str:
+    """`value` as the error shows it: repr, cut to one readable piece."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 _KEYS = (
@@ -187,7 +218,7 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
             hint = difflib.get_close_matches(key, _KEYS, n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise check.fail(key, f"unknown key{suggestion}")
-    severities = check.strings(table, "severities", DEFAULT_SEVERITIES)
+    severities = check.strings(table, "severities", DEFAULT_SEVERITIES, at_least_one=True)
     timezone = check.text(table, "timezone", "UTC")
     _check_timezone(check, timezone)
     return Config(
@@ -257,5 +288,10 @@ def _rules(check: _Checker, value: Any) -> dict[str, RuleSetting]:
                 key, f"severity must be one of {list(RULE_SEVERITIES)}, got {severity!r}"
             )
         options = {k: v for k, v in setting.items() if k != "severity"}
+        for name in options:
+            if name not in RULE_OPTIONS.get(code, ()):
+                known = ", ".join(RULE_OPTIONS.get(code, ())) or "none but severity"
+                raise check.fail(f"{key}.{name}", f"unknown option of {code} (it takes: {known})")
+            check.words(f"{key}.{name}", options[name])
         rules[code] = RuleSetting(severity, options)
     return rules

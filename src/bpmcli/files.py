@@ -55,7 +55,41 @@ def _temp_beside(path: Path, data: bytes, mode: int) -> Path:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise _write_error(path, exc) from exc
+    except BaseException:  # Ctrl-C mid-write: no temp file left behind
+        temp.unlink(missing_ok=True)
+        raise
     return temp
+
+
+# What `_temp_beside` names its files: `.` + the file's name + `.` + mkstemp's 8 characters
+# + `.tmp`. Only a kill between creating one and renaming it leaves one behind.
+_TEMP = r"\..+\.[a-z0-9_]{8}\.tmp"
+
+
+def is_stale_temp(path: Path) -> bool:
+    """Whether `path` is named as bpm's own temp files are (see `_temp_beside`)."""
+    import re
+
+    return re.fullmatch(_TEMP, path.name) is not None
+
+
+def stale_temps(folder: Path) -> list[Path]:
+    """bpm's temp files in `folder` (not below it): left by a write that was killed."""
+    try:
+        return sorted(p for p in folder.glob(".*.tmp") if is_stale_temp(p) and p.is_file())
+    except OSError:
+        return []
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    # Only under the folder's lock: every bpm write into a postmortem folder holds it, so
+    # no temp file here belongs to a write still under way. Without flock (Windows) there
+    # is no such lock, and nothing is removed.
+    if os.name != "posix":  # pragma: no cover
+        return
+    for temp in stale_temps(folder):
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def _write_error(path: Path, exc: OSError) -> BpmError:
@@ -81,20 +115,27 @@ def atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise _write_error(path, exc) from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     _fsync_folder(path.parent)
 
 
 def create_exclusive(path: Path, data: bytes) -> bool:
-    """Create `path` holding `data` in one step; False (and nothing written) if it exists."""
-    temp = _temp_beside(path, data, 0o644)
-    try:
-        os.link(temp, path)  # link() fails if the target exists: no check-then-write race
-    except FileExistsError:
-        return False
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    finally:
-        temp.unlink(missing_ok=True)
+    """Create `path` holding `data` in one step; False (and nothing written) if it exists.
+
+    Holds the folder's lock, as edits do: it clears the stale temp files there."""
+    with locked(path):
+        _remove_stale_temps(path.parent)
+        temp = _temp_beside(path, data, 0o644)
+        try:
+            os.link(temp, path)  # link() fails if the target exists: no check-then-write race
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
+        finally:
+            temp.unlink(missing_ok=True)
     _fsync_folder(path.parent)
     return True
 
@@ -120,7 +161,10 @@ def locked(path: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows: atomic replace still holds
         yield
         return
-    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -132,9 +176,11 @@ def rewrite(path: Path, transform: Callable[[bytes], bytes]) -> bytes:
     """Replace the file's bytes with `transform(old)`, under the lock, in one atomic write.
 
     Returns the old bytes. Nothing is written when the transform changes nothing or raises.
+    Stale temp files of bpm's own in the folder are removed first (under the lock).
     """
     _refuse_links(path)  # before reading: a link may lead outside the project
     with locked(path):
+        _remove_stale_temps(path.parent)
         old = read_bytes(path)
         new = transform(old)
         if new != old:

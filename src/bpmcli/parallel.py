@@ -31,7 +31,12 @@ def map_chunks(
     size = max(16, len(items) // (workers * 4))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         return [result for chunk in pool.map(work, chunks) for result in chunk]
 
 
@@ -57,8 +62,10 @@ def in_background(work: Callable[[], Result]) -> Callable[[], Result]:
             return fail
         return lambda: done
     reading, writing = os.pipe()
+    parent = os.getpid()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child leaves through os._exit
+        die_with_parent(parent)
         os.close(reading)
         try:
             payload = pickle.dumps((True, work()))
@@ -81,3 +88,41 @@ def in_background(work: Callable[[], Result]) -> Callable[[], Result]:
         return value  # type: ignore[no-any-return]
 
     return wait
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when `parent` does, however it ends (SIGKILL included).
+
+    A pool's workers wait on a queue whose write end they hold themselves: killed, the
+    parent leaves them waiting forever. On Linux the kernel sends SIGKILL when the parent
+    dies (PR_SET_PDEATHSIG); elsewhere a thread checks who the parent is twice a second.
+    """
+    import sys
+
+    if sys.platform.startswith("linux") and _kill_on_parent_death():
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        return
+    import threading
+
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _kill_on_parent_death() -> bool:
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1  # <linux/prctl.h>
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bpmcli.errors import PostmortemError, UsageError
 from bpmcli.format.postmortem import Postmortem
-from bpmcli.format.timeline import CELL_TIME, FIELDS, Row, insert_rows, make_row
+from bpmcli.format.timeline import FIELDS, Row, insert_rows, make_row
+from bpmcli.times import format_minutes
 
 # -- times of new rows ---------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def event_time(
     moment = dt.datetime.combine(local_start.date(), dt.time(hour, minute), tz)
     if moment < local_start.replace(second=0, microsecond=0):
         raise UsageError(
-            f"{value} is before the incident started ({local_start.strftime(CELL_TIME)}); "
+            f"{value} is before the incident started ({format_minutes(local_start)}); "
             "give --date for another day"
         )
     return moment

@@ -39,6 +39,13 @@ def today(tz: dt.tzinfo) -> dt.date:
     return now(tz).date()
 
 
+def git_day(text: str) -> str:
+    """A `--date=short` day from git as YYYY-MM-DD. git stores commits dated after 9999
+    (it prints 10000-01-01); Python's dates end with 9999, and the history compares days as
+    text: such a day reads as 9999-12-31, the last one both agree on."""
+    return text if len(text) == 10 else "9999-12-31"
+
+
 def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime:
     """Read `now`, ISO 8601 (offset optional) or `YYYY-MM-DD HH:MM`; naive times are in `tz`.
 
@@ -58,7 +65,10 @@ def parse_timestamp(text: str, tz: dt.tzinfo) -> dt.datetime:
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
+    try:
+        return moment.astimezone(tz)
+    except OverflowError as exc:  # 9999-12-31 23:00 in a zone east of it is in year 10000
+        raise UsageError(f"{text!r} is past the end of the calendar (9999-12-31)") from exc
 
 
 def format_timestamp(moment: dt.datetime) -> str:
@@ -67,9 +77,23 @@ def format_timestamp(moment: dt.datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def format_minutes(moment: dt.datetime, tz: dt.tzinfo) -> str:
-    """`YYYY-MM-DD HH:MM` in `tz`: the timeline's time cells."""
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def format_minutes(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """`YYYY-MM-DD HH:MM` (in `tz` when given): the timeline's time cells.
+
+    Not strftime: `%Y` writes the year 999 as `999` on glibc, a cell bpm's own lint rejects.
+    """
+    local = moment.astimezone(tz) if tz is not None else moment
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+
+
+def add_days(day: dt.date, days: int, what: str) -> dt.date:
+    """`day` + `days`, or a usage error naming `what` when the calendar ends first."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError as exc:  # past 9999-12-31, or more days than a timedelta holds
+        raise UsageError(
+            f"{what} would fall after 9999-12-31, the last date bpm can write"
+        ) from exc
 
 
 def as_date(value: object) -> dt.date | None:

@@ -13,7 +13,7 @@ import pytest
 from bpmcli.lint.rule import PLACES, Rule
 from bpmcli.lint.rules import all_rules
 from conftest import Repo
-from lint.base import CLEAN, Bpm, findings
+from lint.base import CLEAN, PATH, Bpm, findings
 
 RULES = all_rules()
 ROW = "| 2026-11-20 14:03 | deploy-bot | Pushed config v42 | Errors rose | A canary first | The key was optional |\n"
@@ -62,10 +62,10 @@ EXAMPLES = [
 
 
 def test_every_rule_has_examples_both_ways_in_a_known_place() -> None:
-    assert set(PUT) == set(PLACES)
+    assert set(PUT) | {"folder"} == set(PLACES)  # a "folder" snippet names a file beside
     for rule in RULES.values():
         assert rule.examples, rule.code
-        assert rule.examples.place in PUT, rule.code
+        assert rule.examples.place in PLACES, rule.code
         assert rule.examples.flagged and rule.examples.not_flagged, rule.code
 
 
@@ -80,7 +80,11 @@ def test_the_example_is_what_the_rule_says(
 ) -> None:
     rule: Rule = RULES[code]
     assert rule.examples is not None
-    text = PUT[rule.examples.place](snippet)
-    assert all(line.strip() in text for line in snippet.splitlines())
+    if rule.examples.place == "folder":
+        repo.write(f"{PATH.rsplit('/', 1)[0]}/{snippet}", "")
+        text = CLEAN
+    else:
+        text = PUT[rule.examples.place](snippet)
+        assert all(line.strip() in text for line in snippet.splitlines())
     codes = [found for found, _, _ in findings(bpm, repo, text)]
     assert (code in codes) == flagged, (code, snippet, codes)

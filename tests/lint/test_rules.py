@@ -387,6 +387,7 @@ def test_every_rule_of_the_issue_is_registered_with_its_severity() -> None:
     assert {code: rule.severity for code, rule in all_rules().items()} == {
         "BPM001": "error",
         "BPM002": "error",
+        "BPM003": "error",
         "BPM101": "error",
         "BPM102": "error",
         "BPM103": "error",
@@ -405,4 +406,5 @@ def test_every_rule_of_the_issue_is_registered_with_its_severity() -> None:
         "BPM402": "error",
         "BPM403": "warning",
         "BPM901": "warning",
+        "BPM902": "error",
     }

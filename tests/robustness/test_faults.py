@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -195,3 +196,57 @@ def test_a_full_disk_is_a_clear_error_and_the_file_is_intact(tmp_path: Path) -> 
     finally:
         if mounted:
             subprocess.run(["umount", str(folder)], check=True)
+
+
+def _lint(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        bpm_args("lint", "--format", "json", "--no-cache", *args),
+        cwd=repo.path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_stale_temp_files_are_reported_and_removed_by_the_next_write(repo: Repo, pm: Path) -> None:
+    """What a write killed between its temp file and the rename leaves (#16)."""
+    repo.git("add", PM)
+    repo.commit("Postmortem")
+    folder = pm.parent
+    stale = folder / f".{pm.name}.k3x_9q0z.tmp"  # bpm's own pattern (mkstemp's 8 characters)
+    stale.write_text("half a postmortem")
+    orphan = folder / ".2026-11-21-new.md.ab12cd34.tmp"  # a `bpm new` killed before the link
+    orphan.write_text("")
+    mine = folder / ".notes.tmp"  # not bpm's: never touched
+    mine.write_text("keep")
+    ran = _lint(repo)
+    found = [(f["path"], f["code"], f["severity"]) for f in json.loads(ran.stdout)]
+    assert (str(stale.relative_to(repo.path)), "BPM902", "error") in found
+    assert (str(orphan.relative_to(repo.path)), "BPM902", "error") in found
+    assert not any(".notes.tmp" in path for path, _, _ in found)
+    assert ran.returncode == 1
+    as_pre_commit_runs_it = json.loads(_lint(repo, PM).stdout)
+    assert "BPM902" in {f["code"] for f in as_pre_commit_runs_it}
+    since = json.loads(_lint(repo, "--since", "HEAD").stdout)  # untracked: counts whole
+    assert {f["path"] for f in since if f["code"] == "BPM902"} == {
+        str(stale.relative_to(repo.path)),
+        str(orphan.relative_to(repo.path)),
+    }
+    added = subprocess.run(
+        bpm_args("timeline", "add", PM, "--time", "10:05", "--actor", "a", "--event", "Paged"),
+        cwd=repo.path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert added.returncode == 0, added.stderr
+    assert not stale.exists() and not orphan.exists() and mine.read_text() == "keep"
+    assert "BPM902" not in {f["code"] for f in json.loads(_lint(repo).stdout)}
+    stale.write_text("")
+    made = subprocess.run(
+        bpm_args("new", "incident", "Cache", "--started", "2026-11-20 11:00", "--severity", "SEV3"),
+        cwd=repo.path,
+        env=ENV,
+        capture_output=True,
+    )
+    assert made.returncode == 0 and not stale.exists()  # `bpm new` holds the lock and clears too

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Ran, Repo, snapshot
+from conftest import Ran, Repo, act, pm_text, snapshot
 from lint.base import CLEAN
 
 Bpm = Callable[..., Ran]
@@ -106,3 +106,29 @@ def test_a_read_only_file_is_not_replaced(bpm: Bpm, repo: Repo) -> None:
         ran.stderr == f"error: {PATH}: cannot write: permission denied; the file was not changed\n"
     )
     assert snapshot(repo.path) == before
+
+
+def test_history_with_a_separator_in_a_name_and_a_commit_after_9999(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    """git keeps a US (the history's field separator) in an author's name and dates a
+    commit in year 10000 if told; every history report and the site read them (#16)."""
+    path = "postmortems/2026/2026-01-05-outage.md"
+    actions = [act("A1", "2026-02-01"), act("A2", "2026-02-02")]
+    repo.commit("Add", {path: pm_text("2026-01-05-outage", actions)}, author="Ana\x1fOkafor")
+    far = "@253402300800 +0000"  # 10000-01-01
+    moved = [act("A1", "2026-02-09"), act("A2", "2026-02-02")]
+    repo.commit("Move", {path: pm_text("2026-01-05-outage", moved)}, author="Bo", date=far)
+    repo.commit("Drop", {path: pm_text("2026-01-05-outage", moved[:1])}, author="Cy", date=far)
+    for cache in (["--no-cache"], [], []):  # without, then filling and reading the caches
+        for command in (["overdue"], ["vanished"], ["sla"], ["stats"]):
+            ran = bpm("report", *command, "--format", "json", *cache)
+            assert ran.exit_code == 0, (command, ran.stderr)
+        ran = bpm("site", str(tmp_path / "site"), *cache)
+        assert ran.exit_code == 0, ran.stderr
+    [row] = json.loads(bpm("report", "overdue", "--as-of", "2026-03-01", "-f", "json").stdout)
+    assert (row["introduced_by"], row["postponed"]) == ("Ana\x1fOkafor", 1)
+    [gone] = json.loads(bpm("report", "vanished", "-f", "json").stdout)
+    assert (gone["action_id"], gone["removed_by"], gone["removed_at"]) == ("A2", "Cy", "9999-12-31")
+    table = bpm("report", "overdue", "--as-of", "2026-03-01").stdout
+    assert "Ana?Okafor" in table and "\x1f" not in table

@@ -55,7 +55,7 @@ def action_add(
         refused = "action not added (bpm lint would reject it; --force adds it anyway)"
         raise BpmError(f"{display(path)}: {refused}")  # exit 1, as a finding
     action_id = actions.add(path, new)
-    typer.echo(f"{display(path)}: added {action_id}, due {new.due.isoformat()}")
+    terminal.say(f"{display(path)}: added {action_id}, due {new.due.isoformat()}")
 
 
 @app.command("done")
@@ -84,7 +84,7 @@ def _close(postmortem: str, action_id: str, status: str, reason: str | None) -> 
     day = options.today_in(config)
     wanted = action_id.strip().upper()
     actions.close(path, wanted, status, day, reason)
-    typer.echo(f"{display(path)}: {wanted} {status} on {day.isoformat()}")
+    terminal.say(f"{display(path)}: {wanted} {status} on {day.isoformat()}")
 
 
 @app.command("list")

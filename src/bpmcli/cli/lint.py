@@ -60,10 +60,17 @@ def lint(
     from bpmcli.output.terminal import colour
 
     config = options.config()
-    files, findings = _run(config, paths or [], _codes(select), _codes(ignore), not no_cache)
-    if since is not None:
-        findings = _since(config, since, files, findings)
-    checked = formats.Checked(findings, files, config.root, colour())
+    files: list[Path] = []
+    findings: list[Finding] = []
+    for applying, group in _by_config(config, paths or []):
+        linted, found, leftovers = _run(
+            applying, group, _codes(select), _codes(ignore), not no_cache
+        )
+        if since is not None:
+            found = _since(applying, since, linted, found)
+        files += linted
+        findings += found + leftovers  # a temp file is untracked: --since keeps it whole
+    checked = formats.Checked(findings, files, _repository_root(config), colour())
     sys.stdout.write(formats.FORMATS[format.value](checked))
     failing = {"error", "warning"} if strict else {"error"}
     if not exit_zero and any(f.severity in failing for f in findings):
@@ -81,15 +88,63 @@ def _explain(wanted: str, paths: list[Path]) -> None:
     sys.stdout.write(explain(find(wanted), colour()))
 
 
+def _by_config(config: "Config", paths: list[Path]) -> list[tuple["Config", list[Path]]]:
+    """The PATHs grouped by the configuration that applies to each: in a monorepo a
+    sub-folder's `.bpm.toml` governs its files when bpm runs from the root, as pre-commit
+    runs it. Without PATHs, the working folder's configuration and its postmortems."""
+    if not paths:
+        return [(config, [])]
+    from bpmcli import config as configuration
+
+    groups: dict[tuple[Path, Path | None], tuple[Config, list[Path]]] = {}
+    known = {(config.root, config.source): config}
+    for path in paths:
+        start = path if path.is_dir() else path.parent
+        applying = configuration.load(start) if start.exists() else config
+        applying = known.setdefault((applying.root, applying.source), applying)
+        groups.setdefault((applying.root, applying.source), (applying, []))[1].append(path)
+    return list(groups.values())
+
+
+def _repository_root(config: "Config") -> Path:
+    """Where machine formats' paths start: the repository root, wherever the config is."""
+    from bpmcli.config import find_repo_root
+
+    return find_repo_root(config.root) or config.root
+
+
 def _run(
     config: "Config", paths: list[Path], select: list[str], ignore: list[str], use_cache: bool
-) -> tuple[list[Path], list["Finding"]]:
-    """The files to check and their findings (the engine owns the cache policy)."""
+) -> tuple[list[Path], list["Finding"], list["Finding"]]:
+    """The files to check, their findings (the engine owns the cache policy), and BPM902
+    for the temp files beside them."""
     from bpmcli.lint import engine
 
     chosen = engine.settings(config, options.today_in(config), select, ignore)
     files = engine.collect(paths, config)
-    return files, engine.lint_cached(files, chosen, use_cache).findings
+    findings = engine.lint_cached(files, chosen, use_cache).findings
+    return files, findings, _leftovers(config, paths, files, chosen.severities)
+
+
+def _leftovers(
+    config: "Config", paths: list[Path], files: list[Path], severities: dict[str, str]
+) -> list["Finding"]:
+    """BPM902 for bpm's temp files beside the files checked, and anywhere in the postmortem
+    folder (or a folder PATH) — where a killed `bpm new` left nothing else."""
+    from bpmcli.files import display, stale_temps
+    from bpmcli.lint.engine import Finding
+    from bpmcli.lint.rules.files import CODE, MESSAGE
+
+    if CODE not in severities:
+        return []
+    roots = [p for p in paths if p.is_dir()] or ([] if paths else [config.postmortem_dir])
+    folders = {f.parent for f in files}
+    folders |= {d for root in roots for d in [root, *root.rglob("*")] if d.is_dir()}
+    return [
+        Finding(display(temp), 1, 1, CODE, severities[CODE], MESSAGE, temp, temp.name)
+        for folder in sorted(folders)
+        for temp in stale_temps(folder)
+    ]
 
 
 def _since(

@@ -32,7 +32,7 @@ def init(
 
     result = scaffold.init(Path.cwd(), options.config(), templates)
     for path in result.created:
-        typer.echo(f"created {display(path)}")
+        terminal.say(f"created {display(path)}")
 
 
 @app.command()
@@ -73,7 +73,7 @@ def new(
         sys.stdout.write(scaffold.preview(config, request).text)
         return
     made = scaffold.create(config, request)
-    typer.echo(display(made.path))
+    terminal.say(display(made.path))
     if edit:
         _open_editor(made.path)
 
@@ -84,7 +84,7 @@ def _list_templates(config: Config) -> None:
 
     for template in templates.available(config).values():
         origin = template.origin + (" (overrides built-in)" if template.overrides else "")
-        typer.echo(f"{template.kind}\t{origin}\t{display(template.path)}")
+        terminal.say(f"{template.kind}\t{origin}\t{display(template.path)}")
 
 
 def _open_editor(path: Path) -> None:

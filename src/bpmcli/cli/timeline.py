@@ -86,7 +86,7 @@ def timeline_add(
     moment = timeline.event_time(time, load(path), tz, day)
     row = table.make_row(moment, tz, **texts)
     timeline.add(path, [row], config.timezone)
-    typer.echo(f"{display(path)}: added {row.time} {row.actor}")
+    terminal.say(f"{display(path)}: added {row.time} {row.actor}")
 
 
 @app.command("show")
@@ -125,4 +125,4 @@ def timeline_import(
     data = sys.stdin.read() if events == "-" else decode(read_bytes(Path(events)), events)
     rows = timeline.read_events(events, data, load(path), zone(config.timezone))
     timeline.add(path, rows, config.timezone)
-    typer.echo(f"{display(path)}: added {len(rows)} row{'s' if len(rows) != 1 else ''}")
+    terminal.say(f"{display(path)}: added {len(rows)} row{'s' if len(rows) != 1 else ''}")

@@ -18,6 +18,7 @@ from bpmcli.errors import PostmortemError, UsageError
 from bpmcli.format import markdown
 from bpmcli.format.markdown import Outline
 from bpmcli.format.postmortem import Postmortem, Section
+from bpmcli.times import format_minutes
 
 FIELDS = ("time", "actor", "event", "outcome", "expected", "assumed")
 TITLES = ("Time", "Actor", "Action or event", "Outcome", "Expectations", "Assumptions")
@@ -251,7 +252,7 @@ def make_row(
     assumed: str = "",
 ) -> Row:
     return Row(
-        moment.astimezone(tz).strftime(CELL_TIME),
+        format_minutes(moment, tz),
         check_text("actor", actor, True),
         check_text("event", event, True),
         check_text("outcome", outcome, False),

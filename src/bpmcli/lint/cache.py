@@ -16,10 +16,11 @@ from typing import Any
 from bpmcli.config import Config
 from bpmcli.store.cache import Cache, git_dir_of, stat_key
 
-Entry = list[list[Any]]  # [line, column, code, severity, message] per finding
+Entry = list[list[Any]]  # [line, column, code, severity, message, subject] per finding
 # 3: the language and action rules were rewritten (#14) and bodies without front matter
 # are linted: findings cached before mean something else, so they are not reused.
-FORMAT = 3
+# 4: each finding keeps its subject (#16: the SARIF and GitLab fingerprints hash it).
+FORMAT = 4
 
 
 def location(config: Config) -> Path:

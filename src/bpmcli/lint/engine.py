@@ -39,6 +39,7 @@ class Finding(NamedTuple):
     severity: str  # "error" or "warning"
     message: str
     file: Path = Path()
+    subject: str = ""  # what it is about (rule.Hit.subject): the machine formats' identity
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -164,7 +165,16 @@ def lint_bytes(raw: bytes, path: Path, settings: Settings) -> list[Finding]:
         if code in severities and code not in ("BPM001", "BPM901") and code not in skipped:
             for hit in rule.check(context):
                 found.append(
-                    Finding(shown, hit.line, hit.column, code, severities[code], hit.message, path)
+                    Finding(
+                        shown,
+                        hit.line,
+                        hit.column,
+                        code,
+                        severities[code],
+                        hit.message,
+                        path,
+                        hit.subject,
+                    )
                 )
     directives = suppression.parse(pm.text, pm.where.body_line)
     if directives:
@@ -245,8 +255,8 @@ def lint(
                 if entry is not None:
                     shown = display(path)
                     results[path] = [
-                        Finding(shown, line, column, code, severity, message, path)
-                        for line, column, code, severity, message in entry
+                        Finding(shown, line, column, code, severity, message, path, subject)
+                        for line, column, code, severity, message, subject in entry
                     ]
                     continue
         misses.append((path, digest))
@@ -256,7 +266,10 @@ def lint(
         if cache is not None and digest is not None and read is not None:
             # Stored under the key of the bytes linted, which are the bytes hashed unless
             # the file was saved in between: then the findings of its new content.
-            cache.put(read, [[f.line, f.column, f.code, f.severity, f.message] for f in found])
+            cache.put(
+                read,
+                [[f.line, f.column, f.code, f.severity, f.message, f.subject] for f in found],
+            )
     findings = [f for path in paths for f in results[path]]
     return Result(findings, len(paths))
 

@@ -23,6 +23,11 @@ class Hit(NamedTuple):
     line: int
     column: int
     message: str
+    # What the finding is about, stable while the file does not change it: an action
+    # ("action A1"), a key ("review_by"), a section, the phrase flagged. SARIF and GitLab
+    # fingerprints hash it, never the message, which may say "overdue by 3 days" today and
+    # "4 days" tomorrow.
+    subject: str = ""
 
 
 class Context:
@@ -114,6 +119,7 @@ PLACES = {
     "timeline rows": "the rows of the timeline table",
     "heading": "the heading of the Impact section (a required section)",
     "prose": "a paragraph of the body",
+    "folder": "the name of a file in the postmortem's folder",
 }
 
 

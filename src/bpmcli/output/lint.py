@@ -22,11 +22,51 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _repo_relative(finding: Finding, root: Path) -> str:
+    """The file relative to `root` (the repository), `/`-separated; as given if outside it.
+
+    May hold surrogates: a file name that is not UTF-8 comes from the file system as such.
+    """
     absolute = finding.file.resolve() if finding.file != Path() else Path(finding.path).resolve()
     try:
-        return Path(os.path.relpath(absolute, root)).as_posix()
-    except ValueError:
+        relative = Path(os.path.relpath(absolute, root))
+    except ValueError:  # another drive (Windows)
         return absolute.as_posix()
+    return absolute.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
+
+
+def _uri(path: str) -> str:
+    """A SARIF `uri` (RFC 3986 reference): the file name's bytes, percent-encoded but `/`.
+
+    A space, a non-ASCII letter, `%`, `#`, `?` or a `:` (which would read as a scheme) are
+    encoded; a name that is not UTF-8 keeps its own bytes.
+    """
+    from urllib.parse import quote
+
+    encoded = quote(os.fsencode(path), safe="/")
+    return "file://" + encoded if path.startswith("/") else encoded
+
+
+def _readable(path: str) -> str:
+    """A JSON-safe path: a byte that is not UTF-8 is shown as \\xNN instead of crashing."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _identities(findings: Sequence[Finding], root: Path) -> list[tuple[str, str]]:
+    """(path, fingerprint) per finding. The fingerprint hashes what the finding is about:
+    the rule, the file, its subject (an action and key, a field, a phrase) and which
+    occurrence of that it is, in file order; never the message, which may change each day
+    (BPM401 says "overdue by 3 days"), nor the line, which moves with edits above it."""
+    import hashlib
+
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for f in findings:
+        path = _repo_relative(f, root)
+        subject = (path, f.code, f.subject)
+        seen[subject] = seen.get(subject, 0) + 1
+        raw = "\0".join([*subject, str(seen[subject])]).encode("utf-8", "surrogateescape")
+        out.append((path, hashlib.sha256(raw).hexdigest()[:32]))
+    return out
 
 
 def summary(findings: Sequence[Finding], files: int) -> str:
@@ -56,7 +96,7 @@ def _coloured(f: Finding) -> str:
 def as_json(findings: Sequence[Finding]) -> str:
     from bpmcli.output.terminal import to_json
 
-    return to_json([f.as_json() for f in findings]) + "\n"
+    return to_json([f.as_json() | {"path": _readable(f.path)} for f in findings]) + "\n"
 
 
 def _github_data(value: str) -> str:
@@ -67,18 +107,21 @@ def _github_property(value: str) -> str:
     return _github_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(findings: Sequence[Finding]) -> str:
-    """GitHub Actions workflow commands: one annotation per finding, injection-safe."""
+def github(findings: Sequence[Finding], root: Path) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, injection-safe; the
+    file relative to the repository root, as GitHub places annotations."""
     out = []
     for f in findings:
         level = "error" if f.severity == "error" else "warning"
-        props = f"file={_github_property(f.path)},line={f.line},col={f.column},title={f.code}"
+        path = _readable(_repo_relative(f, root))
+        props = f"file={_github_property(path)},line={f.line},col={f.column},title={f.code}"
         out.append(f"::{level} {props}::{_github_data(clean(f.message))}")
     return "".join(line + "\n" for line in out)
 
 
 def sarif(findings: Sequence[Finding], root: Path) -> str:
-    """SARIF 2.1.0, as GitHub code scanning takes it; locations relative to `root`."""
+    """SARIF 2.1.0, as GitHub code scanning takes it; locations relative to `root` (the
+    repository), percent-encoded as RFC 3986 asks of a `uri`."""
     from bpmcli.lint.rules import all_rules
 
     rules = all_rules()
@@ -104,8 +147,10 @@ def sarif(findings: Sequence[Finding], root: Path) -> str:
         ],
     }
     results = []
-    for f in findings:
-        uri = _repo_relative(f, root)
+    for f, (path, fingerprint) in zip(findings, _identities(findings, root), strict=True):
+        location: dict[str, str] = {"uri": _uri(path)}
+        if not path.startswith("/"):
+            location["uriBaseId"] = "%SRCROOT%"
         results.append(
             {
                 "ruleId": f.code,
@@ -115,12 +160,12 @@ def sarif(findings: Sequence[Finding], root: Path) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": location,
                             "region": {"startLine": f.line, "startColumn": f.column},
                         }
                     }
                 ],
-                "partialFingerprints": {"bpmFinding/v1": _fingerprint(uri, f)},
+                "partialFingerprints": {"bpmFinding/v2": fingerprint},
             }
         )
     import json
@@ -135,34 +180,18 @@ def sarif(findings: Sequence[Finding], root: Path) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _fingerprint(uri: str, f: Finding) -> str:
-    import hashlib
-
-    # Not the line number: a finding keeps its identity when lines above it move.
-    return hashlib.sha256(f"{uri}\0{f.code}\0{f.message}".encode()).hexdigest()[:32]
-
-
 def gitlab(findings: Sequence[Finding], root: Path) -> str:
-    """A GitLab Code Quality report."""
-    import hashlib
-
-    report: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for f in findings:
-        uri = _repo_relative(f, root)
-        base = _fingerprint(uri, f)
-        seen[base] = seen.get(base, 0) + 1
-        report.append(
-            {
-                "description": f"{f.code} {clean(f.message)}",
-                "check_name": f.code,
-                "fingerprint": hashlib.md5(
-                    f"{base}\0{seen[base]}".encode(), usedforsecurity=False
-                ).hexdigest(),
-                "severity": "major" if f.severity == "error" else "minor",
-                "location": {"path": uri, "lines": {"begin": f.line}},
-            }
-        )
+    """A GitLab Code Quality report; paths relative to the repository root."""
+    report: list[dict[str, Any]] = [
+        {
+            "description": f"{f.code} {clean(f.message)}",
+            "check_name": f.code,
+            "fingerprint": fingerprint,
+            "severity": "major" if f.severity == "error" else "minor",
+            "location": {"path": _readable(path), "lines": {"begin": f.line}},
+        }
+        for f, (path, fingerprint) in zip(findings, _identities(findings, root), strict=True)
+    ]
     import json
 
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
@@ -209,7 +238,7 @@ class Checked(NamedTuple):  # not a dataclass: creating one costs ~0.5 ms at sta
 
     findings: Sequence[Finding]
     files: Sequence[Path]
-    root: Path  # SARIF and GitLab locations are relative to it
+    root: Path  # the repository root: SARIF and GitLab locations are relative to it
     colour: bool  # text on a terminal without NO_COLOR
 
 
@@ -217,7 +246,7 @@ class Checked(NamedTuple):  # not a dataclass: creating one costs ~0.5 ms at sta
 FORMATS: dict[str, Callable[[Checked], str]] = {
     "text": lambda run: text(run.findings, len(run.files), run.colour),
     "json": lambda run: as_json(run.findings),
-    "github": lambda run: github(run.findings),
+    "github": lambda run: github(run.findings, run.root),
     "sarif": lambda run: sarif(run.findings, run.root),
     "gitlab": lambda run: gitlab(run.findings, run.root),
     "junit": lambda run: junit(run.findings, run.files),

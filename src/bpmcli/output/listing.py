@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bpmcli.output import terminal
 from bpmcli.output.table import Records, Row
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def timeline(rows: Sequence[TimelineRow], config: Config) -> Records:
 
     def markdown(records: Records) -> None:
         lines = [table.header_line(config.timezone), table.RULE, *map(table.format_row, rows)]
-        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write("".join(terminal.clean(line) + "\n" for line in lines))
 
     return Records(
         columns=table.FIELDS,

@@ -17,24 +17,49 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-# C0 controls but tab and newline, DEL, and C1 controls (which include the 8-bit CSI).
-# Patterns as text, compiled on first use (re keeps them): a run that prints nothing
-# needs neither.
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-_LINE_BREAKS = r"[ \t]*[\r\n\u2028\u2029\x85]+[ \t]*"
+# C0 controls but tab and newline, DEL, C1 controls (which include the 8-bit CSI), the
+# bidirectional controls (an override makes "alice" and "ecila" look alike, or a file name
+# look like another), and lone surrogates (a file name that is not UTF-8: writing one to
+# stdout raises). Patterns as text, compiled on first use (re keeps them): a run that
+# prints nothing needs neither.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_LINE_BREAKS = r"[\r\n\u2028\u2029\x85]+"
 
 
 def clean(value: object, *, one_line: bool = True) -> str:
-    """`value` as text that cannot drive a terminal: control characters become `?`."""
+    """`value` as text that cannot drive a terminal: control characters become `?`.
+
+    Every human output, and CSV and Markdown (pasted into trackers and wikis, viewed in
+    terminals), passes untrusted text through here."""
     text = "" if value is None else str(value)
     if one_line:
-        text = re.sub(_LINE_BREAKS, " ", text)
+        text = _one_line(text)
     return re.sub(_CONTROL, "?", text)
+
+
+def _one_line(text: str) -> str:
+    """Line breaks and the spaces and tabs around them become one space.
+
+    Split, then strip: the regex `[ \\t]*[\\r\\n]+[ \\t]*` retried its leading `[ \\t]*`
+    from every space of a long run without a break, quadratic in the run (#16)."""
+    pieces = re.split(_LINE_BREAKS, text)
+    if len(pieces) == 1:
+        return text
+    last = len(pieces) - 1
+    return " ".join(
+        piece.lstrip(" \t") if i == last else piece.rstrip(" \t") if i == 0 else piece.strip(" \t")
+        for i, piece in enumerate(pieces)
+    )
 
 
 def colour(stream: TextIO | None = None) -> bool:
     """Whether to colour what goes to `stream` (stdout): a terminal, and no NO_COLOR."""
     return (stream or sys.stdout).isatty() and not os.environ.get("NO_COLOR")
+
+
+def say(message: str) -> None:
+    """One line for people on standard output, such as the path of a file bpm wrote."""
+    sys.stdout.write(clean(message) + "\n")
 
 
 def note(message: str) -> None:
@@ -58,6 +83,7 @@ def console(stderr: bool = False) -> Console:
 
 
 def text(value: object, style: str = "") -> Text:
+    """`value` for rich as plain text: `[link=...]` or `[/x]` in it is not markup."""
     from rich.text import Text
 
     return Text(clean(value), style=style)
@@ -73,11 +99,17 @@ def print_table(
     from rich import box
     from rich.table import Table
 
+    # Every string rich is given is Text: a str title or heading would be read as markup,
+    # and an owner's name reaches the title.
     table = Table(
-        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, show_edge=False
+        title=text(title) if title is not None else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
     )
     for column in columns:
-        table.add_column(column)
+        table.add_column(text(column))
     for row in rows:
         row_styles = styles or [""] * len(row)
         table.add_row(*(text(cell, style) for cell, style in zip(row, row_styles, strict=False)))
@@ -114,8 +146,15 @@ def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
+        writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
     return out.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    # CSV quotes line breaks itself; only what drives a terminal goes
+    return value if isinstance(value, int | float) else clean(value, one_line=False)
 
 
 def to_markdown(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
@@ -126,7 +165,7 @@ def to_markdown(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> st
     for row in rows:
         lines.append(
             "| "
-            + " | ".join(escape("" if row.get(c) is None else str(row.get(c))) for c in columns)
+            + " | ".join(escape(clean("" if row.get(c) is None else row.get(c))) for c in columns)
             + " |"
         )
     return "\n".join(lines) + "\n"

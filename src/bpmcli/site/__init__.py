@@ -83,6 +83,10 @@ def build(config: Config, out: Path, options: Options) -> Built:
     cards = _cards(postmortems, past.by_path(), options.as_of, config)
     rows = rows_when_done()
     out.mkdir(parents=True, exist_ok=True)
+    if "pages" not in previous:
+        # The manifest first: a build interrupted now (Ctrl-C, a kill) leaves a folder the
+        # next `bpm site` knows as its own, and renders again in full.
+        _write_manifest(out, {})
     env = _environment()
     common = {"version": __version__, "as_of": options.as_of.isoformat()}
     built = Built(pages=len(cards) + len(SITE_PAGES), problems=problems)
@@ -99,11 +103,15 @@ def build(config: Config, out: Path, options: Options) -> Built:
     for stale in sorted(set(pages) - set(kept)):
         if _remove_page(out, stale):
             built.removed += 1
+    _write_manifest(out, kept)
+    return built
+
+
+def _write_manifest(out: Path, pages: dict[str, Any]) -> None:
     atomic_write(
         out / MANIFEST,
-        json.dumps({"bpm_site": 1, "version": __version__, "pages": kept}, indent=0).encode(),
+        json.dumps({"bpm_site": 1, "version": __version__, "pages": pages}, indent=0).encode(),
     )
-    return built
 
 
 def _numbers(config: Config, wanted: Any, use_cache: bool, loaded: Any) -> list[dict[str, Any]]:

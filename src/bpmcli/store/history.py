@@ -21,6 +21,7 @@ from bpmcli.format.facts import Facts, front_matter_end, front_matter_facts
 from bpmcli.store.cache import Cache
 from bpmcli.store.repo import CatFile, Repository
 from bpmcli.store.workspace import below_folder, is_postmortem
+from bpmcli.times import git_day
 
 ZERO = "0" * 40
 
@@ -343,13 +344,17 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
             if patch is not None and commit is not None:
                 state.patch(commit, patch, parent)
             patch = None
-            sha, author, date, parents = line[1:].split("\x1f")
+            # the name may hold US itself (git keeps it): the hash is first, the parents
+            # last, the date before them
+            sha, _, rest = line[1:].partition("\x1f")
+            rest, _, parents = rest.rpartition("\x1f")
+            author, _, date = rest.rpartition("\x1f")
             if commit is not None and commit.sha == sha:
                 parent += 1
                 continue
             if commit is not None and commit.parents > 1:
                 state.end_merge(commit)
-            commit, parent = Commit(sha, author, date, len(parents.split())), 0
+            commit, parent = Commit(sha, author, git_day(date), len(parents.split())), 0
         elif line.startswith("diff --git "):
             if patch is not None and commit is not None:
                 state.patch(commit, patch, parent)

@@ -22,6 +22,7 @@ from typing import IO
 
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.store.cache import git_dir_of
+from bpmcli.times import git_day
 
 # Settings that would change the bytes bpm parses, pinned to git's defaults. Unknown keys
 # (diff.srcPrefix on an older git) are ignored by git, so the list is safe everywhere.
@@ -315,7 +316,8 @@ class Repository:
         earliest = "9999-99-99"
         parent = None
         for line in out.splitlines():
-            shas, _, date = line.partition("\x1f")
+            shas, _, day = line.partition("\x1f")
+            date = git_day(day)
             sha, *parents = shas.split()
             parent = parents[0] if parents else None
             if date < earliest:

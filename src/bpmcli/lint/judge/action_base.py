@@ -49,7 +49,7 @@ _VAGUE_ADJECTIVES = frozenset(
     ]
 )
 _MEASURE = (
-    r"\d+(?:\.\d+)?\s*(?:%|ms\b|sec|min|h\b|hours?\b|days?\b|weeks?\b|gb\b|mb\b|k\b"
+    r"(?<!\d)\d+(?:\.\d+)?\s*(?:%|ms\b|sec|min|h\b|hours?\b|days?\b|weeks?\b|gb\b|mb\b|k\b"
     r"|x\b|requests?\b|times\b|pods?\b|nodes?\b|replicas?\b)"
     r"|\b(?:to|from|below|above|under|over|than|exceeds?|within|least|most|by|of)\s+\d"
     r"|\b\d{4}-\d{2}-\d{2}\b"

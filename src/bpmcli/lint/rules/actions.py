@@ -17,6 +17,11 @@ def _label(action: Action) -> str:
     return action.id or f"item {action.index + 1}"
 
 
+def _subject(action: Action, key: str = "") -> str:
+    """The finding's identity (Hit.subject): the action and the key, not the message."""
+    return f"action {_label(action)} {key}".rstrip()
+
+
 # The action judge is imported on the first action it reads: a file without actions (a new
 # postmortem, linted on its first commit) never loads it (~3 ms of start-up).
 def find_vague(text: str) -> list[Judgement]:
@@ -61,6 +66,7 @@ def check_owner(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 *ctx.action(action.index),
                 f"action {_label(action)} has no owner; add `owner:` with one person or team",
+                _subject(action),
             )
 
 
@@ -93,12 +99,14 @@ def check_due(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 *ctx.action(action.index),
                 f"action {_label(action)} has no due date; add `due: YYYY-MM-DD`",
+                _subject(action),
             )
         else:
             shown = raw.isoformat() if hasattr(raw, "isoformat") else repr(raw)
             yield Hit(
                 *ctx.action(action.index, "due"),
                 f"action {_label(action)} has due {shown}, which is not a date YYYY-MM-DD",
+                _subject(action, "due"),
             )
 
 
@@ -167,6 +175,7 @@ def check_vague(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 *ctx.action(action.index, "action"),
                 _vague_message(_label(action), text, found, verb),
+                _subject(action, "action"),
             )
 
 
@@ -198,6 +207,7 @@ def check_enums(ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     *ctx.action(action.index, key),
                     f"action {_label(action)} has {key} {shown}; use one of {', '.join(allowed)}",
+                    _subject(action, key),
                 )
 
 
@@ -225,7 +235,11 @@ def check_duplicates(ctx: Context) -> Iterator[Hit]:
         if action.id is None:
             continue
         if action.id in seen:
-            yield Hit(*ctx.action(action.index, "id"), f"action id {action.id} is used twice")
+            yield Hit(
+                *ctx.action(action.index, "id"),
+                f"action id {action.id} is used twice",
+                _subject(action, "id"),
+            )
         seen.add(action.id)
 
 
@@ -254,6 +268,7 @@ def check_prevent(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             *ctx.key("actions"),
             "no action is of kind prevent: nothing stops this from happening again",
+            "actions",
         )
 
 
@@ -286,6 +301,7 @@ def check_imperative(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 *ctx.action(action.index, "action"),
                 f"action {_label(action)} starts with the topic {judgement.trigger!r}, not an action: {judgement.suggestion}",
+                _subject(action, "action"),
             )
 
 
@@ -317,6 +333,7 @@ def check_exhortation(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 *ctx.action(action.index, "action"),
                 f"action {_label(action)} asks people to {judgement.trigger.lower()!r}: {judgement.suggestion}",
+                _subject(action, "action"),
             )
 
 
@@ -344,4 +361,5 @@ def check_dropped(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 *ctx.action(action.index),
                 f"action {_label(action)} is dropped without a reason; add `reason:`",
+                _subject(action),
             )

@@ -1,4 +1,4 @@
-"""BPM001, BPM002, BPM401: the front matter is there, complete, well typed, and reviewed."""
+"""BPM001-BPM003, BPM401: the front matter is there, complete, well typed, visible, reviewed."""
 
 from __future__ import annotations
 
@@ -118,31 +118,47 @@ def check_fields(ctx: Context) -> Iterator[Hit]:
             ("actions", "`actions` is missing or not a list (write `actions: []` for none)")
         )
     for key, message in problems:
-        yield Hit(*ctx.key(key), message)
+        yield Hit(*ctx.key(key), message, key)
     for node in duplicate_keys(pm.node):
-        yield Hit(*ctx._line(node), f"`{node.value}` is given twice; YAML keeps only the last")
+        yield Hit(
+            *ctx._line(node),
+            f"`{node.value}` is given twice; YAML keeps only the last",
+            f"{node.value} twice",
+        )
     yield from _action_fields(ctx, actions if isinstance(actions, list) else [])
 
 
 def _action_fields(ctx: Context, actions: list[Any]) -> Iterator[Hit]:
     for index, item in enumerate(actions):
         if not isinstance(item, dict):
-            yield Hit(*ctx.action(index), f"action item {index + 1} is not a mapping of keys")
+            yield Hit(
+                *ctx.action(index),
+                f"action item {index + 1} is not a mapping of keys",
+                f"item {index + 1}",
+            )
             continue
         if not _text(item.get("id")):
-            yield Hit(*ctx.action(index), f"action item {index + 1} has no `id` (A1, A2, ...)")
+            yield Hit(
+                *ctx.action(index),
+                f"action item {index + 1} has no `id` (A1, A2, ...)",
+                f"item {index + 1} id",
+            )
         if not _text(item.get("action")):
             yield Hit(
                 *ctx.action(index),
                 f"action item {item.get('id') or index + 1} has no `action` text",
+                f"item {index + 1} action",
             )
         for key in ("ticket", "reason"):
             if key in item and not isinstance(item[key], str):
-                yield Hit(*ctx.action(index, key), f"`{key}` must be text")
+                yield Hit(
+                    *ctx.action(index, key), f"`{key}` must be text", f"item {index + 1} {key}"
+                )
         if "closed" in item and not _is_date(item["closed"]):
             yield Hit(
                 *ctx.action(index, "closed"),
                 f"`closed` is {_shown(item['closed'])}; it must be a date YYYY-MM-DD",
+                f"item {index + 1} closed",
             )
 
 
@@ -187,4 +203,96 @@ def check_review(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             *ctx.key("review_by"),
             f"review overdue by {days} day{'s' if days != 1 else ''} (review_by {review_by}); publish it or move the date",
+            "review_by",  # the message changes every day; the finding does not
         )
+
+
+# Hangul fillers print nothing, though Unicode calls them letters.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def invisible(text: str) -> list[str]:
+    """The invisible and bidirectional control characters in `text`: format characters
+    (zero-width spaces and joiners, direction marks, embeddings, overrides, isolates, the
+    BOM, soft hyphens), controls, line and paragraph separators, and Hangul fillers. A
+    zero-width joiner between two symbols (an emoji sequence, 👩\u200d💻) is not flagged."""
+    if text.isascii() and text.isprintable():
+        return []
+    import unicodedata
+
+    found = []
+    for i, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category not in ("Cf", "Cc", "Zl", "Zp") and char not in _FILLERS:
+            continue
+        if char == "\u200d" and 0 < i < len(text) - 1 and not _wordy(text[i - 1] + text[i + 1]):
+            continue
+        found.append(char)
+    return found
+
+
+def _wordy(chars: str) -> bool:
+    return any(c.isalnum() or c.isspace() for c in chars)
+
+
+def _marked(text: str, chars: list[str]) -> str:
+    """`text` with each invisible character written as <U+XXXX>."""
+    return "".join(f"<U+{ord(c):04X}>" if c in chars else c for c in text)
+
+
+def _named(char: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
+
+
+def _identity_fields(ctx: Context) -> Iterator[tuple[str, tuple[int, int], str]]:
+    """(what, where, text) of every name and id bpm groups or matches on."""
+    meta = ctx.pm.meta
+    for key in ("id", "title", "facilitator"):
+        if isinstance(meta.get(key), str):
+            yield f"`{key}`", ctx.key(key), meta[key]
+    for name in ctx.pm.strings("participants"):
+        yield "a participant", ctx.key("participants"), name
+    for action in ctx.pm.actions:
+        for key in ("id", "owner"):
+            value = action.data.get(key)
+            if isinstance(value, str):
+                label = action.id or f"item {action.index + 1}"
+                yield f"`{key}` of action {label}", ctx.action(action.index, key), value
+
+
+@rule(
+    "BPM003",
+    "invisible-characters",
+    "error",
+    "an invisible or bidirectional control character in an id, a title or a name (owners, facilitator, participants)",
+    "Owners that differ only by a zero-width space, or a title with a right-to-left "
+    "override, look the same as others and are not: `report overdue` splits one owner in "
+    "two, `--owner` misses the actions, and reviewers read a different text than bpm does.",
+    "Delete the character (the message shows where, as <U+XXXX>); retype the value if in "
+    "doubt. It usually comes from a paste out of a chat or a word processor.",
+    examples=Examples(
+        "front matter",
+        flagged=(
+            'title: "Checkout\\u200b outage"',
+            'facilitator: "ali\\u202eecb"',
+        ),
+        not_flagged=(
+            "title: Panne du paiement à Zürich",
+            'title: "Checkout outage \\U0001F469\\u200d\\U0001F4BB"',
+        ),
+    ),
+)
+def check_invisible(ctx: Context) -> Iterator[Hit]:
+    for what, (line, column), text in _identity_fields(ctx):
+        chars = invisible(text)
+        if chars:
+            yield Hit(
+                line,
+                column,
+                f"{what} holds {_named(chars[0])}"
+                + (f" and {len(chars) - 1} more" if len(chars) > 1 else "")
+                + f": {_marked(text, chars)!r}; delete it",
+                f"{what} invisible",
+            )

@@ -91,11 +91,11 @@ def _blank_thoughts(line: str) -> str:
     return line
 
 
-def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
+def _hits(ctx: Context) -> list[tuple[str, int, int, str, str]]:
     memo = ctx.memo.get("language")
     if memo is not None:
         return memo  # type: ignore[no-any-return]
-    found: list[tuple[str, int, int, str]] = []
+    found: list[tuple[str, int, int, str, str]] = []
     hits = judge.gate(ctx.pm.body)
     people = _people(ctx) if hits else frozenset()
     if hits and judge.judge_prose(ctx.pm.body, people, hits):
@@ -111,7 +111,7 @@ def _hits(ctx: Context) -> list[tuple[str, int, int, str]]:
             line = ctx.pm.where.body_line + index
             column = finding.start - starts[index] + 1
             j = finding.judgement
-            found.append((code, line, column, f"{j.message}; {j.suggestion}"))
+            found.append((code, line, column, f"{j.message}; {j.suggestion}", j.trigger.lower()))
     ctx.memo["language"] = found
     return found
 
@@ -127,8 +127,9 @@ def _people(ctx: Context) -> frozenset[str]:
     return people_of(names)
 
 
-def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
-    return ((line, column, phrase) for code, line, column, phrase in _hits(ctx) if code == wanted)
+def _phrases_of(ctx: Context, wanted: str) -> Iterator[Hit]:
+    """The judges' hits of one rule; the subject is the words flagged, as written."""
+    return (Hit(*hit[1:]) for hit in _hits(ctx) if hit[0] == wanted)
 
 
 @rule(
@@ -159,8 +160,7 @@ def _phrases_of(ctx: Context, wanted: str) -> Iterator[tuple[int, int, str]]:
     ),
 )
 def check_blame(ctx: Context) -> Iterator[Hit]:
-    for line, column, message in _phrases_of(ctx, _BLAME_CODE):
-        yield Hit(line, column, message)
+    yield from _phrases_of(ctx, _BLAME_CODE)
 
 
 @rule(
@@ -190,5 +190,4 @@ def check_blame(ctx: Context) -> Iterator[Hit]:
     ),
 )
 def check_hindsight(ctx: Context) -> Iterator[Hit]:
-    for line, column, message in _phrases_of(ctx, _HINDSIGHT_CODE):
-        yield Hit(line, column, message)
+    yield from _phrases_of(ctx, _HINDSIGHT_CODE)

@@ -37,7 +37,7 @@ def check_sections(ctx: Context) -> Iterator[Hit]:
     present = {section.title.casefold() for section in ctx.pm.sections}
     for name in ctx.config.required_sections:
         if name.casefold() not in present:
-            yield Hit(ctx.pm.where.body_line, 1, f"required section {name!r} is missing")
+            yield Hit(ctx.pm.where.body_line, 1, f"required section {name!r} is missing", name)
 
 
 @rule(
@@ -79,7 +79,7 @@ def check_empty_sections(ctx: Context) -> Iterator[Hit]:
         if name == "timeline" and table_of(ctx) is None:
             continue  # BPM201 says the table is missing
         if not _says_something(ctx.pm.text[section.start : section.end]):
-            yield Hit(section.line, 1, f"required section {section.title!r} is empty")
+            yield Hit(section.line, 1, f"required section {section.title!r} is empty", name)
 
 
 def _says_something(text: str) -> bool:

@@ -62,6 +62,10 @@ def parse(text: str, body_line: int) -> list[Directive]:
         if "bpm-" not in content:
             continue
         pattern = yaml if number < body_line else body
+        if pattern is body:
+            # Past the last `-->` no comment can close; cut there so that no attempt of the
+            # lazy `.*?-->` scans to the line's end (quadratic in a long line of `<!--`).
+            content = content[: content.rfind("-->") + 3]
         for match in pattern.finditer(content):
             codes = frozenset(code.findall(match.group(2)))
             found.append(Directive(match.group(1), codes or None, number))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from bpmcli.format import timeline
 from bpmcli.lint.rule import Context, Examples, Hit, rule
+from bpmcli.times import format_minutes
 
 
 def table_of(ctx: Context) -> timeline.Table | None:
@@ -59,7 +60,10 @@ def check_table(ctx: Context) -> Iterator[Hit]:
     for row in table.rows:
         if row.cells != len(timeline.FIELDS):
             yield Hit(
-                row.line, 1, f"timeline row has {row.cells} cells; expected {len(timeline.FIELDS)}"
+                row.line,
+                1,
+                f"timeline row has {row.cells} cells; expected {len(timeline.FIELDS)}",
+                f"row {row.time}",
             )
 
 
@@ -92,13 +96,19 @@ def check_order(ctx: Context) -> Iterator[Hit]:
     for row in table.rows:
         when = timeline.parse_cell_time(row.time)
         if when is None:
-            yield Hit(row.line, 1, f"timeline time {row.time!r} is not YYYY-MM-DD HH:MM")
+            yield Hit(
+                row.line,
+                1,
+                f"timeline time {row.time!r} is not YYYY-MM-DD HH:MM",
+                f"row {row.time}",
+            )
             continue
         if previous is not None and when < previous:
             yield Hit(
                 row.line,
                 1,
-                f"timeline row at {row.time} comes after a later one ({previous:%Y-%m-%d %H:%M})",
+                f"timeline row at {row.time} comes after a later one ({format_minutes(previous)})",
+                f"row {row.time}",
             )
         previous = when if previous is None else max(previous, when)
 
@@ -132,4 +142,6 @@ def check_cells(ctx: Context) -> Iterator[Hit]:
             if not value.strip()
         ]
         if missing:
-            yield Hit(row.line, 1, f"timeline row has no {' and no '.join(missing)}")
+            yield Hit(
+                row.line, 1, f"timeline row has no {' and no '.join(missing)}", f"row {row.time}"
+            )
