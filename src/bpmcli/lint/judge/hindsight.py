@@ -250,8 +250,10 @@ def _counterfactual(
     before_words = _clause_before(tokens, modal)
     if before_words[-1:] == ["what"]:
         return False  # "what could have prevented the outage": the review's question
-    if low.startswith("should") and verb in _SYSTEM_ACTS and not _people_subject(
-        before_words, people
+    if (
+        low.startswith("should")
+        and verb in _SYSTEM_ACTS
+        and not _people_subject(before_words, people)
     ):
         return False  # "two alerts should have fired": a system's expected behaviour (was due)
     if low.startswith("should") or low == "ought":
