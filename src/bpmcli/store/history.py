@@ -319,14 +319,52 @@ def scan(
     """Every change to `folder` reachable from `rev` (after `since`), as lineages; and the
     facts of every version the pass read, by blob id."""
     state = _Pass(repository, folder, lineages)
+    spec = f"{since}..{rev}" if since else rev
     try:
-        _read_patches(state, repository.log_patches(f"{since}..{rev}" if since else rev, folder))
+        merges = repository.merges(spec, folder)
+        sides = _read_sides(merges, repository.merge_sides(merges, folder))
+        _read_patches(state, repository.log_patches(spec, folder), sides)
     finally:
         state.blobs.close()
     return state.lineages, state.blobs.facts
 
 
-def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
+def _read_sides(merges: list[list[str]], raw: bytes) -> dict[str, list[list[_FilePatch]]]:
+    """Each merge's files against its parents after the first (blob ids), from the blocks
+    `Repository.merge_sides` gives, one per (merge, other parent) in the order asked."""
+    sides: dict[str, list[list[_FilePatch]]] = {}
+    order = iter([(m[0], k) for m in merges for k in range(len(m) - 2)])
+    block: list[_FilePatch] = []
+    for line in raw.decode("utf-8", "surrogateescape").split("\n"):
+        if not line.startswith(":"):
+            if line.strip():  # a block's sha: the next (merge, parent) asked for
+                sha, _ = next(order)
+                block = []
+                sides.setdefault(sha, []).append(block)
+            continue
+        meta, _, path = line.partition("\t")
+        fields, name = meta.split(), _unquote(path)
+        block.append(
+            _FilePatch(
+                old_path=None if fields[2] == ZERO else name,
+                new_path=None if fields[3] == ZERO else name,
+                old_blob=fields[2],
+                new_blob=fields[3],
+            )
+        )
+    return sides
+
+
+def _end_merge(state: _Pass, commit: Commit, sides: dict[str, list[list[_FilePatch]]]) -> None:
+    for parent, patches in enumerate(sides.get(commit.sha, []), start=1):
+        for patch in patches:
+            state.patch(commit, patch, parent)
+    state.end_merge(commit)
+
+
+def _read_patches(
+    state: _Pass, stream: Iterator[bytes], sides: dict[str, list[list[_FilePatch]]]
+) -> None:
     """Feed the pass from `git log -p` output, one file patch at a time."""
     commit: Commit | None = None
     patch: _FilePatch | None = None
@@ -353,7 +391,7 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
                 parent += 1
                 continue
             if commit is not None and commit.parents > 1:
-                state.end_merge(commit)
+                _end_merge(state, commit, sides)
             commit, parent = Commit(sha, author, git_day(date), len(parents.split())), 0
         elif line.startswith("diff --git "):
             if patch is not None and commit is not None:
@@ -387,7 +425,7 @@ def _read_patches(state: _Pass, stream: Iterator[bytes]) -> None:
     if patch is not None and commit is not None:
         state.patch(commit, patch, parent)
     if commit is not None and commit.parents > 1:
-        state.end_merge(commit)
+        _end_merge(state, commit, sides)
 
 
 _HUNK_OLD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")

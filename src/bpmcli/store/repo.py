@@ -90,9 +90,10 @@ class Git:
         pins = [item for setting in PINNED_CONFIG for item in ("-c", setting)]
         return ["git", "--no-pager", *pins, *args]
 
-    def output(self, *args: str, check: bool = True) -> bytes:
-        """git's stdout as bytes; BpmError with git's last stderr line when it fails."""
-        done = self._run(args)
+    def output(self, *args: str, check: bool = True, given: bytes | None = None) -> bytes:
+        """git's stdout as bytes (`given` on its stdin); BpmError with git's last stderr
+        line when it fails."""
+        done = self._run(args, given)
         if check and done.returncode != 0:
             raise BpmError(f"git: {last_line(done.stderr, f'git {args[0]} failed')}")
         return done.stdout
@@ -127,8 +128,15 @@ class Git:
         """A long-lived `git cat-file --batch`."""
         return CatFile(self)
 
-    def _run(self, args: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
+    def _run(
+        self, args: Sequence[str], given: bytes | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
         try:
+            if given is not None:
+                return subprocess.run(
+                    self.command(args), cwd=self.cwd, env=self.env, input=given,
+                    capture_output=True, check=False,
+                )  # fmt: skip
             return subprocess.run(
                 self.command(args),
                 cwd=self.cwd,
@@ -279,14 +287,14 @@ class Repository:
     def log_patches(self, spec: str, folder: str) -> Iterator[bytes]:
         """Every change to `folder` in `spec`, oldest first, as `git log -p` lines: each
         commit opens with NUL, then `sha US author US date US parents`; blobs in full
-        (--full-index). A merge comes once per parent, with its diff against that parent:
-        a file the merge took from one side is a change against the other."""
+        (--full-index). A merge comes with its diff against its first parent (what the
+        merge brought in); what it holds against its other parents is `merge_sides`."""
         return self.git.stream(
             "log",
             "--reverse",
             "-p",
             "-M",
-            "-m",  # not --diff-merges=separate: git before 2.31 lacks it
+            "--diff-merges=first-parent",  # git 2.31+; against the other parents: costly
             "--full-index",
             *DIFF_OPTIONS,
             "--date=short",
@@ -295,6 +303,26 @@ class Repository:
             "--",
             folder,
         )
+
+    def merges(self, spec: str, folder: str) -> list[list[str]]:
+        """Each merge in `spec` that may touch `folder`: [sha, first parent, other parents]."""
+        out = self.git.run(
+            "log", "--merges", "--full-history", "--format=%H %P", spec, "--", folder
+        )
+        return [line.split() for line in out.splitlines() if len(line.split()) > 2]
+
+    def merge_sides(self, merges: list[list[str]], folder: str) -> bytes:
+        """The files of `folder` in which each merge differs from each of its parents after
+        the first, as `git diff-tree --raw` blocks (blob ids only: a merge's diff against a
+        side branch is everything the main line did meanwhile, too costly as a patch). One
+        block per (merge, parent) pair, in order, each opening with the merge's sha."""
+        pairs = "".join(f"{m[0]} {parent}\n" for m in merges for parent in m[2:])
+        if not pairs:
+            return b""
+        return self.git.output(
+            "diff-tree", "--stdin", "--always", "-r", "--raw", "--no-abbrev", "--no-renames",
+            "--", folder, given=pairs.encode(),
+        )  # fmt: skip
 
     def first_parent_steps(
         self, head: str, known: str | None = None
