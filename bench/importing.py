@@ -2,6 +2,7 @@
 
     python bench/importing.py [--unseen DIR] [--realworld DIR] [--heldout DIR] [--json]
                               [--verbose]
+    python bench/importing.py --set NAME LABELS DIR [--set NAME LABELS DIR ...] [--json] [--verbose]
 
 Three sets: bench/import/unseen.yaml (real postmortems the importer was not built on, read
 from DIR, default /tmp/import-eval/unseen, under `repository/path`; the fixes of #15 were
@@ -10,6 +11,12 @@ made against it, so after them it is no longer blind), bench/import/realworld.ya
 labelled after the fixes and measured once, default /tmp/import-eval/heldout). A set whose
 folder is absent is skipped with a note; a file whose sha1 differs from its label stops the
 run.
+
+`--set NAME LABELS DIR` (repeatable) scores any label file of the same format against any folder
+instead of the three sets above: each entry's `file` is read under DIR, and the importer is given
+the entry's `repository/path` as the file's name when the label has both (the name a user importing
+that archive would pass: its date, its year folder), else `file`. For heldout.yaml, whose `file` is
+`repository/path`, `--set heldout bench/import/heldout.yaml DIR` gives the figures of `--heldout DIR`.
 
 Every file is converted in process (`bpmcli.importer.convert`, default configuration, no
 --date: a file the importer refuses loses all its rows and actions), then its imported text
@@ -168,7 +175,7 @@ def score_file(entry: dict[str, Any], raw: bytes, name: str, config: Config, sco
             score.notes.append(f"{name}: zone {entry['zone']} neither converted nor flagged")
 
 
-def run_set(labels: Path, folder: Path, by_path: bool) -> Score | str:
+def run_set(labels: Path, folder: Path, by_path: bool, source_names: bool = False) -> Score | str:
     if not folder.is_dir():
         return f"skipped: {folder} is absent"
     config = Config(root=REPO)
@@ -180,7 +187,10 @@ def run_set(labels: Path, folder: Path, by_path: bool) -> Score | str:
         raw = path.read_bytes()
         if hashlib.sha1(raw).hexdigest() != entry["sha1"]:
             raise SystemExit(f"error: {path}: sha1 differs from {labels.name}")
-        name = entry["file"] if by_path else path.name
+        if source_names and entry.get("repository") and entry.get("path"):
+            name = f"{entry['repository']}/{entry['path']}"
+        else:
+            name = entry["file"] if by_path else path.name
         score_file(entry, raw, name, config, score)
     return score
 
@@ -211,17 +221,34 @@ def main() -> None:
     parser.add_argument("--unseen", type=Path, default=Path("/tmp/import-eval/unseen"))
     parser.add_argument("--realworld", type=Path, default=REPO.parent / "shared" / "realworld")
     parser.add_argument("--heldout", type=Path, default=Path("/tmp/import-eval/heldout"))
+    parser.add_argument(
+        "--set",
+        nargs=3,
+        action="append",
+        metavar=("NAME", "LABELS", "DIR"),
+        help="score the label file LABELS against the files under DIR (repeatable; replaces the "
+        "three default sets)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    realworld = args.realworld
-    if not realworld.is_dir() and Path("/work/shared/realworld").is_dir():
-        realworld = Path("/work/shared/realworld")
-    sets = {
-        "unseen": run_set(HERE / "import" / "unseen.yaml", args.unseen, by_path=True),
-        "realworld": run_set(HERE / "import" / "realworld.yaml", realworld, by_path=False),
-        "heldout": run_set(HERE / "import" / "heldout.yaml", args.heldout, by_path=True),
-    }
+    sets: dict[str, Score | str] = {}
+    if args.set:
+        for name, labels, folder in args.set:
+            if name in sets:
+                parser.error(f"--set {name} given twice")
+            if not Path(labels).is_file():
+                parser.error(f"--set {name}: no label file {labels}")
+            sets[name] = run_set(Path(labels), Path(folder), by_path=True, source_names=True)
+    else:
+        realworld = args.realworld
+        if not realworld.is_dir() and Path("/work/shared/realworld").is_dir():
+            realworld = Path("/work/shared/realworld")
+        sets = {
+            "unseen": run_set(HERE / "import" / "unseen.yaml", args.unseen, by_path=True),
+            "realworld": run_set(HERE / "import" / "realworld.yaml", realworld, by_path=False),
+            "heldout": run_set(HERE / "import" / "heldout.yaml", args.heldout, by_path=True),
+        }
     if args.json:
         print(json.dumps({k: v if isinstance(v, str) else v.as_json() for k, v in sets.items()}))
         return
