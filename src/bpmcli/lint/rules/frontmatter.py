@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from bpmcli.format.postmortem import STATUSES
@@ -246,20 +247,24 @@ def _named(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
 
 
-def _identity_fields(ctx: Context) -> Iterator[tuple[str, tuple[int, int], str]]:
-    """(what, where, text) of every name and id bpm groups or matches on."""
+def _identity_fields(
+    ctx: Context,
+) -> Iterator[tuple[str, Callable[[], tuple[int, int]], str]]:
+    """(what, where, text) of every name and id bpm groups or matches on; `where` is asked
+    only for a value that holds something to report (finding a node's position costs more
+    than the check)."""
     meta = ctx.pm.meta
     for key in ("id", "title", "facilitator"):
         if isinstance(meta.get(key), str):
-            yield f"`{key}`", ctx.key(key), meta[key]
+            yield f"`{key}`", partial(ctx.key, key), meta[key]
     for name in ctx.pm.strings("participants"):
-        yield "a participant", ctx.key("participants"), name
+        yield "a participant", partial(ctx.key, "participants"), name
     for action in ctx.pm.actions:
         for key in ("id", "owner"):
             value = action.data.get(key)
             if isinstance(value, str):
                 label = action.id or f"item {action.index + 1}"
-                yield f"`{key}` of action {label}", ctx.action(action.index, key), value
+                yield f"`{key}` of action {label}", partial(ctx.action, action.index, key), value
 
 
 @rule(
@@ -285,9 +290,10 @@ def _identity_fields(ctx: Context) -> Iterator[tuple[str, tuple[int, int], str]]
     ),
 )
 def check_invisible(ctx: Context) -> Iterator[Hit]:
-    for what, (line, column), text in _identity_fields(ctx):
+    for what, where, text in _identity_fields(ctx):
         chars = invisible(text)
         if chars:
+            line, column = where()
             yield Hit(
                 line,
                 column,
