@@ -38,6 +38,15 @@ review_sla_days = 5       # review_by = started + this many days
 """
 
 
+# Latin letters that are not a base letter plus a mark, written as their usual ASCII
+# spelling (German ß -> ss, Polish Ł -> L, Danish ø -> o, Icelandic þ -> th ...).
+_SPELLED_OUT = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae"}
+    | {"Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th"}
+    | {"ı": "i", "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t", "ĸ": "k", "Ŋ": "NG", "ŋ": "ng"}
+)
+
+
 def slugify(title: str) -> str:
     """FORMAT.md's slug: ASCII, lower case, words joined by `-`, at most 60 characters.
 
@@ -46,7 +55,8 @@ def slugify(title: str) -> str:
     """
     if not any(ch.isalnum() for ch in title):
         raise UsageError(f"title {title!r} has no letters or digits to make a file name from")
-    ascii_only = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    spelled = title.translate(_SPELLED_OUT)  # letters NFKD does not take apart: ß, Ł, ø ...
+    ascii_only = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
     words = "".join(ch.lower() if ch.isalnum() else " " for ch in ascii_only).split()
     return "-".join(words)[:SLUG_MAX].strip("-") or "untitled"
 

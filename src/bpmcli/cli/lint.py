@@ -43,6 +43,12 @@ def lint(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
     ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty", help="Finding no postmortem to check is fine (exit 0, not 2)."
+        ),
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -70,11 +76,31 @@ def lint(
             found = _since(applying, since, linted, found)
         files += linted
         findings += found + leftovers  # a temp file is untracked: --since keeps it whole
-    checked = formats.Checked(findings, files, _repository_root(config), colour())
+    if not files and not allow_empty and not _only_files(paths or []):
+        _nothing_to_check(config, paths or [])
+    failing = frozenset({"error", "warning"} if strict else {"error"})
+    checked = formats.Checked(findings, files, _repository_root(config), colour(), failing)
     sys.stdout.write(formats.FORMATS[format.value](checked))
-    failing = {"error", "warning"} if strict else {"error"}
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
+
+
+def _only_files(paths: list[Path]) -> bool:
+    """PATHs that are all files (what pre-commit passes): none of them a postmortem is fine."""
+    return bool(paths) and all(not path.is_dir() for path in paths)
+
+
+def _nothing_to_check(config: "Config", paths: list[Path]) -> None:
+    """No postmortem under the folder searched: a typo in `dir` or a PATH would otherwise
+    pass CI forever with "No problems in 0 files"."""
+    from bpmcli.errors import UsageError
+    from bpmcli.files import display
+
+    where = ", ".join(display(p) for p in paths) if paths else display(config.postmortem_dir)
+    raise UsageError(
+        f"no postmortem to check in {where} (is `dir` in .bpm.toml right?); "
+        "--allow-empty makes this exit 0"
+    )
 
 
 def _explain(wanted: str, paths: list[Path]) -> None:

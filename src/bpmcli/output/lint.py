@@ -197,8 +197,15 @@ def gitlab(findings: Sequence[Finding], root: Path) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-def junit(findings: Sequence[Finding], files: Sequence[Path]) -> str:
-    """JUnit XML: a test case per file checked, failing with one failure per finding."""
+def junit(
+    findings: Sequence[Finding],
+    files: Sequence[Path],
+    failing: frozenset[str] = frozenset({"error"}),
+) -> str:
+    """JUnit XML: a test case per file checked, with one failure per finding that fails the
+    run (errors; warnings too under --strict). A file with warnings only passes, its
+    warnings in the case's `system-out`: JUnit has no warning state, and CI dashboards count
+    failures as broken builds."""
     import xml.etree.ElementTree as ET
 
     from bpmcli.files import display
@@ -207,26 +214,23 @@ def junit(findings: Sequence[Finding], files: Sequence[Path]) -> str:
     for f in findings:
         by_file.setdefault(f.path, []).append(f)
     shown = [display(p) for p in files]
-    failing = sum(1 for name in shown if name in by_file)
-    suites = ET.Element(
-        "testsuites", name="bpm lint", tests=str(len(shown)), failures=str(failing), errors="0"
-    )
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="bpm lint",
-        tests=str(len(shown)),
-        failures=str(failing),
-        errors="0",
-        skipped="0",
-    )
+    failed = sum(1 for name in shown if any(f.severity in failing for f in by_file.get(name, [])))
+    counts = {"tests": str(len(shown)), "failures": str(failed), "errors": "0"}
+    suites = ET.Element("testsuites", {"name": "bpm lint", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "bpm lint", **counts, "skipped": "0"})
     for name in shown:
         case = ET.SubElement(suite, "testcase", classname="bpm.lint", name=clean(name))
+        passing = []
         for f in by_file.get(name, []):
+            where = f"{clean(f.path)}:{f.line}:{f.column}"
+            line = f"{where}: {f.code} {clean(f.message)} ({f.severity})"
+            if f.severity not in failing:
+                passing.append(line)
+                continue
             failure = ET.SubElement(case, "failure", type=f.code, message=clean(f.message))
-            failure.text = (
-                f"{clean(f.path)}:{f.line}:{f.column}: {f.code} {clean(f.message)} ({f.severity})"
-            )
+            failure.text = line
+        if passing:
+            ET.SubElement(case, "system-out").text = "\n".join(passing)
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
@@ -240,6 +244,7 @@ class Checked(NamedTuple):  # not a dataclass: creating one costs ~0.5 ms at sta
     files: Sequence[Path]
     root: Path  # the repository root: SARIF and GitLab locations are relative to it
     colour: bool  # text on a terminal without NO_COLOR
+    failing: frozenset[str] = frozenset({"error"})  # the severities that fail the run
 
 
 #: `bpm lint --format`: name -> the whole output, as one string.
@@ -249,5 +254,5 @@ FORMATS: dict[str, Callable[[Checked], str]] = {
     "github": lambda run: github(run.findings, run.root),
     "sarif": lambda run: sarif(run.findings, run.root),
     "gitlab": lambda run: gitlab(run.findings, run.root),
-    "junit": lambda run: junit(run.findings, run.files),
+    "junit": lambda run: junit(run.findings, run.files, run.failing),
 }

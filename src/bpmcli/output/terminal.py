@@ -153,8 +153,16 @@ def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
 def _csv_cell(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, int | float):
+        return value
     # CSV quotes line breaks itself; only what drives a terminal goes
-    return value if isinstance(value, int | float) else clean(value, one_line=False)
+    text = clean(value, one_line=False)
+    # A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+cmd`, `@SUM`)
+    # starts with a quote instead, as OWASP advises: the text stays readable, nothing runs.
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def to_markdown(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:

@@ -1,0 +1,118 @@
+"""Small things a new user hits on day one (#17): an empty lint is an error, CSV cells a
+spreadsheet would run are inert, file names keep their letters, JUnit counts what fails."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import pytest
+
+from bpmcli.scaffold import slugify
+from conftest import Ran, Repo
+
+Bpm = Callable[..., Ran]
+
+PM = """---
+id: 2026-10-02-checkout
+title: "{title}"
+kind: incident
+status: draft
+severity: SEV2
+started: 2026-10-02T10:00:00Z
+review_by: 2026-10-20
+actions:
+  - id: A1
+    action: Make the splitter idempotent
+    owner: "{owner}"
+    due: 2026-11-01
+    kind: prevent
+    status: open
+---
+# Checkout
+
+## Summary
+
+{summary}
+"""
+
+
+def write(repo: Repo, title: str = "Checkout", owner: str = "bob", summary: str = "Fine.") -> None:
+    repo.write(
+        "postmortems/2026/2026-10-02-checkout.md",
+        PM.format(title=title, owner=owner, summary=summary),
+    )
+
+
+def test_a_typo_in_dir_is_an_error_not_a_pass(bpm: Bpm, repo: Repo) -> None:
+    write(repo)
+    repo.write(".bpm.toml", 'dir = "postmortem"\n')  # the files are in postmortems/
+    ran = bpm("lint")
+    assert ran.exit_code == 2
+    assert ran.stderr.strip().splitlines() == [
+        "error: no postmortem to check in postmortem (is `dir` in .bpm.toml right?); "
+        "--allow-empty makes this exit 0"
+    ]
+    assert bpm("lint", "--allow-empty").exit_code == 0
+
+
+def test_a_folder_with_no_postmortem_is_an_error(bpm: Bpm, repo: Repo) -> None:
+    write(repo)
+    (repo.path / "empty").mkdir()
+    ran = bpm("lint", "empty")
+    assert ran.exit_code == 2 and "no postmortem to check in empty" in ran.stderr
+    assert bpm("lint", "empty", "--allow-empty").exit_code == 0
+    assert bpm("lint").exit_code in (0, 1)  # the real folder is linted as before
+
+
+@pytest.mark.parametrize("owner", ["=HYPERLINK(http://x)", "+cmd", "-2+3", "@SUM(A1)", "=1+1"])
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(
+    bpm: Bpm, repo: Repo, owner: str
+) -> None:
+    write(repo, owner=owner)
+    ran = bpm("action", "list", "--format", "csv")
+    assert ran.exit_code == 0, ran.stderr
+    rows = list(csv.DictReader(io.StringIO(ran.stdout)))
+    assert rows[0]["owner"] == "'" + owner
+    assert owner in bpm("action", "list", "--format", "json").stdout  # JSON keeps it exact
+
+
+def test_csv_keeps_plain_values_as_they_are(bpm: Bpm, repo: Repo) -> None:
+    write(repo, owner="bob")
+    rows = list(csv.DictReader(io.StringIO(bpm("action", "list", "--format", "csv").stdout)))
+    assert rows[0]["owner"] == "bob"
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Straße gesperrt", "strasse-gesperrt"),
+        ("Łódź outage", "lodz-outage"),
+        ("Ærø ferry", "aero-ferry"),
+        ("Þingvellir DNS", "thingvellir-dns"),
+        ("Crème brûlée", "creme-brulee"),
+        ("İstanbul ısı", "istanbul-isi"),
+    ],
+)
+def test_slugs_spell_out_letters_instead_of_dropping_them(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_junit_counts_errors_as_failures_and_keeps_warnings_as_output(bpm: Bpm, repo: Repo) -> None:
+    write(repo, summary="It was human error.")  # BPM301, a warning
+    repo.write("postmortems/2026/2026-10-03-b.md", "---\nid: x\n---\n# B\n")  # errors
+    ran = bpm("lint", "--format", "junit", "--select", "BPM301,BPM002")
+    suite = ET.fromstring(ran.stdout).find("testsuite")
+    assert suite is not None
+    cases = {c.get("name", ""): c for c in suite.iter("testcase")}
+    warned = next(c for n, c in cases.items() if n.endswith("checkout.md"))
+    broken = next(c for n, c in cases.items() if n.endswith("-b.md"))
+    assert warned.find("failure") is None
+    assert "BPM301" in (warned.findtext("system-out") or "")
+    assert broken.find("failure") is not None
+    assert suite.get("failures") == "1"
+    strict_run = bpm("lint", "--format", "junit", "--select", "BPM301,BPM002", "--strict")
+    strict = ET.fromstring(strict_run.stdout).find("testsuite")
+    assert strict is not None and strict.get("failures") == "2"
