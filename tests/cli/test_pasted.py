@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from bpmcli.scaffold import slugify
-from conftest import Ran, Repo
+from conftest import Ran, Repo, bpm_process
 
 Bpm = Callable[..., Ran]
 
@@ -116,3 +116,24 @@ def test_junit_counts_errors_as_failures_and_keeps_warnings_as_output(bpm: Bpm, 
     strict_run = bpm("lint", "--format", "junit", "--select", "BPM301,BPM002", "--strict")
     strict = ET.fromstring(strict_run.stdout).find("testsuite")
     assert strict is not None and strict.get("failures") == "2"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["lint", "--format", "bogus"],
+            "error: Invalid value for '--format' / '-f': 'bogus' is not one of 'text', 'json', "
+            "'github', 'sarif', 'gitlab', 'junit'. (see 'bpm lint --help')",
+        ),
+        (["lint", "--nope"], "error: No such option: --nope"),
+        (["nonexist"], "error: No such command 'nonexist'. (see 'bpm --help')"),
+        (["action", "add"], "error: Missing argument"),
+    ],
+)
+def test_usage_errors_are_one_line(repo: Repo, args: list[str], line: str) -> None:
+    ran = bpm_process(*args, cwd=repo.path)
+    assert ran.returncode == 2
+    assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+    assert ran.stderr.startswith(line), ran.stderr
+    assert "╭" not in ran.stderr and ran.stdout == ""

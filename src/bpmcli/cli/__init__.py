@@ -17,7 +17,7 @@ import typer
 
 from bpmcli import __version__
 from bpmcli.cli.lazy import Lazy, LazyGroup
-from bpmcli.errors import EXIT_FAILURE, BpmError, UsageError
+from bpmcli.errors import EXIT_FAILURE, EXIT_USAGE, BpmError, UsageError
 
 EXIT_BUG = 3  # an exception bpm did not expect: never 1, which means "found problems"
 EXIT_INTERRUPTED = 130
@@ -83,6 +83,25 @@ class Root(LazyGroup):
 
     table = COMMANDS
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """As click's, but a usage error is one line (`error: ...`), as docs/cli.md says,
+        not the framework's framed panel: CI logs and problem matchers read lines."""
+        errors = _click_errors()
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except errors.NoArgsIsHelpError as exc:  # `bpm` alone, `bpm report`: the help
+            exc.show()
+            sys.exit(EXIT_USAGE)
+        except errors.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "bpm"
+            _say(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE)
+        except errors.ClickException as exc:
+            _say(exc.format_message(), exc.exit_code)
+        except typer.Abort:
+            _say("interrupted", EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -92,6 +111,23 @@ class Root(LazyGroup):
             _fail(f"{exc.filename}: permission denied", EXIT_FAILURE)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_INTERRUPTED)
+
+
+def _click_errors() -> Any:
+    """The exceptions of the click that Typer runs on (vendored since Typer 0.26)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - an older Typer, on the real click
+        from click import exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
+    return exceptions
+
+
+def _say(message: str, code: int) -> NoReturn:
+    """Outside a command (the framework's own errors): one line, and exit."""
+    from bpmcli.output.terminal import clean
+
+    sys.stderr.write(f"error: {clean(message)}\n")
+    sys.exit(code)
 
 
 def _fail(message: str, code: int) -> NoReturn:
