@@ -566,3 +566,24 @@ def test_a_day_and_month_file_name_in_a_year_folder(bpm: Bpm, repo: Repo, tmp_pa
         bpm, tmp_path, "# Outage Post Mortem\n\n## Summary\n\nDown.\n", name="2026/20 August.md"
     )
     assert (report["started"], report["date_from"]) == ("2026-08-20", "file name and its folder")
+
+
+# -- shapes of the blind2 measurement (bench/import/blind2.yaml) ------------------------------
+
+
+def test_qualified_action_headings_and_emoji(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`## Preventive Actions`, `## 📋 Recovery TODO` over task lists: action sections (before:
+    no action at all)."""
+    report, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Router hang\n\n## 🚨 Summary\n\nThe router hung.\n\n## Preventive Actions\n\n"
+        "- pinned the driver\n\n## 📋 Recovery TODO\n\n### Now\n\n- [ ] reboot the edge\n"
+        "- [x] page the vendor\n",
+    )
+    assert [(a["action"], a["status"]) for a in actions] == [
+        ("pinned the driver", "open"),
+        ("reboot the edge", "open"),
+        ("page the vendor", "done"),
+    ]
+    assert [s["section"] for s in report["sections"]] == ["Summary", "Action items", "Action items"]
