@@ -587,3 +587,29 @@ def test_qualified_action_headings_and_emoji(bpm: Bpm, repo: Repo, tmp_path: Pat
         ("page the vendor", "done"),
     ]
     assert [s["section"] for s in report["sections"]] == ["Summary", "Action items", "Action items"]
+
+
+def test_bold_action_leads_outside_an_action_section(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """Under `## Lessons learned`: `**Actions planned:**` and `**Actions taken:**` over lists
+    (taken: done), `**Action taken:** text`, `**TODO**: text`, `**DONE**: text`, and a lead-in
+    "Some possible actions in the future:"; a bold lead over prose stays prose."""
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Key leak\n\n## Lessons learned\n\nWe were slow.\n\n**Actions planned:**\n\n"
+        "- rotate keys monthly\n- scan commits\n\n**Actions taken:**\n\n1. revoked the key\n\n"
+        "**Action taken:** the runbook now says who to call.\n\n**Action taken:**\n\n"
+        "We talked about it at length.\n\n**TODO**: alert on new keys\n\n"
+        "**DONE**: removed the key from history\n\nSome possible actions in the future:\n"
+        "* use a vault\n  * with audit logs\n",
+    )
+    assert [(a["action"], a["status"]) for a in actions] == [
+        ("rotate keys monthly", "open"),
+        ("scan commits", "open"),
+        ("revoked the key", "done"),
+        ("the runbook now says who to call.", "done"),
+        ("alert on new keys", "open"),
+        ("removed the key from history", "done"),
+        ("use a vault * with audit logs", "open"),  # sub-items joined as written
+    ]
+    assert all("owner" not in a for a in actions)
