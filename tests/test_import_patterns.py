@@ -613,3 +613,19 @@ def test_bold_action_leads_outside_an_action_section(bpm: Bpm, repo: Repo, tmp_p
         ("use a vault * with audit logs", "open"),  # sub-items joined as written
     ]
     assert all("owner" not in a for a in actions)
+
+
+def test_a_time_without_its_colon_after_a_date(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`- 2024-03-05 1625: text` is 16:25 (before: a date-only row); `- 2024-03-05 X: text`
+    has a time nobody knew, kept as written."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Bug report\n\n## Timeline (UTC)\n\n- 2024-03-05 1625: report arrives\n"
+        "- 2024-03-05 X: reporter pings us\n- 2024-03-06 0457: fix deployed\n",
+    )
+    assert rows == [
+        ("2024-03-05 16:25", "report arrives"),
+        ("2024-03-05 X", "reporter pings us"),
+        ("2024-03-06 04:57", "fix deployed"),
+    ]

@@ -64,6 +64,13 @@ PLACEHOLDER = re.compile(
 )
 
 
+# after a date: `1625` (HHMM, a time without its colon) or `X` / `??` (a time nobody knew),
+# then the event's separator
+CLOCK_AFTER_DATE = re.compile(
+    r"[ \t]{1,2}(?:((?:[01]\d|2[0-3])[0-5]\d)|[Xx?]{1,2}(?::[Xx?]{2})?)(?=[ \t]?[:\-–—]|$)"
+)
+
+
 @dataclass
 class Context:
     """What dates a section's rows: the postmortem's day, the document's date order, the
@@ -146,6 +153,13 @@ def _leading_moment(text: str, ctx: Context) -> _Moment | None:
             end and len(gap) <= 3 and not gap.strip(" ,:*_`-~")
         ):  # `2026-06-21 ~13:00`, `Dec 16th **12:43**`
             clock, end, markup = time[0], time[1].end(), gap.strip(" ,:-~")
+    unknown = False
+    if day is not None and clock is None and (after := CLOCK_AFTER_DATE.match(head, end)):
+        if after.group(1):  # `2022-02-02 1625:` a 24-hour time without its colon
+            clock = dt.time(int(after.group(1)[:2]), int(after.group(1)[2:]))
+        else:  # `2022-02-02 X:` a time nobody knew: kept as written
+            unknown = True
+        end = after.end()
     if day is None and clock is None:
         placeholder = PLACEHOLDER.match(stripped)
         if placeholder is None:
@@ -171,7 +185,8 @@ def _leading_moment(text: str, ctx: Context) -> _Moment | None:
     rest = rest.lstrip(SEPARATORS).strip()
     if not rest.strip("*_`~"):  # `-4/25/23_`: markup left over, no event
         written, rest = written + rest, ""
-    return _Moment(day, clock, rest, written, zone.group(1) if zone else None, ambiguous)
+    zone_name = zone.group(1) if zone else None
+    return _Moment(day, clock, rest, written, zone_name, ambiguous, placeholder=unknown)
 
 
 def _close(rest: str, written: str, markup: str, opened: str) -> tuple[str, str]:
