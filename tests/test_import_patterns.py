@@ -629,3 +629,15 @@ def test_a_time_without_its_colon_after_a_date(bpm: Bpm, repo: Repo, tmp_path: P
         ("2024-03-05 X", "reporter pings us"),
         ("2024-03-06 04:57", "fix deployed"),
     ]
+
+
+def test_a_lead_in_that_names_no_actions(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """ "The team jumped into action and we split the work:" over bullets says what was done:
+    not an action list (one "action" is no list of actions)."""
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Signup flood outage\n\n## What happened\n\nThe team jumped into action and we split the work:\n"
+        "* two of us cleared the queue\n* one watched the servers\n",
+    )
+    assert actions == []

@@ -78,7 +78,7 @@ BOLD_LEAD = re.compile(
 TAKEN = re.compile(r"\b(?:taken|completed?|done|finished|implemented)\b", re.I)
 # what a lead-in names: "we created follow up action items:", "**Actions planned:**"
 LEAD_WORDS = re.compile(
-    r"\b(?:actions?(?: items?)?|follow[- ]?up(?:s| actions?| items?| tasks?)?|next steps"
+    r"\b(?:action items?|actions|follow[- ]?up(?:s| actions?| items?| tasks?)?|next steps"
     r"|to-?dos?|remediations?)\b",
     re.I,
 )
