@@ -641,3 +641,46 @@ def test_a_lead_in_that_names_no_actions(bpm: Bpm, repo: Repo, tmp_path: Path) -
         "* two of us cleared the queue\n* one watched the servers\n",
     )
     assert actions == []
+
+
+def test_phase_headings_over_timed_bullets(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`### 22:04-23:00 UTC: Split found` over `- 22:04: text` bullets is a phase: the bullets
+    are the rows, dated by the day heading above (before: one row per phase heading)."""
+    _, rows, _, text = imported(
+        bpm,
+        tmp_path,
+        "# Chain split outage\n\n# Timeline of Events\n\n## March 4, 2024\n\n"
+        "### 22:04-23:00 UTC: Split found\n- 22:04: bad blocks reported\n- 22:30: cause found\n\n"
+        "## March 5, 2024\n\n### 00:00-03:00 UTC: Recovery\n- 00:26: nodes resync\n",
+    )
+    assert [t for t, _ in rows] == ["2024-03-04 22:04", "2024-03-04 22:30", "2024-03-05 00:26"]
+    assert rows[0][1] == "bad blocks reported"
+    assert "### 22:04-23:00 UTC: Split found" in text
+
+
+def test_a_day_heading_over_prose_only_is_a_date_row(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`### 2019-09-01` with only a paragraph under it is that day's row (date only); a day
+    heading with timed rows under it stays their label."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Build broken outage\n\n## Timeline\n\n### 2024-02-20\n\nA plugin without an Android\n"
+        "part fails to build.\n\nMore about it.\n\n### 2024-03-05\n\n10:45am - fix lands\n",
+    )
+    assert rows == [
+        ("2024-02-20", "A plugin without an Android\npart fails to build."),
+        ("2024-03-05 10:45", "fix lands"),
+    ]
+
+
+def test_a_zone_named_in_a_day_heading(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`### 03-03-2024 (All times CET)`: the rows under it are in that zone, converted as CET
+    is certain on those dates (before: rows left under `Time (UTC)`, nothing flagged)."""
+    report, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Network down outage\n\n## Timeline\n\n### 03-03-2024 (All times CET)\n\n"
+        "- 15:46 switch fails\n\n### 05-03-2024 (All times CET)\n\n- 9:23 replaced\n",
+    )
+    assert rows == [("2024-03-03 14:46", "switch fails"), ("2024-03-05 08:23", "replaced")]
+    assert report["converted"]["zones"] == {"CET": "Europe/Berlin"}

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bpmcli.format.timeline import Row
@@ -223,7 +224,7 @@ def _day_label(text: str, ctx: Context) -> tuple[dt.date, str | None] | None:
 def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) -> Found:
     """Rows from a Timeline section's lines (its heading excluded); `where` is the file and
     the line of lines[0], for the one error there is: a timeline table that is malformed."""
-    walk = _Walk(lines, ctx, Found())
+    walk = _Walk(lines, ctx, Found(), base=ctx)
     code = in_code(lines)
     heads = headings_at(lines)
     tables = {t.first: t for t in outline(lines).tables if not t.nested}
@@ -233,9 +234,11 @@ def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) ->
             index += 1
         elif index in tables:
             end = tables[index].last + 1
-            index, walk.day = _table(lines, index, end, walk.day, ctx, walk.found, where)
+            index, walk.day = _table(lines, index, end, walk.day, walk.ctx, walk.found, where)
         elif heading := heads.get(index):
-            index, walk.day = _heading(lines, heading, walk.day, ctx, walk.found)
+            walk.leave(heading)
+            rows = _rows_under(walk, heading, heads, tables, code)
+            index, walk.day = _heading(walk, heading, rows)
         else:
             index = _line(walk, index)
     _settle(walk.found, ctx)
@@ -244,13 +247,65 @@ def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) ->
 
 @dataclass
 class _Walk:
-    """Where extraction stands: the day the next rows get, and a day that stays."""
+    """Where extraction stands: the day the next rows get, a day that stays, and the zone
+    a day or phase heading names for the rows under it."""
 
     lines: list[str]
     ctx: Context
     found: Found
     day: dt.date | None = None
     default: dt.date | None = None  # "unless otherwise noted, all events on ..."
+    base: Context | None = None  # the section's context, before a heading named a zone
+    zone_level: int | None = None  # the level of the heading that named it
+
+    def name_zone(self, text: str, level: int) -> None:
+        """`### 03-10-2021 (All times CEST)`: the rows under it are in CEST."""
+        zone = named_in(text)
+        if zone is not None:
+            self.ctx = replace(self.ctx, zone=zone)
+            self.zone_level = level
+
+    def leave(self, heading: Heading) -> None:
+        """A heading at the level of the one that named a zone, or above, ends its rows."""
+        if self.zone_level is not None and heading.level <= self.zone_level and self.base:
+            self.ctx, self.zone_level = self.base, None
+
+
+def _rows_under(
+    walk: _Walk,
+    heading: Heading,
+    heads: dict[int, Heading],
+    tables: dict[int, Any],
+    code: list[bool],
+) -> bool:
+    """Whether rows stand under a heading, up to the next heading at its level or above:
+    a line or a deeper heading that starts with a time or a date, or a timeline table."""
+    lines, index = walk.lines, heading.end
+    while index < len(lines):
+        other = heads.get(index)
+        if other is not None:
+            if other.level <= heading.level:
+                return False
+            moment = _leading_moment(other.text, walk.ctx)
+            if moment is not None and moment.time is not None:
+                return True
+            index = other.end
+        elif index in tables:
+            if _columns(table_cells(lines[index])) is not None:
+                return True
+            index = tables[index].last + 1
+        else:
+            if not code[index] and _starts_a_row(lines[index], walk.ctx):
+                return True
+            index += 1
+    return False
+
+
+def _starts_a_row(line: str, ctx: Context) -> bool:
+    bullet = BULLET.match(line)
+    text = bullet.group(2) if bullet and len(bullet.group(1)) <= 1 else line
+    moment = _leading_moment(text, ctx) if text.strip() else None
+    return moment is not None and (moment.time is not None or bool(moment.day and moment.rest))
 
 
 def _line(walk: _Walk, index: int) -> int:
@@ -305,9 +360,11 @@ def _note_ambiguous(found: Found, written: str | None) -> None:
         found.ambiguous.append(written)
 
 
-def _heading(
-    lines: list[str], heading: Heading, day: dt.date | None, ctx: Context, found: Found
-) -> tuple[int, dt.date | None]:
+def _heading(walk: _Walk, heading: Heading, rows_under: bool) -> tuple[int, dt.date | None]:
+    """A heading in a Timeline: a day label (`### 2019-06-13`, its zone for the rows under
+    it), a phase over rows (`### 22:04-23:00 UTC: Split found`), or a row itself (`### 09:02
+    PM`, or a day heading with no rows under it: a date-only row, the paragraph its event)."""
+    lines, ctx, found, day = walk.lines, walk.ctx, walk.found, walk.day
     moment = _leading_moment(heading.text, ctx)
     label = _day_label(heading.text, ctx) if moment is None else None
     if label:
@@ -318,11 +375,29 @@ def _heading(
         return heading.end, day
     _note_ambiguous(found, moment.ambiguous)
     day = moment.day or day  # "### October 24, 2025 - Rate limiting": the date
+    if rows_under and (moment.time is not None or _is_note(moment.rest)):
+        walk.name_zone(moment.zone or moment.rest, heading.level)  # a phase, a day's zone
+        return heading.end, day
     if moment.time is not None or moment.day is None:  # a time, or `### 2X:XX`
+        return _heading_row(lines, heading, moment, day, ctx, found), day
+    if not moment.rest and not rows_under and _has_event(lines, heading.end):
         return _heading_row(lines, heading, moment, day, ctx, found), day
     if not moment.rest:  # a bare date heading: in the rows' times
         found.converted.update(range(heading.line, heading.end))
     return heading.end, day
+
+
+def _is_note(rest: str) -> bool:
+    """What may follow a day label's date: nothing, or a note in parentheses."""
+    rest = rest.strip()
+    return not rest or (rest.startswith("(") and rest.endswith(")"))
+
+
+def _has_event(lines: list[str], index: int) -> bool:
+    """A paragraph or a list right under a heading (not another heading, code or a table)."""
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return index < len(lines) and not lines[index].lstrip().startswith(("#", "|", "```", "~~~"))
 
 
 def _add(found: Found, moment: _Moment, day: dt.date | None, row: Row, ctx: Context) -> None:
