@@ -684,3 +684,34 @@ def test_a_zone_named_in_a_day_heading(bpm: Bpm, repo: Repo, tmp_path: Path) -> 
     )
     assert rows == [("2024-03-03 14:46", "switch fails"), ("2024-03-05 08:23", "replaced")]
     assert report["converted"]["zones"] == {"CET": "Europe/Berlin"}
+
+
+def test_a_pair_of_seasonal_names_is_the_zone(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`(all times in PST/PDT)` is Pacific time, certain on both sides of the switch (before:
+    `PST` on a PDT date, flagged and not converted)."""
+    report, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Build breakage outage\n\n## Timeline (all times in PST/PDT)\n\n"
+        "- 2024-11-01 15:11 bad commit lands\n- 2024-11-04 07:52 tree closed\n",
+    )
+    assert [t for t, _ in rows] == ["2024-11-01 22:11", "2024-11-04 15:52"]
+    assert report["converted"]["zones"] == {"PST/PDT": "America/Los_Angeles"}
+
+
+def test_a_zone_of_two_places_named_by_rows_and_a_day_line(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    """`20:20 GST : text` rows under `**7th March:** (GST is gulf standard time)`: GST is
+    also South Georgia's, so it is flagged, never converted, and the day line with its note
+    is a day label, not a row (before: GST unseen, the day line a date-only row)."""
+    report, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Chain halt incident\n\n## Timeline\n\n**7th March:** (GST is gulf standard time)\n"
+        "20:20 GST : the chain halts\n21:09 GST : validators upgraded\n",
+    )
+    assert [t for t, _ in rows] == ["2024-03-07 20:20", "2024-03-07 21:09"]
+    assert rows[0][1] == "the chain halts"
+    assert report["converted"]["zones"] == {}
+    assert any("GST names more than one zone" in line for line in report["attention"])

@@ -318,6 +318,7 @@ def _line(walk: _Walk, index: int) -> int:
     moment = _leading_moment(text, ctx) if text.strip() else None
     following = lines[index + 1] if index + 1 < len(lines) else ""
     if moment is not None and not bullet and _is_label(moment, following, ctx):
+        walk.name_zone(moment.rest, 6)  # `**7th Sept:** (all times GST)`: until a heading
         return _label(walk, index, moment.day, moment.ambiguous)  # `_4/21/23_`
     if moment is not None:  # a row; a date alone over its event (`January 29, 2024`) too
         end = _text_row(lines, index, moment, walk.day, ctx, found, bulleted=bullet is not None)
@@ -341,8 +342,9 @@ def _label(walk: _Walk, index: int, day: dt.date | None, ambiguous: str | None) 
 
 
 def _is_label(moment: _Moment, following: str, ctx: Context) -> bool:
-    """A date alone on its line, not continued by an event on the next line."""
-    return not moment.rest and moment.time is None and not _continues(following, ctx)
+    """A date alone on its line (a note in parentheses after it allowed), not continued by
+    an event on the next line."""
+    return _is_note(moment.rest) and moment.time is None and not _continues(following, ctx)
 
 
 def _continues(line: str, ctx: Context) -> bool:
