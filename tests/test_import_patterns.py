@@ -715,3 +715,22 @@ def test_a_zone_of_two_places_named_by_rows_and_a_day_line(
     assert rows[0][1] == "the chain halts"
     assert report["converted"]["zones"] == {}
     assert any("GST names more than one zone" in line for line in report["attention"])
+
+
+def test_rows_joined_by_br_in_one_paragraph(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`15:27 - text.<br> 21:14 - text<br> 21:20 - text` wrapped as one paragraph: a row at
+    each `<br>` followed by a time (before: one row); a `<br>` inside an event stays."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# DNS outage\n\n## Timeline\n\n### 2024-03-05\n\n15:27 - records changed<br>by hand.<br>"
+        " 21:14 - changes take\neffect.<br> 21:20 - first alert<br>\n23:54 - a report arrives\n",
+    )
+    assert [t for t, _ in rows] == [
+        "2024-03-05 15:27",
+        "2024-03-05 21:14",
+        "2024-03-05 21:20",
+        "2024-03-05 23:54",
+    ]
+    assert rows[0][1] == "records changed<br>by hand."
+    assert rows[2][1] == "first alert"

@@ -473,8 +473,41 @@ def _text_row(
     parts = ([moment.rest] if moment.rest else []) + [
         line.strip() for line in lines[index + 1 : end]
     ]
-    _add(found, moment, day, Row("", "", "\n".join(parts)), ctx)
+    for each, event in _split_at_breaks(moment, "\n".join(parts), ctx):
+        _add(found, each, day, Row("", "", event), ctx)
     return end
+
+
+BREAK = re.compile(r"<br[ \t]*/?>", re.I)
+BREAK_AT_END = re.compile(r"<br[ \t]*/?>\Z", re.I)
+
+
+def _split_at_breaks(moment: _Moment, event: str, ctx: Context) -> list[tuple[_Moment, str]]:
+    """A paragraph of rows joined by `<br>` (`... done.<br> 21:14 - DNS changes`): a row at
+    each `<br>` followed by a time; other `<br>`s stay in the event."""
+    rows: list[tuple[_Moment, list[str]]] = [(moment, [])]
+    at = 0
+    for found in BREAK.finditer(event):
+        piece = event[at : found.start()]
+        rows[-1][1].append(piece)
+        at = found.end()
+        following = event[at:].lstrip()
+        nxt = _leading_moment(following[:80], ctx) if following else None
+        if nxt is not None and nxt.time is not None:
+            rows[-1][1].append("")  # the break that ended it
+            rest = _leading_moment(following, ctx)
+            assert rest is not None
+            rows.append((rest, []))
+            at = len(event) - len(rest.rest) if rest.rest else len(event)
+        else:
+            rows[-1][1].append(found.group(0))
+    rows[-1][1].append(event[at:])
+    return [(each, _without_last_break("".join(text).strip())) for each, text in rows]
+
+
+def _without_last_break(event: str) -> str:
+    """`... others)<br>` before the next row's line: the break ended the row."""
+    return BREAK_AT_END.sub("", event).rstrip()
 
 
 def _heading_row(
