@@ -734,3 +734,15 @@ def test_rows_joined_by_br_in_one_paragraph(bpm: Bpm, repo: Repo, tmp_path: Path
     ]
     assert rows[0][1] == "records changed<br>by hand."
     assert rows[2][1] == "first alert"
+
+
+def test_an_owner_written_as_a_handle_before_its_at(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`OWNER: amirh@ (DONE).` states the owner (before: none); an e-mail address is no
+    such handle."""
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Gradle outage\n\n## Action items\n\n- Ship a no-op plugin until the fix is\n"
+        "  stable. OWNER: amirh@ (DONE).\n- Exclude plugins. owner: blasten@example.com\n",
+    )
+    assert [(a.get("owner"), a["status"]) for a in actions] == [("amirh@", "done"), (None, "open")]

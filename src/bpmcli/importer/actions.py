@@ -62,7 +62,8 @@ DONE_MARK = re.compile(
 DROPPED_MARK = re.compile(
     r"\((?:won'?t do|won'?t fix|dropped|wontfix)\)|\bWON'?T (?:DO|FIX)\b", re.I
 )
-OWNER_INLINE = re.compile(r"\b[Oo]wner:[ \t]*(@[\w.-]+|[A-Z][\w.-]+)")
+# `Owner: @nova`, `OWNER: amirh@` (a handle written before its @), `owner: Nova`
+OWNER_INLINE = re.compile(r"\b(?:[Oo]wner|OWNER):[ \t]*(@[\w.-]+|\w[\w.-]*@(?!\w)|[A-Z][\w.-]+)")
 DUE_INLINE = re.compile(r"\b[Dd]ue(?:[ \t]date)?:?[ \t]+(?=\d|[A-Z][a-z])")
 STATE_LEAD = re.compile(
     r"[*_]*(completed?|done|fixed|finished|resolved|open|to ?do|pending|planned)[*_]*:[*_]*",
