@@ -746,3 +746,15 @@ def test_an_owner_written_as_a_handle_before_its_at(bpm: Bpm, repo: Repo, tmp_pa
         "  stable. OWNER: amirh@ (DONE).\n- Exclude plugins. owner: blasten@example.com\n",
     )
     assert [(a.get("owner"), a["status"]) for a in actions] == [("amirh@", "done"), (None, "open")]
+
+
+def test_a_time_that_cannot_be_read_is_kept_whole(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`| 2024-03-05 07:7:47 | text |`: the time is kept as written (BPM202 shows it), not cut
+    to a date-only row."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Release outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n"
+        "| 2024-03-05 07:46 | build cut |\n| 2024-03-05 07:7:47 | warning in chat |\n",
+    )
+    assert [t for t, _ in rows] == ["2024-03-05 07:46", "2024-03-05 07:7:47"]

@@ -72,6 +72,9 @@ CLOCK_AFTER_DATE = re.compile(
 )
 
 
+CLOCKISH = re.compile(r"[\d:]")  # what is left of a time cell that could not be read
+
+
 @dataclass
 class Context:
     """What dates a section's rows: the postmortem's day, the document's date order, the
@@ -124,7 +127,7 @@ class _Moment:
     placeholder: bool = False  # `[???]`: a time nobody knew, kept as written
 
     def _replace_day(self, day: dt.date | None) -> _Moment:
-        return _Moment(day, self.time, self.rest, self.written, self.zone, self.ambiguous)
+        return replace(self, day=day)
 
 
 def _date_at_start(head: str, ctx: Context) -> tuple[dt.date | None, int, str | None]:
@@ -644,6 +647,8 @@ def _table_row(
     moment = _leading_moment(written, ctx)
     if moment is None or (moment.time is None and moment.day is None):
         moment = _Moment(None, None, "", written)
+    elif moment.time is None and CLOCKISH.search(moment.rest):  # `2020-02-06 07:7:47`: a
+        moment = _Moment(moment.day, None, "", written, placeholder=True)  # time kept whole
     day = moment.day or day
     when = moment.day or (day if moment.time else None)
     used = {columns.time, columns.date, columns.event, columns.actor}
