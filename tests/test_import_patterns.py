@@ -489,6 +489,11 @@ LONG_LINES = {
     "spaced-stars": "* " * (LONG // 2),
     "spaced-backticks": "` " * (LONG // 2),
     "urls": "http://" * (LONG // 7),
+    "breaks": "<br> 10:00 " * (LONG // 11),
+    "owners": "OWNER: a" * (LONG // 8),
+    "action-words": "actions " * (LONG // 8),
+    "dates": "2024-01-01 " * (LONG // 11),
+    "symbols": "📋" * LONG,
 }
 
 

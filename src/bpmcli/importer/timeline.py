@@ -487,24 +487,22 @@ BREAK_AT_END = re.compile(r"<br[ \t]*/?>\Z", re.I)
 
 def _split_at_breaks(moment: _Moment, event: str, ctx: Context) -> list[tuple[_Moment, str]]:
     """A paragraph of rows joined by `<br>` (`... done.<br> 21:14 - DNS changes`): a row at
-    each `<br>` followed by a time; other `<br>`s stay in the event."""
-    rows: list[tuple[_Moment, list[str]]] = [(moment, [])]
-    at = 0
+    each `<br>` followed by a time; other `<br>`s stay in the event. Each piece between two
+    breaks is read once (linear in the paragraph)."""
+    pieces, breaks, at = [], [], 0
     for found in BREAK.finditer(event):
-        piece = event[at : found.start()]
-        rows[-1][1].append(piece)
+        pieces.append(event[at : found.start()])
+        breaks.append(found.group(0))
         at = found.end()
-        following = event[at:].lstrip()
-        nxt = _leading_moment(following[:80], ctx) if following else None
+    pieces.append(event[at:])
+    rows: list[tuple[_Moment, list[str]]] = [(moment, [pieces[0]])]
+    for written, piece in zip(breaks, pieces[1:], strict=True):
+        following = piece.lstrip()
+        nxt = _leading_moment(following, ctx) if following else None
         if nxt is not None and nxt.time is not None:
-            rows[-1][1].append("")  # the break that ended it
-            rest = _leading_moment(following, ctx)
-            assert rest is not None
-            rows.append((rest, []))
-            at = len(event) - len(rest.rest) if rest.rest else len(event)
+            rows.append((nxt, [nxt.rest]))
         else:
-            rows[-1][1].append(found.group(0))
-    rows[-1][1].append(event[at:])
+            rows[-1][1].append(written + piece)
     return [(each, _without_last_break("".join(text).strip())) for each, text in rows]
 
 
