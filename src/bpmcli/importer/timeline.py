@@ -3,9 +3,12 @@
 Converted: Markdown tables with a time or date column (or both: `Date | Time | Event`);
 bullets and paragraphs that start with a time or a date (`**14:03 UTC** -`, `[11-23 14:03]`,
 `` `12:00` ``, `2019-12-05:`, `Dec 16th **12:43**`, `12:45 PM PST Saturday Oct 30th:`);
-headings that are a time (`### 09:02 PM`), with what is under them. A line or heading that
-is only a date (`### 2019-06-13`, `**Feb 14**`, `_4/21/23_`, `Day 2`) dates the rows under
-it, and so does a paragraph that names a date (`All times in PST, on February 5th 2019`).
+headings that are a time (`### 09:02 PM`), with what is under them, unless rows stand under
+them (`### 22:04-23:00 UTC: Split found` is a phase); rows joined by `<br>` in one paragraph.
+A line or heading that is only a date (`### 2019-06-13`, `**Feb 14**`, `_4/21/23_`, `Day 2`,
+`### 03-10-2021 (All times CEST)`) dates the rows under it (and names their zone), or is a
+date-only row itself when no row stands under it; so does a paragraph that names a date
+(`All times in PST, on February 5th 2019`).
 Order is kept as written. Everything else stays in the section as prose.
 
 Zones: a zone a row names, else the one the table's time header, the Timeline heading or
