@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bpmcli.format.timeline import Row
@@ -44,6 +44,9 @@ from bpmcli.importer.document import (
     table_cells,
 )
 from bpmcli.importer.zones import ROW_ZONE, convert, named_in, resolve
+
+if TYPE_CHECKING:
+    from bpmcli.format.markdown import Table
 
 OPENERS = "*_`[("
 SEPARATORS = " :-–—|>,"
@@ -281,7 +284,7 @@ def _rows_under(
     walk: _Walk,
     heading: Heading,
     heads: dict[int, Heading],
-    tables: dict[int, Any],
+    tables: dict[int, Table],
     code: list[bool],
 ) -> bool:
     """Whether rows stand under a heading, up to the next heading at its level or above:
