@@ -76,8 +76,6 @@ PLACEHOLDER = re.compile(
 CLOCK_AFTER_DATE = re.compile(
     r"[ \t]{1,2}(?:((?:[01]\d|2[0-3])[0-5]\d)|[Xx?]{1,2}(?::[Xx?]{2})?)(?=[ \t]?[:\-–—]|$)"
 )
-
-
 CLOCKISH = re.compile(r"[\d:]")  # what is left of a time cell that could not be read
 
 
