@@ -489,6 +489,11 @@ LONG_LINES = {
     "spaced-stars": "* " * (LONG // 2),
     "spaced-backticks": "` " * (LONG // 2),
     "urls": "http://" * (LONG // 7),
+    "breaks": "<br> 10:00 " * (LONG // 11),
+    "owners": "OWNER: a" * (LONG // 8),
+    "action-words": "actions " * (LONG // 8),
+    "dates": "2024-01-01 " * (LONG // 11),
+    "symbols": "📋" * LONG,
 }
 
 
@@ -566,3 +571,195 @@ def test_a_day_and_month_file_name_in_a_year_folder(bpm: Bpm, repo: Repo, tmp_pa
         bpm, tmp_path, "# Outage Post Mortem\n\n## Summary\n\nDown.\n", name="2026/20 August.md"
     )
     assert (report["started"], report["date_from"]) == ("2026-08-20", "file name and its folder")
+
+
+# -- shapes of the blind2 measurement (bench/import/blind2.yaml) ------------------------------
+
+
+def test_qualified_action_headings_and_emoji(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`## Preventive Actions`, `## 📋 Recovery TODO` over task lists: action sections (before:
+    no action at all)."""
+    report, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Router hang\n\n## 🚨 Summary\n\nThe router hung.\n\n## Preventive Actions\n\n"
+        "- pinned the driver\n\n## 📋 Recovery TODO\n\n### Now\n\n- [ ] reboot the edge\n"
+        "- [x] page the vendor\n",
+    )
+    assert [(a["action"], a["status"]) for a in actions] == [
+        ("pinned the driver", "open"),
+        ("reboot the edge", "open"),
+        ("page the vendor", "done"),
+    ]
+    assert [s["section"] for s in report["sections"]] == ["Summary", "Action items", "Action items"]
+
+
+def test_bold_action_leads_outside_an_action_section(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """Under `## Lessons learned`: `**Actions planned:**` and `**Actions taken:**` over lists
+    (taken: done), `**Action taken:** text`, `**TODO**: text`, `**DONE**: text`, and a lead-in
+    "Some possible actions in the future:"; a bold lead over prose stays prose."""
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Key leak\n\n## Lessons learned\n\nWe were slow.\n\n**Actions planned:**\n\n"
+        "- rotate keys monthly\n- scan commits\n\n**Actions taken:**\n\n1. revoked the key\n\n"
+        "**Action taken:** the runbook now says who to call.\n\n**Action taken:**\n\n"
+        "We talked about it at length.\n\n**TODO**: alert on new keys\n\n"
+        "**DONE**: removed the key from history\n\nSome possible actions in the future:\n"
+        "* use a vault\n  * with audit logs\n",
+    )
+    assert [(a["action"], a["status"]) for a in actions] == [
+        ("rotate keys monthly", "open"),
+        ("scan commits", "open"),
+        ("revoked the key", "done"),
+        ("the runbook now says who to call.", "done"),
+        ("alert on new keys", "open"),
+        ("removed the key from history", "done"),
+        ("use a vault * with audit logs", "open"),  # sub-items joined as written
+    ]
+    assert all("owner" not in a for a in actions)
+
+
+def test_a_time_without_its_colon_after_a_date(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`- 2024-03-05 1625: text` is 16:25 (before: a date-only row); `- 2024-03-05 X: text`
+    has a time nobody knew, kept as written."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Bug report\n\n## Timeline (UTC)\n\n- 2024-03-05 1625: report arrives\n"
+        "- 2024-03-05 X: reporter pings us\n- 2024-03-06 0457: fix deployed\n",
+    )
+    assert rows == [
+        ("2024-03-05 16:25", "report arrives"),
+        ("2024-03-05 X", "reporter pings us"),
+        ("2024-03-06 04:57", "fix deployed"),
+    ]
+
+
+def test_a_lead_in_that_names_no_actions(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """ "The team jumped into action and we split the work:" over bullets says what was done:
+    not an action list (one "action" is no list of actions)."""
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Signup flood outage\n\n## What happened\n\nThe team jumped into action and we split the work:\n"
+        "* two of us cleared the queue\n* one watched the servers\n",
+    )
+    assert actions == []
+
+
+def test_phase_headings_over_timed_bullets(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`### 22:04-23:00 UTC: Split found` over `- 22:04: text` bullets is a phase: the bullets
+    are the rows, dated by the day heading above (before: one row per phase heading)."""
+    _, rows, _, text = imported(
+        bpm,
+        tmp_path,
+        "# Chain split outage\n\n# Timeline of Events\n\n## March 4, 2024\n\n"
+        "### 22:04-23:00 UTC: Split found\n- 22:04: bad blocks reported\n- 22:30: cause found\n\n"
+        "## March 5, 2024\n\n### 00:00-03:00 UTC: Recovery\n- 00:26: nodes resync\n",
+    )
+    assert [t for t, _ in rows] == ["2024-03-04 22:04", "2024-03-04 22:30", "2024-03-05 00:26"]
+    assert rows[0][1] == "bad blocks reported"
+    assert "### 22:04-23:00 UTC: Split found" in text
+
+
+def test_a_day_heading_over_prose_only_is_a_date_row(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`### 2019-09-01` with only a paragraph under it is that day's row (date only); a day
+    heading with timed rows under it stays their label."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Build broken outage\n\n## Timeline\n\n### 2024-02-20\n\nA plugin without an Android\n"
+        "part fails to build.\n\nMore about it.\n\n### 2024-03-05\n\n10:45am - fix lands\n",
+    )
+    assert rows == [
+        ("2024-02-20", "A plugin without an Android\npart fails to build."),
+        ("2024-03-05 10:45", "fix lands"),
+    ]
+
+
+def test_a_zone_named_in_a_day_heading(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`### 03-03-2024 (All times CET)`: the rows under it are in that zone, converted as CET
+    is certain on those dates (before: rows left under `Time (UTC)`, nothing flagged)."""
+    report, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Network down outage\n\n## Timeline\n\n### 03-03-2024 (All times CET)\n\n"
+        "- 15:46 switch fails\n\n### 05-03-2024 (All times CET)\n\n- 9:23 replaced\n",
+    )
+    assert rows == [("2024-03-03 14:46", "switch fails"), ("2024-03-05 08:23", "replaced")]
+    assert report["converted"]["zones"] == {"CET": "Europe/Berlin"}
+
+
+def test_a_pair_of_seasonal_names_is_the_zone(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`(all times in PST/PDT)` is Pacific time, certain on both sides of the switch (before:
+    `PST` on a PDT date, flagged and not converted)."""
+    report, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Build breakage outage\n\n## Timeline (all times in PST/PDT)\n\n"
+        "- 2024-11-01 15:11 bad commit lands\n- 2024-11-04 07:52 tree closed\n",
+    )
+    assert [t for t, _ in rows] == ["2024-11-01 22:11", "2024-11-04 15:52"]
+    assert report["converted"]["zones"] == {"PST/PDT": "America/Los_Angeles"}
+
+
+def test_a_zone_of_two_places_named_by_rows_and_a_day_line(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    """`20:20 GST : text` rows under `**7th March:** (GST is gulf standard time)`: GST is
+    also South Georgia's, so it is flagged, never converted, and the day line with its note
+    is a day label, not a row (before: GST unseen, the day line a date-only row)."""
+    report, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Chain halt incident\n\n## Timeline\n\n**7th March:** (GST is gulf standard time)\n"
+        "20:20 GST : the chain halts\n21:09 GST : validators upgraded\n",
+    )
+    assert [t for t, _ in rows] == ["2024-03-07 20:20", "2024-03-07 21:09"]
+    assert rows[0][1] == "the chain halts"
+    assert report["converted"]["zones"] == {}
+    assert any("GST names more than one zone" in line for line in report["attention"])
+
+
+def test_rows_joined_by_br_in_one_paragraph(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`15:27 - text.<br> 21:14 - text<br> 21:20 - text` wrapped as one paragraph: a row at
+    each `<br>` followed by a time (before: one row); a `<br>` inside an event stays."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# DNS outage\n\n## Timeline\n\n### 2024-03-05\n\n15:27 - records changed<br>by hand.<br>"
+        " 21:14 - changes take\neffect.<br> 21:20 - first alert<br>\n23:54 - a report arrives\n",
+    )
+    assert [t for t, _ in rows] == [
+        "2024-03-05 15:27",
+        "2024-03-05 21:14",
+        "2024-03-05 21:20",
+        "2024-03-05 23:54",
+    ]
+    assert rows[0][1] == "records changed<br>by hand."
+    assert rows[2][1] == "first alert"
+
+
+def test_an_owner_written_as_a_handle_before_its_at(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`OWNER: amirh@ (DONE).` states the owner (before: none); an e-mail address is no
+    such handle."""
+    _, _, actions, _ = imported(
+        bpm,
+        tmp_path,
+        "# Gradle outage\n\n## Action items\n\n- Ship a no-op plugin until the fix is\n"
+        "  stable. OWNER: amirh@ (DONE).\n- Exclude plugins. owner: blasten@example.com\n",
+    )
+    assert [(a.get("owner"), a["status"]) for a in actions] == [("amirh@", "done"), (None, "open")]
+
+
+def test_a_time_that_cannot_be_read_is_kept_whole(bpm: Bpm, repo: Repo, tmp_path: Path) -> None:
+    """`| 2024-03-05 07:7:47 | text |`: the time is kept as written (BPM202 shows it), not cut
+    to a date-only row."""
+    _, rows, _, _ = imported(
+        bpm,
+        tmp_path,
+        "# Release outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n"
+        "| 2024-03-05 07:46 | build cut |\n| 2024-03-05 07:7:47 | warning in chat |\n",
+    )
+    assert [t for t, _ in rows] == ["2024-03-05 07:46", "2024-03-05 07:7:47"]

@@ -695,8 +695,15 @@ class _Body:
             block = None
             if index in tables and action_items.is_action_table(self._cells(index)):
                 block = self._table_block(index, tables[index])
-            elif action_items.LEAD_IN.search(self.lines[index]) and not read.in_code(index):
-                block = self._lead_in_block(index + 1, end, tables)
+            elif read.in_code(index):
+                pass
+            elif action_items.lead_in(self.lines[index]):
+                done = action_items.lead_status(self.lines[index])
+                block = self._lead_in_block(index + 1, end, tables, done)
+            elif self._paragraph_start(index) and (
+                lead := action_items.lead_paragraph(self.lines[index])
+            ):  # `**Action taken:** text`, `**TODO**: text`
+                block = self._lead_paragraph_block(index, lead)
             if block is not None:
                 blocks.append(block)
                 index = block[1]
@@ -712,8 +719,19 @@ class _Body:
         stop = action_items.table(self.lines, first, end, found, self.day)
         return (first, stop, found) if found.items else None
 
+    def _paragraph_start(self, index: int) -> bool:
+        return index == 0 or not self.lines[index - 1].strip()
+
+    def _lead_paragraph_block(
+        self, index: int, lead: tuple[str, bool]
+    ) -> tuple[int, int, action_items.Found]:
+        """A paragraph that is one action by its bold lead (`**Action taken:** text`)."""
+        found = action_items.Found()
+        stop = action_items.paragraph_item(self.lines, index, lead, found, self.day)
+        return index, stop, found
+
     def _lead_in_block(
-        self, after: int, end: int, tables: dict[int, int]
+        self, after: int, end: int, tables: dict[int, int], done: bool = False
     ) -> tuple[int, int, action_items.Found] | None:
         """The table or list right after a lead-in ("we created follow up action items:")."""
         while after < end and not self.lines[after].strip():
@@ -721,7 +739,7 @@ class _Body:
         if after in tables:  # an action table by its lead-in, whatever its header
             return self._table_block(after, tables[after])
         if after < end and document.BULLET.match(self.lines[after]):
-            found, stop = action_items.list_items(self.lines, after, self.day)
+            found, stop = action_items.list_items(self.lines, after, self.day, done)
             return (after, min(stop, end), found) if found.items else None
         return None
 

@@ -62,18 +62,55 @@ DONE_MARK = re.compile(
 DROPPED_MARK = re.compile(
     r"\((?:won'?t do|won'?t fix|dropped|wontfix)\)|\bWON'?T (?:DO|FIX)\b", re.I
 )
-OWNER_INLINE = re.compile(r"\b[Oo]wner:[ \t]*(@[\w.-]+|[A-Z][\w.-]+)")
+# `Owner: @nova`, `OWNER: amirh@` (a handle written before its @), `owner: Nova`
+OWNER_INLINE = re.compile(r"\b(?:[Oo]wner|OWNER):[ \t]*(@[\w.-]+|\w[\w.-]*@(?!\w)|[A-Z][\w.-]+)")
 DUE_INLINE = re.compile(r"\b[Dd]ue(?:[ \t]date)?:?[ \t]+(?=\d|[A-Z][a-z])")
 STATE_LEAD = re.compile(
     r"[*_]*(completed?|done|fixed|finished|resolved|open|to ?do|pending|planned)[*_]*:[*_]*",
     re.I,
 )
-BOLD_LEAD = re.compile(r"^(?:\*\*|__)action items?:?(?:\*\*|__):?[ \t]+(?=\S)", re.I)
-# a paragraph that announces a list of actions: "we created follow up action items:"
-LEAD_IN = re.compile(
-    r"\b(?:action items?|follow[- ]?up(?:s| actions?| items?| tasks?)?|next steps|to-?dos?|remediations?)\b[^.]*:\s*$",
+# a paragraph that is one action, led by a bold label: `**Action item:** text`, `**Action
+# taken:** text` (done), `**Action planned:** text`, or by the team's bold status word:
+# `**TODO**: text`, `**DONE**: text`, `**DOING** text`
+BOLD_LEAD = re.compile(
+    r"^(?:\*\*|__)(?:(?i:actions? (?:items?|taken|planned))|(TODO|DONE|DOING|FIXED|WIP))"
+    r":?(?:\*\*|__):?[ \t]+(?=\S)"
+)
+TAKEN = re.compile(r"\b(?:taken|completed?|done|finished|implemented)\b", re.I)
+# what a lead-in names: "we created follow up action items:", "**Actions planned:**"
+LEAD_WORDS = re.compile(
+    r"\b(?:action items?|actions|follow[- ]?up(?:s| actions?| items?| tasks?)?|next steps"
+    r"|to-?dos?|remediations?)\b",
     re.I,
 )
+ACTIONS_WORD = re.compile(r"\bactions?\b", re.I)
+
+
+def lead_in(line: str) -> bool:
+    """A line that announces a list of actions: it ends with `:` (emphasis around it
+    allowed) and its last sentence names actions, follow-ups, next steps or remediation."""
+    core = line.strip().rstrip("*_").rstrip()
+    if not core.endswith(":"):
+        return False
+    last = core[core.rfind(".") + 1 :]
+    if len(core) < len(line.strip()):  # `**Actions planned:**`; `**Remediation:**` over
+        return ACTIONS_WORD.search(last) is not None  # bullets says what was done
+    return LEAD_WORDS.search(last) is not None
+
+
+def lead_status(line: str) -> bool:
+    """Whether a lead-in says its actions are done: `**Actions taken:**`, `Completed:`."""
+    return TAKEN.search(line) is not None
+
+
+def lead_paragraph(line: str) -> tuple[str, bool] | None:
+    """`**Action taken:** text` and its kin: the action's text, and whether it is done."""
+    match = BOLD_LEAD.match(line)
+    if match is None:
+        return None
+    label = line[: match.end()]
+    done = bool(match.group(1) in ("DONE", "FIXED") or TAKEN.search(label))
+    return line[match.end() :], done
 
 
 @dataclass
@@ -156,8 +193,8 @@ def extract(lines: list[str], near: dt.date | None = None) -> Found:
         if bullet and len(bullet.group(1)) <= 1:
             index = _bullet(lines, index, bullet.group(2), done_here, bullets, near)
             continue
-        if BOLD_LEAD.match(line):  # `**Action item:** Start incidents earlier.`
-            index = _bullet(lines, index, BOLD_LEAD.sub("", line), done_here, bullets, near)
+        if lead := lead_paragraph(line):  # `**Action item:** Start incidents earlier.`
+            index = _bullet(lines, index, lead[0], done_here or lead[1], bullets, near)
             continue
         state = STATE_LEAD.fullmatch(line.strip())
         if state:  # `Completed:` over a list, as a sub-heading would say it
@@ -168,21 +205,31 @@ def extract(lines: list[str], near: dt.date | None = None) -> Found:
     return found
 
 
-def list_items(lines: list[str], start: int, near: dt.date | None = None) -> tuple[Found, int]:
-    """The bullets of the list at `start` (after a lead-in), and where that list ends."""
+def list_items(
+    lines: list[str], start: int, near: dt.date | None = None, done: bool = False
+) -> tuple[Found, int]:
+    """The bullets of the list at `start` (after a lead-in; `done` when it says they were
+    taken), and where that list ends."""
     found = Found()
     index = start
     while index < len(lines):
         bullet = BULLET.match(lines[index])
         if not (bullet and len(bullet.group(1)) <= 1):
             break
-        index = _bullet(lines, index, bullet.group(2), False, found, near)
+        index = _bullet(lines, index, bullet.group(2), done, found, near)
         while index < len(lines) and not lines[index].strip():
             if index + 1 < len(lines) and BULLET.match(lines[index + 1]):
                 index += 1
             else:
                 break
     return found, index
+
+
+def paragraph_item(
+    lines: list[str], index: int, lead: tuple[str, bool], found: Found, near: dt.date | None
+) -> int:
+    """A paragraph that is one action by its bold lead, and where it ends."""
+    return _bullet(lines, index, lead[0], lead[1], found, near)
 
 
 def _item_end(lines: list[str], index: int) -> int:

@@ -255,6 +255,10 @@ LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 PARENTHESES = re.compile(r"\([^()]*\)")
 NUMBERING = re.compile(r"^(?:\d+[.)]|[ivx]+\.)(?= |$)")
 SPACES = re.compile(r"\s+")
+# what some archives put before a heading's words: `## 📋 Recovery TODO`, `## 🚨 Summary`
+SYMBOLS = re.compile(r"^[^\w\s(\[]+[ \t]*")
+# an action heading that qualifies its noun: "Preventive Actions", "Recovery TODO"
+QUALIFIED_ACTIONS = re.compile(r"^[\w'-]+(?: [\w'-]+)? (?:actions|action items|todos?|to-?dos?)$")
 
 
 def normalize(title: str) -> str:
@@ -263,7 +267,7 @@ def normalize(title: str) -> str:
     text = LINK.sub(r"\1 ", title)
     text = re.sub(r"[*_`]", "", text).lower().replace("’", "'")
     text = SPACES.sub(" ", PARENTHESES.sub(" ", text)).strip()
-    text = NUMBERING.sub("", text)
+    text = NUMBERING.sub("", SYMBOLS.sub("", text))
     return text.strip(" :.?!-#|").strip()
 
 
@@ -286,6 +290,8 @@ def section_of(title: str) -> str | None:
                     return section
     if re.search(r"(?:^|[ -])timeline$", whole):  # "Establishing the timeline"
         return "Timeline"
+    if QUALIFIED_ACTIONS.match(whole):  # "Preventive Actions", "Recovery TODO"
+        return "Action items"
     return None
 
 

@@ -3,9 +3,12 @@
 Converted: Markdown tables with a time or date column (or both: `Date | Time | Event`);
 bullets and paragraphs that start with a time or a date (`**14:03 UTC** -`, `[11-23 14:03]`,
 `` `12:00` ``, `2019-12-05:`, `Dec 16th **12:43**`, `12:45 PM PST Saturday Oct 30th:`);
-headings that are a time (`### 09:02 PM`), with what is under them. A line or heading that
-is only a date (`### 2019-06-13`, `**Feb 14**`, `_4/21/23_`, `Day 2`) dates the rows under
-it, and so does a paragraph that names a date (`All times in PST, on February 5th 2019`).
+headings that are a time (`### 09:02 PM`), with what is under them, unless rows stand under
+them (`### 22:04-23:00 UTC: Split found` is a phase); rows joined by `<br>` in one paragraph.
+A line or heading that is only a date (`### 2019-06-13`, `**Feb 14**`, `_4/21/23_`, `Day 2`,
+`### 03-10-2021 (All times CEST)`) dates the rows under it (and names their zone), or is a
+date-only row itself when no row stands under it; so does a paragraph that names a date
+(`All times in PST, on February 5th 2019`).
 Order is kept as written. Everything else stays in the section as prose.
 
 Zones: a zone a row names, else the one the table's time header, the Timeline heading or
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bpmcli.format.timeline import Row
@@ -41,6 +45,9 @@ from bpmcli.importer.document import (
 )
 from bpmcli.importer.zones import ROW_ZONE, convert, named_in, resolve
 
+if TYPE_CHECKING:
+    from bpmcli.format.markdown import Table
+
 OPENERS = "*_`[("
 SEPARATORS = " :-–—|>,"
 ZONE = ROW_ZONE
@@ -62,6 +69,14 @@ STICKY = re.compile(r"\bunless (?:otherwise )?(?:noted|stated)\b", re.I)
 PLACEHOLDER = re.compile(
     r"^\[?(?:\?{2,}|[\dx?-]{1,2}:[x?-]{2}|\d{4}-[mx]{2}-[dx]{2})\]?(?=[ \t:\[]|$)", re.I
 )
+
+
+# after a date: `1625` (HHMM, a time without its colon) or `X` / `??` (a time nobody knew),
+# then the event's separator
+CLOCK_AFTER_DATE = re.compile(
+    r"[ \t]{1,2}(?:((?:[01]\d|2[0-3])[0-5]\d)|[Xx?]{1,2}(?::[Xx?]{2})?)(?=[ \t]?[:\-–—]|$)"
+)
+CLOCKISH = re.compile(r"[\d:]")  # what is left of a time cell that could not be read
 
 
 @dataclass
@@ -116,7 +131,7 @@ class _Moment:
     placeholder: bool = False  # `[???]`: a time nobody knew, kept as written
 
     def _replace_day(self, day: dt.date | None) -> _Moment:
-        return _Moment(day, self.time, self.rest, self.written, self.zone, self.ambiguous)
+        return replace(self, day=day)
 
 
 def _date_at_start(head: str, ctx: Context) -> tuple[dt.date | None, int, str | None]:
@@ -146,6 +161,13 @@ def _leading_moment(text: str, ctx: Context) -> _Moment | None:
             end and len(gap) <= 3 and not gap.strip(" ,:*_`-~")
         ):  # `2026-06-21 ~13:00`, `Dec 16th **12:43**`
             clock, end, markup = time[0], time[1].end(), gap.strip(" ,:-~")
+    unknown = False
+    if day is not None and clock is None and (after := CLOCK_AFTER_DATE.match(head, end)):
+        if after.group(1):  # `2022-02-02 1625:` a 24-hour time without its colon
+            clock = dt.time(int(after.group(1)[:2]), int(after.group(1)[2:]))
+        else:  # `2022-02-02 X:` a time nobody knew: kept as written
+            unknown = True
+        end = after.end()
     if day is None and clock is None:
         placeholder = PLACEHOLDER.match(stripped)
         if placeholder is None:
@@ -171,7 +193,8 @@ def _leading_moment(text: str, ctx: Context) -> _Moment | None:
     rest = rest.lstrip(SEPARATORS).strip()
     if not rest.strip("*_`~"):  # `-4/25/23_`: markup left over, no event
         written, rest = written + rest, ""
-    return _Moment(day, clock, rest, written, zone.group(1) if zone else None, ambiguous)
+    zone_name = zone.group(1) if zone else None
+    return _Moment(day, clock, rest, written, zone_name, ambiguous, placeholder=unknown)
 
 
 def _close(rest: str, written: str, markup: str, opened: str) -> tuple[str, str]:
@@ -208,7 +231,7 @@ def _day_label(text: str, ctx: Context) -> tuple[dt.date, str | None] | None:
 def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) -> Found:
     """Rows from a Timeline section's lines (its heading excluded); `where` is the file and
     the line of lines[0], for the one error there is: a timeline table that is malformed."""
-    walk = _Walk(lines, ctx, Found())
+    walk = _Walk(lines, ctx, Found(), base=ctx)
     code = in_code(lines)
     heads = headings_at(lines)
     tables = {t.first: t for t in outline(lines).tables if not t.nested}
@@ -218,9 +241,11 @@ def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) ->
             index += 1
         elif index in tables:
             end = tables[index].last + 1
-            index, walk.day = _table(lines, index, end, walk.day, ctx, walk.found, where)
+            index, walk.day = _table(lines, index, end, walk.day, walk.ctx, walk.found, where)
         elif heading := heads.get(index):
-            index, walk.day = _heading(lines, heading, walk.day, ctx, walk.found)
+            walk.leave(heading)
+            rows = _rows_under(walk, heading, heads, tables, code)
+            index, walk.day = _heading(walk, heading, rows)
         else:
             index = _line(walk, index)
     _settle(walk.found, ctx)
@@ -229,13 +254,65 @@ def extract(lines: list[str], ctx: Context, where: tuple[str, int] = ("", 1)) ->
 
 @dataclass
 class _Walk:
-    """Where extraction stands: the day the next rows get, and a day that stays."""
+    """Where extraction stands: the day the next rows get, a day that stays, and the zone
+    a day or phase heading names for the rows under it."""
 
     lines: list[str]
     ctx: Context
     found: Found
     day: dt.date | None = None
     default: dt.date | None = None  # "unless otherwise noted, all events on ..."
+    base: Context | None = None  # the section's context, before a heading named a zone
+    zone_level: int | None = None  # the level of the heading that named it
+
+    def name_zone(self, text: str, level: int) -> None:
+        """`### 03-10-2021 (All times CEST)`: the rows under it are in CEST."""
+        zone = named_in(text)
+        if zone is not None:
+            self.ctx = replace(self.ctx, zone=zone)
+            self.zone_level = level
+
+    def leave(self, heading: Heading) -> None:
+        """A heading at the level of the one that named a zone, or above, ends its rows."""
+        if self.zone_level is not None and heading.level <= self.zone_level and self.base:
+            self.ctx, self.zone_level = self.base, None
+
+
+def _rows_under(
+    walk: _Walk,
+    heading: Heading,
+    heads: dict[int, Heading],
+    tables: dict[int, Table],
+    code: list[bool],
+) -> bool:
+    """Whether rows stand under a heading, up to the next heading at its level or above:
+    a line or a deeper heading that starts with a time or a date, or a timeline table."""
+    lines, index = walk.lines, heading.end
+    while index < len(lines):
+        other = heads.get(index)
+        if other is not None:
+            if other.level <= heading.level:
+                return False
+            moment = _leading_moment(other.text, walk.ctx)
+            if moment is not None and moment.time is not None:
+                return True
+            index = other.end
+        elif index in tables:
+            if _columns(table_cells(lines[index])) is not None:
+                return True
+            index = tables[index].last + 1
+        else:
+            if not code[index] and _starts_a_row(lines[index], walk.ctx):
+                return True
+            index += 1
+    return False
+
+
+def _starts_a_row(line: str, ctx: Context) -> bool:
+    bullet = BULLET.match(line)
+    text = bullet.group(2) if bullet and len(bullet.group(1)) <= 1 else line
+    moment = _leading_moment(text, ctx) if text.strip() else None
+    return moment is not None and (moment.time is not None or bool(moment.day and moment.rest))
 
 
 def _line(walk: _Walk, index: int) -> int:
@@ -248,6 +325,7 @@ def _line(walk: _Walk, index: int) -> int:
     moment = _leading_moment(text, ctx) if text.strip() else None
     following = lines[index + 1] if index + 1 < len(lines) else ""
     if moment is not None and not bullet and _is_label(moment, following, ctx):
+        walk.name_zone(moment.rest, 6)  # `**7th Sept:** (all times GST)`: until a heading
         return _label(walk, index, moment.day, moment.ambiguous)  # `_4/21/23_`
     if moment is not None:  # a row; a date alone over its event (`January 29, 2024`) too
         end = _text_row(lines, index, moment, walk.day, ctx, found, bulleted=bullet is not None)
@@ -271,8 +349,9 @@ def _label(walk: _Walk, index: int, day: dt.date | None, ambiguous: str | None) 
 
 
 def _is_label(moment: _Moment, following: str, ctx: Context) -> bool:
-    """A date alone on its line, not continued by an event on the next line."""
-    return not moment.rest and moment.time is None and not _continues(following, ctx)
+    """A date alone on its line (a note in parentheses after it allowed), not continued by
+    an event on the next line."""
+    return _is_note(moment.rest) and moment.time is None and not _continues(following, ctx)
 
 
 def _continues(line: str, ctx: Context) -> bool:
@@ -290,9 +369,11 @@ def _note_ambiguous(found: Found, written: str | None) -> None:
         found.ambiguous.append(written)
 
 
-def _heading(
-    lines: list[str], heading: Heading, day: dt.date | None, ctx: Context, found: Found
-) -> tuple[int, dt.date | None]:
+def _heading(walk: _Walk, heading: Heading, rows_under: bool) -> tuple[int, dt.date | None]:
+    """A heading in a Timeline: a day label (`### 2019-06-13`, its zone for the rows under
+    it), a phase over rows (`### 22:04-23:00 UTC: Split found`), or a row itself (`### 09:02
+    PM`, or a day heading with no rows under it: a date-only row, the paragraph its event)."""
+    lines, ctx, found, day = walk.lines, walk.ctx, walk.found, walk.day
     moment = _leading_moment(heading.text, ctx)
     label = _day_label(heading.text, ctx) if moment is None else None
     if label:
@@ -303,11 +384,29 @@ def _heading(
         return heading.end, day
     _note_ambiguous(found, moment.ambiguous)
     day = moment.day or day  # "### October 24, 2025 - Rate limiting": the date
+    if rows_under and (moment.time is not None or _is_note(moment.rest)):
+        walk.name_zone(moment.zone or moment.rest, heading.level)  # a phase, a day's zone
+        return heading.end, day
     if moment.time is not None or moment.day is None:  # a time, or `### 2X:XX`
+        return _heading_row(lines, heading, moment, day, ctx, found), day
+    if not moment.rest and not rows_under and _has_event(lines, heading.end):
         return _heading_row(lines, heading, moment, day, ctx, found), day
     if not moment.rest:  # a bare date heading: in the rows' times
         found.converted.update(range(heading.line, heading.end))
     return heading.end, day
+
+
+def _is_note(rest: str) -> bool:
+    """What may follow a day label's date: nothing, or a note in parentheses."""
+    rest = rest.strip()
+    return not rest or (rest.startswith("(") and rest.endswith(")"))
+
+
+def _has_event(lines: list[str], index: int) -> bool:
+    """A paragraph or a list right under a heading (not another heading, code or a table)."""
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return index < len(lines) and not lines[index].lstrip().startswith(("#", "|", "```", "~~~"))
 
 
 def _add(found: Found, moment: _Moment, day: dt.date | None, row: Row, ctx: Context) -> None:
@@ -381,8 +480,39 @@ def _text_row(
     parts = ([moment.rest] if moment.rest else []) + [
         line.strip() for line in lines[index + 1 : end]
     ]
-    _add(found, moment, day, Row("", "", "\n".join(parts)), ctx)
+    for each, event in _split_at_breaks(moment, "\n".join(parts), ctx):
+        _add(found, each, day, Row("", "", event), ctx)
     return end
+
+
+BREAK = re.compile(r"<br[ \t]*/?>", re.I)
+BREAK_AT_END = re.compile(r"<br[ \t]*/?>\Z", re.I)
+
+
+def _split_at_breaks(moment: _Moment, event: str, ctx: Context) -> list[tuple[_Moment, str]]:
+    """A paragraph of rows joined by `<br>` (`... done.<br> 21:14 - DNS changes`): a row at
+    each `<br>` followed by a time; other `<br>`s stay in the event. Each piece between two
+    breaks is read once (linear in the paragraph)."""
+    pieces, breaks, at = [], [], 0
+    for found in BREAK.finditer(event):
+        pieces.append(event[at : found.start()])
+        breaks.append(found.group(0))
+        at = found.end()
+    pieces.append(event[at:])
+    rows: list[tuple[_Moment, list[str]]] = [(moment, [pieces[0]])]
+    for written, piece in zip(breaks, pieces[1:], strict=True):
+        following = piece.lstrip()
+        nxt = _leading_moment(following, ctx) if following else None
+        if nxt is not None and nxt.time is not None:
+            rows.append((nxt, [nxt.rest]))
+        else:
+            rows[-1][1].append(written + piece)
+    return [(each, _without_last_break("".join(text).strip())) for each, text in rows]
+
+
+def _without_last_break(event: str) -> str:
+    """`... others)<br>` before the next row's line: the break ended the row."""
+    return BREAK_AT_END.sub("", event).rstrip()
 
 
 def _heading_row(
@@ -519,6 +649,8 @@ def _table_row(
     moment = _leading_moment(written, ctx)
     if moment is None or (moment.time is None and moment.day is None):
         moment = _Moment(None, None, "", written)
+    elif moment.time is None and CLOCKISH.search(moment.rest):  # `2020-02-06 07:7:47`: a
+        moment = _Moment(moment.day, None, "", written, placeholder=True)  # time kept whole
     day = moment.day or day
     when = moment.day or (day if moment.time else None)
     used = {columns.time, columns.date, columns.event, columns.actor}

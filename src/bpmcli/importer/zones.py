@@ -47,23 +47,46 @@ KNOWN: dict[str, tuple[str, str | None]] = {
     "AEDT": ("Australia/Sydney", "AEDT"),
     "NZST": ("Pacific/Auckland", "NZST"),
     "NZDT": ("Pacific/Auckland", "NZDT"),
+    "MSK": ("Europe/Moscow", "MSK"),
+    "HST": ("Pacific/Honolulu", "HST"),
+    "AKST": ("America/Anchorage", "AKST"),
+    "AKDT": ("America/Anchorage", "AKDT"),
+    "HKT": ("Asia/Hong_Kong", "HKT"),
     "CENTRAL EUROPEAN TIME": ("Europe/Berlin", None),
     "CENTRAL EUROPEAN SUMMER TIME": ("Europe/Berlin", "CEST"),
 }
-AMBIGUOUS = {"IST", "CST", "AST", "SST", "ADT"}
+# GST: Gulf Standard Time (UTC+4) or South Georgia Time (UTC-2)
+AMBIGUOUS = {"IST", "CST", "AST", "SST", "ADT", "GST"}
+# a zone's two seasons named together, `PST/PDT`: that zone, daylight saving time included
+PAIRS = {
+    frozenset(pair): zone
+    for pair, zone in (
+        (("PST", "PDT"), "America/Los_Angeles"),
+        (("MST", "MDT"), "America/Denver"),
+        (("CST", "CDT"), "America/Chicago"),
+        (("EST", "EDT"), "America/New_York"),
+        (("CET", "CEST"), "Europe/Berlin"),
+        (("EET", "EEST"), "Europe/Helsinki"),
+        (("GMT", "BST"), "Europe/London"),
+        (("AEST", "AEDT"), "Australia/Sydney"),
+        (("NZST", "NZDT"), "Pacific/Auckland"),
+    )
+}
+_PAIR = "|".join(sorted({name for pair in PAIRS for name in pair}, key=len, reverse=True))
+_UNCERTAIN = "|".join(sorted(AMBIGUOUS))
 _ABBREVIATION = "|".join(
     sorted((k for k in KNOWN if k.isalpha() and " " not in k), key=len, reverse=True)
 )
 # a zone word in a timeline's heading or first paragraph: `(CET)`, `all times PST`,
 # `US/Pacific`, `Central European Time`, `times in BST`; IANA names have a slash
 NAMED = re.compile(
-    rf"\b(?:({_ABBREVIATION}|IST|CST|AST|SST|ADT)\b"
+    rf"\b(?:((?:{_PAIR})/(?:{_PAIR})|{_ABBREVIATION}|{_UNCERTAIN})\b"
     r"|((?:Central European(?: Summer)? Time|Pacific Time|Eastern Time)\b)"
     r"|([A-Z][A-Za-z]{1,20}/[A-Z][A-Za-z_]{1,30})\b"
     r"|((?:all )?times? (?:are )?(?:in )?(?:Pacific|Eastern)\b))",
 )
 ROW_ZONE = re.compile(
-    rf"^[ \t(]{{0,3}}\b({_ABBREVIATION}|IST|CST|Eastern|Pacific)\b\)?", re.IGNORECASE
+    rf"^[ \t(]{{0,3}}\b({_ABBREVIATION}|{_UNCERTAIN}|Eastern|Pacific)\b\)?", re.IGNORECASE
 )
 
 
@@ -90,6 +113,10 @@ def named_in(text: str) -> str | None:
 def resolve(written: str, on: dt.date | None) -> tuple[ZoneInfo | None, str]:
     """The IANA zone `written` certainly is on the date `on`; else None and why not."""
     key = " ".join(written.upper().split())
+    pair = PAIRS.get(frozenset(key.split("/")))
+    if pair is not None:
+        found = _zone(pair)
+        return (found, pair) if found else (None, f"no time zone data for {pair} on this system")
     if key in AMBIGUOUS:
         return None, f"{written} names more than one zone"
     if key in KNOWN:
