@@ -81,6 +81,19 @@ def stale_temps(folder: Path) -> list[Path]:
         return []
 
 
+def stale_temps_below(root: Path) -> list[Path]:
+    """bpm's temp files anywhere below `root`: one walk of the folders, reading names only
+    (no stat per file: a lint of thousands of postmortems does this every run)."""
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                path = Path(folder, name)
+                if is_stale_temp(path) and path.is_file():
+                    found.append(path)
+    return sorted(found)
+
+
 def _remove_stale_temps(folder: Path) -> None:
     # Only under the folder's lock: every bpm write into a postmortem folder holds it, so
     # no temp file here belongs to a write still under way. Without flock (Windows) there

@@ -157,19 +157,18 @@ def _leftovers(
 ) -> list["Finding"]:
     """BPM902 for bpm's temp files beside the files checked, and anywhere in the postmortem
     folder (or a folder PATH) — where a killed `bpm new` left nothing else."""
-    from bpmcli.files import display, stale_temps
+    from bpmcli.files import display, stale_temps, stale_temps_below
     from bpmcli.lint.engine import Finding
     from bpmcli.lint.rules.files import CODE, MESSAGE
 
     if CODE not in severities:
         return []
     roots = [p for p in paths if p.is_dir()] or ([] if paths else [config.postmortem_dir])
-    folders = {f.parent for f in files}
-    folders |= {d for root in roots for d in [root, *root.rglob("*")] if d.is_dir()}
+    temps = {temp for root in roots for temp in stale_temps_below(root)}
+    temps |= {temp for folder in {f.parent for f in files} for temp in stale_temps(folder)}
     return [
         Finding(display(temp), 1, 1, CODE, severities[CODE], MESSAGE, temp, temp.name)
-        for folder in sorted(folders)
-        for temp in stale_temps(folder)
+        for temp in sorted(temps)
     ]
 
 
