@@ -194,6 +194,16 @@ class _Pass:
         below = below_folder(path, self.folder)
         return path if below is not None and is_postmortem(below) else None
 
+    def kept_all(self, patch: _FilePatch) -> bool:
+        """Whether a merge's file holds every action its side's version held: then, in a
+        file the merge did not change against its first parent, there is nothing to record
+        (most of a merge's files against a side branch are the main line's own changes)."""
+        side = self.blobs.facts_of(patch.old_blob) if patch.old_blob != ZERO else None
+        if side is None:
+            return True
+        result = self.blobs.facts_of(patch.new_blob)
+        return result is not None and side.actions.keys() <= result.actions.keys()
+
     def end_merge(self, commit: Commit) -> None:
         """After all of a merge's patches: what it lost or changed against every parent.
 
@@ -321,7 +331,7 @@ def scan(
     state = _Pass(repository, folder, lineages)
     spec = f"{since}..{rev}" if since else rev
     try:
-        merges = repository.merges(spec, folder)
+        merges = repository.merges(spec)
         sides = _read_sides(merges, repository.merge_sides(merges, folder))
         _read_patches(state, repository.log_patches(spec, folder), sides)
     finally:
@@ -358,7 +368,8 @@ def _read_sides(merges: list[list[str]], raw: bytes) -> dict[str, list[list[_Fil
 def _end_merge(state: _Pass, commit: Commit, sides: dict[str, list[list[_FilePatch]]]) -> None:
     for parent, patches in enumerate(sides.get(commit.sha, []), start=1):
         for patch in patches:
-            state.patch(commit, patch, parent)
+            if patch.new_path in state.merged or not state.kept_all(patch):
+                state.patch(commit, patch, parent)
     state.end_merge(commit)
 
 
