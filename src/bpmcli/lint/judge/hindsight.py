@@ -17,12 +17,13 @@ from itertools import pairwise
 
 from bpmcli.lint.judge import _forms
 from bpmcli.lint.judge.actors import NOBODY, WE, individual, person_kind, subject_of
+from bpmcli.lint.judge.past_beliefs import belief_called_wrong
+from bpmcli.lint.judge.past_beliefs import judgement as _judgement
 from bpmcli.lint.judge.tokens import (
     Judgement,
     Token,
     in_windows,
     quoted,
-    span,
     tokenize,
 )
 
@@ -123,35 +124,10 @@ def _due() -> re.Pattern[str]:
 _HOPED = frozenset(
     {"expected", "anticipated", "liked", "loved", "wanted", "preferred", "hoped", "imagined"}
 )
-# A belief of the time, called wrong once the outcome is known: "The first idea of this
-# being a VDF issue was not correct", "our assumption turned out to be wrong".
-_BELIEFS = frozenset(
-    {"idea", "assumption", "assumptions", "theory", "hypothesis", "belief", "guess"}
-    | {"expectation", "expectations", "estimate", "estimates", "impression", "diagnosis"}
-)
-_CALLED_WRONG = frozenset(
-    {"wrong", "incorrect", "mistaken", "false", "unfounded", "misplaced", "flawed"}
-)
-_WAS = frozenset({"was", "were", "proved", "proven", "turned"})
-# Passive dismissal: "the warnings were ignored", "they were considered normal, and ignored".
-_DISMISSED = frozenset({"ignored", "overlooked", "dismissed", "disregarded"})
-# What people dismiss: a sign of trouble ("the warnings were ignored"), or a pronoun for one;
-# "the signal was ignored" (by a process) names none of these.
-_SIGNS = frozenset(
-    {"warning", "warnings", "alert", "alerts", "sign", "signs", "issues", "errors", "reports"}
-    | {"messages", "page", "pages", "notifications", "emails", "complaints", "concerns"}
-    | {"they", "these", "this", "it", "symptoms", "tickets"}
-)
-_FORESEE = frozenset({"anticipate", "realize", "realise", "foresee", "expect", "predict"})
 # What alerts and jobs are expected to do: "should have fired / paged / picked up".
 _SYSTEM_ACTS = frozenset(
     {"fired", "triggered", "alerted", "paged", "notified", "run", "started", "kicked"}
     | {"picked", "sent", "woken", "failed", "retried", "restarted"}
-)
-# Decisions that an adjective can call wrong: "Incorrect bot filtering strategy".
-_DECISIONS = frozenset(
-    {"strategy", "approach", "decision", "decisions", "choice", "choices", "assumption"}
-    | {"assumptions", "plan", "judgement", "judgment", "call"}
 )
 _SYSTEM_CAUSE = frozenset({"because", "since", "as", "by", "design", "designed"})
 _WRONG_BELIEF = frozenset(
@@ -169,11 +145,6 @@ _WRONG_BELIEF = frozenset(
 ) | frozenset(_forms.WRONG_BELIEF_VERBS)
 _PRESENT = frozenset({"is", "are", "shows", "show", "seems", "seem", "looks", "appears", "means"})
 _NOT_ACTORS = frozenset({"new", "these", "changes", "change"})
-SUGGESTION = (
-    "say what people knew, expected and assumed at the time, and what would have told them "
-    "otherwise (the timeline's Expectations and Assumptions columns are the place for it)"
-)
-
 Check = Callable[[str, list[Token], frozenset[str]], Iterator[Judgement]]
 
 
@@ -198,11 +169,6 @@ def _hindsight_in(sentence: str, people: frozenset[str]) -> list[Judgement]:
             if not any(j.start <= judgement.start < j.end for j in found):
                 found.append(judgement)
     return sorted(found, key=lambda j: j.start)
-
-
-def _judgement(sentence: str, tokens: list[Token], first: int, last: int, what: str) -> Judgement:
-    start, end, words = span(sentence, tokens, first, last)
-    return Judgement(start, end, words, f"hindsight {words!r}: {what}", SUGGESTION)
 
 
 def _past_participle(word: str) -> bool:
@@ -514,70 +480,6 @@ def _failed_or_neglected(
             yield _judgement(sentence, tokens, i, i + 1, "a failing judged by the outcome")
 
 
-def _belief_called_wrong(
-    sentence: str, tokens: list[Token], people: frozenset[str]
-) -> Iterator[Judgement]:
-    """ "The first idea ... was not correct", "it was an honest oversight", "the warnings
-    were ignored": a past belief, omission or dismissal judged by the outcome (rule 5)."""
-    lows = [t.lower for t in tokens]
-    for i, low in enumerate(lows):
-        if low in ("incorrect", "flawed", "misguided") and _DECISIONS & set(lows[i + 1 : i + 4]):
-            yield _judgement(sentence, tokens, i, i, "a past decision called wrong now")
-        elif low in _CALLED_WRONG or (low == "correct" and lows[i - 1 : i] == ["not"]):
-            was = _copula_before(lows, i - (2 if low == "correct" else 1))
-            if was is not None and _BELIEFS & set(lows[max(0, was - 12) : was]):
-                yield _judgement(sentence, tokens, was, i, "a past belief called wrong now")
-        elif low == "oversight" and _copula_before(lows, i - 1, reach=3) is not None:
-            if lows[i + 1 : i + 2] not in (["of"], ["board"], ["committee"]):
-                yield _judgement(sentence, tokens, i, i, "a past omission called a failing")
-        elif low in _DISMISSED and _passive(lows, i):
-            yield _judgement(sentence, tokens, i, i, "a past dismissal judged by the outcome")
-        elif low == "undetected" and i and lows[i - 1] in ("went", "remained", "gone", "go"):
-            if {"because", "since", "due"} & set(lows[i + 1 :]):
-                continue  # "went undetected due to lack of monitoring": the system reason
-            yield _judgement(sentence, tokens, i - 1, i, "not noticing presented as a failing")
-        elif low == "flags" and i and lows[i - 1] == "red" and _copula_before(lows, i - 2, 3):
-            yield _judgement(sentence, tokens, i - 1, i, "signs of the time called clear now")
-    yield from _not_anticipated(sentence, tokens, lows)
-
-
-def _not_anticipated(sentence: str, tokens: list[Token], lows: list[str]) -> Iterator[Judgement]:
-    """ "Didn't anticipate the recreation trigger", "we did not realise ...": not foreseeing
-    stated as the failing, with no one else named (a person as subject is BPM301's)."""
-    for i, low in enumerate(lows):
-        if low in ("didn't", "didn’t"):
-            verb_at = i + 1
-        elif low == "did" and lows[i + 1 : i + 2] == ["not"]:
-            verb_at = i + 2
-        else:
-            continue
-        if verb_at >= len(lows) or lows[verb_at] not in _FORESEE:
-            continue
-        if i == 0 or lows[i - 1] in WE:
-            yield _judgement(sentence, tokens, i, verb_at, "not foreseeing presented as a failing")
-
-
-def _copula_before(lows: list[str], index: int, reach: int = 2) -> int | None:
-    """Index of a past copula ending right before `index` ("was", "turned out to be")."""
-    for at in range(index, max(-1, index - reach - 3), -1):
-        if lows[at] in _WAS:
-            return at
-    return None
-
-
-def _passive(lows: list[str], index: int) -> bool:
-    """ "were ignored", "were considered normal, and ignored": a past passive with no one
-    named as the agent (a "by" agent that is a thing, "ignored by the parser", is design)."""
-    if lows[index + 1 : index + 2] == ["by"]:
-        return False
-    window = lows[max(0, index - 10) : index]
-    if not {"was", "were", "been"} & set(window):
-        return False
-    start = max(i for i, w in enumerate(window) if w in ("was", "were", "been"))
-    subject = set(window[max(0, start - 4) : start])
-    return bool(subject & _SIGNS) and not set(window[start:]) & WE
-
-
 _CHECKS: tuple[Check, ...] = (
     _modal_have,
     _if_had,
@@ -585,7 +487,7 @@ _CHECKS: tuple[Check, ...] = (
     _wrong_belief,
     _verdicts,
     _failed_or_neglected,
-    _belief_called_wrong,
+    belief_called_wrong,
 )
 
 _CHEAP = (
