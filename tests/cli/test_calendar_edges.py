@@ -13,53 +13,24 @@ from lint.base import CLEAN, PATH
 Bpm = Callable[..., Ran]
 
 
+ADD = ["action", "add", PATH, "Add a guard", "--kind", "detect", "--owner", "bob", "--due"]
+NEW = ["new", "incident", "Far", "--severity", "SEV1", "--started"]
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
+        ([*ADD, "+3000000d"], "error: --due +3000000d would fall after 9999-12-31"),
         (
-            [
-                "action",
-                "add",
-                PATH,
-                "Add a guard",
-                "--kind",
-                "detect",
-                "--owner",
-                "bob",
-                "--due",
-                "+3000000d",
-            ],
-            "error: --due +3000000d would fall after 9999-12-31",
-        ),
-        (
-            [
-                "action",
-                "add",
-                PATH,
-                "Add a guard",
-                "--kind",
-                "detect",
-                "--owner",
-                "bob",
-                "--due",
-                "+99999999999999999999w",
-            ],
+            [*ADD, "+99999999999999999999w"],
             "error: --due +99999999999999999999w would fall after 9999-12-31",
         ),
         (
-            ["new", "incident", "Far", "--severity", "SEV1", "--started", "9999-12-31 23:00"],
+            [*NEW, "9999-12-31 23:00"],
             "error: review_by (9999-12-31 + review_sla_days) would fall after 9999-12-31",
         ),
         (
-            [
-                "new",
-                "incident",
-                "Far",
-                "--severity",
-                "SEV1",
-                "--started",
-                "9999-12-31T23:00:00-05:00",
-            ],
+            [*NEW, "9999-12-31T23:00:00-05:00"],
             "error: '9999-12-31T23:00:00-05:00' is past the end of the calendar",
         ),
     ],
