@@ -137,3 +137,54 @@ def test_usage_errors_are_one_line(repo: Repo, args: list[str], line: str) -> No
     assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
     assert ran.stderr.startswith(line), ran.stderr
     assert "╭" not in ran.stderr and ran.stdout == ""
+
+
+def _lint_text(repo: Repo, env: dict[str, str], tty: bool = False) -> str:
+    """`bpm lint`'s text output, to a pipe or to a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    write(repo, summary="It was human error.")
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    full = {**base, "BPM_NOW": "2026-11-23T09:30:00+00:00", **env}
+    command = [sys.executable, "-m", "bpmcli", "lint", "--select", "BPM301"]
+    if not tty:
+        return bpm_process("lint", "--select", "BPM301", cwd=repo.path, env=env).stdout
+    main, child = pty.openpty()
+    done = subprocess.run(command, cwd=repo.path, env=full, stdout=child, check=False)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert done.returncode == 0
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.parametrize(
+    ("env", "tty", "coloured"),
+    [
+        ({}, False, False),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),
+        ({"TERM": "xterm-256color"}, True, True),
+        ({"TERM": "dumb"}, True, False),
+        ({"TERM": "xterm-256color", "NO_COLOR": "1"}, True, False),
+        ({"TERM": "dumb", "FORCE_COLOR": "1"}, True, True),
+    ],
+    ids=["piped", "force", "no-color-wins", "terminal", "dumb", "no-color", "dumb-forced"],
+)
+def test_lint_colour_follows_no_color_force_color_and_term(
+    repo: Repo, env: dict[str, str], tty: bool, coloured: bool
+) -> None:
+    out = _lint_text(repo, env, tty)
+    assert "BPM301" in out
+    assert ("\x1b[" in out) == coloured, repr(out[:200])

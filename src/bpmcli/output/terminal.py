@@ -53,8 +53,14 @@ def _one_line(text: str) -> str:
 
 
 def colour(stream: TextIO | None = None) -> bool:
-    """Whether to colour what goes to `stream` (stdout): a terminal, and no NO_COLOR."""
-    return (stream or sys.stdout).isatty() and not os.environ.get("NO_COLOR")
+    """Whether to colour what goes to `stream` (stdout), as rich decides for the tables:
+    NO_COLOR (set, not empty) never; FORCE_COLOR (set, not empty) always, even piped (CI
+    logs that render colour); TERM=dumb never; otherwise when it is a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and (stream or sys.stdout).isatty()
 
 
 def say(message: str) -> None:
