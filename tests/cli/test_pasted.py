@@ -188,3 +188,28 @@ def test_lint_colour_follows_no_color_force_color_and_term(
     out = _lint_text(repo, env, tty)
     assert "BPM301" in out
     assert ("\x1b[" in out) == coloured, repr(out[:200])
+
+
+def test_statistics_counts_findings_per_rule_most_first(bpm: Bpm, repo: Repo) -> None:
+    write(repo, summary="It was human error.")
+    repo.write("postmortems/2026/2026-10-03-b.md", "---\nid: x\n---\n# B\n\nHuman error.\n")
+    ran = bpm("lint", "--statistics", "--select", "BPM301,BPM402")
+    assert ran.exit_code == 1
+    lines = ran.stdout.splitlines()
+    assert [line.split()[1:3] for line in lines[:-1]] == [
+        ["BPM402", "error"],
+        ["BPM301", "warning"],
+    ]
+    assert lines[0].split()[0] == "11" and lines[0].split()[3] == "missing-section"
+    assert lines[1].split()[0] == "2" and lines[1].endswith("blaming-language")
+    assert lines[-1].startswith("Found 11 errors and 2 warnings in 2 of 2 files")
+    assert lines[1].startswith(" 2  BPM301")  # counts right-aligned
+
+
+def test_quiet_prints_the_findings_and_no_summary(bpm: Bpm, repo: Repo) -> None:
+    write(repo, summary="It was human error.")
+    loud = bpm("lint", "--select", "BPM301").stdout.splitlines()
+    quiet = bpm("lint", "--select", "BPM301", "-q")
+    assert quiet.stdout.splitlines() == loud[:-1] and loud[-1].startswith("Found")
+    assert quiet.exit_code == 0  # a warning does not fail the run
+    assert bpm("lint", "--select", "BPM301", "--quiet", "--format", "json").exit_code == 2

@@ -13,8 +13,11 @@ from bpmcli.cli import options
 from bpmcli.cli.options import LintFormat
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from bpmcli.config import Config
     from bpmcli.lint.engine import Finding
+    from bpmcli.output.lint import Checked
 
 app = typer.Typer()
 
@@ -42,6 +45,12 @@ def lint(
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Counts per rule instead of the findings.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="The findings only: no summary line.")
     ] = False,
     allow_empty: Annotated[
         bool,
@@ -80,9 +89,26 @@ def lint(
         _nothing_to_check(config, paths or [])
     failing = frozenset({"error", "warning"} if strict else {"error"})
     checked = formats.Checked(findings, files, _repository_root(config), colour(), failing)
-    sys.stdout.write(formats.FORMATS[format.value](checked))
+    sys.stdout.write(_shown(formats, checked, format.value, statistics, quiet))
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
+
+
+def _shown(
+    formats: "ModuleType", checked: "Checked", name: str, statistics: bool, quiet: bool
+) -> str:
+    """The output: the format's, or its text views (`--statistics`, `--quiet`)."""
+    from bpmcli.errors import UsageError
+
+    if (statistics or quiet) and name != "text":
+        raise UsageError("--statistics and --quiet shape the text output: not with --format")
+    if statistics:
+        return str(formats.statistics(checked.findings, len(checked.files)))
+    out = str(formats.FORMATS[name](checked))
+    if quiet:  # the summary is the last line
+        lines = out.splitlines(keepends=True)
+        out = "".join(lines[:-1])
+    return out
 
 
 def _only_files(paths: list[Path]) -> bool:

@@ -88,6 +88,22 @@ def text(findings: Sequence[Finding], files: int, colour: bool) -> str:
     return "\n".join([*lines, summary(findings, files)]) + "\n"
 
 
+def statistics(findings: Sequence[Finding], files: int) -> str:
+    """`--statistics`: how many findings per rule, most first, then the summary line."""
+    from collections import Counter
+
+    from bpmcli.lint.rules import all_rules
+
+    rules = all_rules()
+    counts = Counter((f.code, f.severity) for f in findings)
+    width = len(str(max(counts.values(), default=0)))
+    lines = [
+        f"{count:>{width}}  {code}  {severity:<7}  {rules[code].name if code in rules else ''}"
+        for (code, severity), count in sorted(counts.items(), key=lambda c: (-c[1], c[0]))
+    ]
+    return "\n".join([*(line.rstrip() for line in lines), summary(findings, files)]) + "\n"
+
+
 def _coloured(f: Finding) -> str:
     colour = "\x1b[31m" if f.severity == "error" else "\x1b[33m"
     return f"\x1b[1m{clean(f.path)}:{f.line}:{f.column}:\x1b[0m {colour}{f.code}\x1b[0m {clean(f.message)}"
