@@ -213,3 +213,30 @@ def test_quiet_prints_the_findings_and_no_summary(bpm: Bpm, repo: Repo) -> None:
     assert quiet.stdout.splitlines() == loud[:-1] and loud[-1].startswith("Found")
     assert quiet.exit_code == 0  # a warning does not fail the run
     assert bpm("lint", "--select", "BPM301", "--quiet", "--format", "json").exit_code == 2
+
+
+def test_lint_reads_standard_input_as_the_file_it_names(repo: Repo) -> None:
+    repo.write("team/.bpm.toml", '[rules.BPM301]\nseverity = "error"\n')
+    text = PM.format(title="Checkout", owner="bob", summary="It was human error.")
+    named = bpm_process(
+        "lint", "-", "--stdin-filename", "team/2026-10-02-x.md", "--select", "BPM301",
+        cwd=repo.path, input=text,
+    )  # fmt: skip
+    assert named.returncode == 1  # the sub-folder's config makes BPM301 an error
+    assert named.stdout.startswith("team/2026-10-02-x.md:21:8: BPM301 blaming language")
+    plain = bpm_process("lint", "-", "--select", "BPM301", cwd=repo.path, input=text)
+    assert plain.returncode == 0 and plain.stdout.startswith("-:21:8: BPM301")
+    assert not (repo.path / "team" / "2026-10-02-x.md").exists()  # nothing written
+    assert not (repo.path / ".git" / "bpm").exists()  # no cache either
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["lint", "-", "--since", "HEAD"], "error: --since reads git's lines"),
+        (["lint", "--stdin-filename", "x.md"], "error: --stdin-filename names the text"),
+    ],
+)
+def test_standard_input_options_that_do_not_fit(repo: Repo, args: list[str], words: str) -> None:
+    ran = bpm_process(*args, cwd=repo.path, input="")
+    assert ran.returncode == 2 and ran.stderr.startswith(words)

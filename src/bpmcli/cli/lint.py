@@ -46,6 +46,14 @@ def lint(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
     ] = False,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="With PATH '-': the file the text on stdin stands for (its config, its name).",
+        ),
+    ] = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Counts per rule instead of the findings.")
     ] = False,
@@ -77,7 +85,14 @@ def lint(
     config = options.config()
     files: list[Path] = []
     findings: list[Finding] = []
-    for applying, group in _by_config(config, paths or []):
+    if paths == [Path("-")]:  # an editor or a script hands the text over: no cache, no disk
+        if since is not None:
+            raise _usage("--since reads git's lines of files on disk: not with PATH '-'")
+        files, findings = _stdin(config, stdin_filename, _codes(select), _codes(ignore))
+        paths = files  # so that an empty run is not mistaken for a missing folder
+    elif stdin_filename is not None:
+        raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
+    for applying, group in [] if files else _by_config(config, paths or []):
         linted, found, leftovers = _run(
             applying, group, _codes(select), _codes(ignore), not no_cache
         )
@@ -109,6 +124,26 @@ def _shown(
         lines = out.splitlines(keepends=True)
         out = "".join(lines[:-1])
     return out
+
+
+def _usage(message: str) -> Exception:
+    from bpmcli.errors import UsageError
+
+    return UsageError(message)
+
+
+def _stdin(
+    config: "Config", name: str | None, select: list[str], ignore: list[str]
+) -> tuple[list[Path], list["Finding"]]:
+    """`bpm lint -`: the text on standard input, linted as the file `name` would be (the
+    config that applies to its folder; findings under its name), nothing read or written."""
+    from bpmcli import config as configuration
+    from bpmcli.lint import engine
+
+    path = Path(name) if name else Path("-")
+    applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
+    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+    return [path], engine.lint_bytes(sys.stdin.buffer.read(), path, chosen)
 
 
 def _only_files(paths: list[Path]) -> bool:
