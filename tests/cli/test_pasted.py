@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from bpmcli.scaffold import slugify
-from conftest import Ran, Repo, bpm_process
+from conftest import Ran, Repo, bpm_process, snapshot
 
 Bpm = Callable[..., Ran]
 
@@ -240,3 +240,30 @@ def test_lint_reads_standard_input_as_the_file_it_names(repo: Repo) -> None:
 def test_standard_input_options_that_do_not_fit(repo: Repo, args: list[str], words: str) -> None:
     ran = bpm_process(*args, cwd=repo.path, input="")
     assert ran.returncode == 2 and ran.stderr.startswith(words)
+
+
+def test_output_files_write_other_formats_from_the_same_run(bpm: Bpm, repo: Repo) -> None:
+    import json
+
+    write(repo, summary="It was human error.")
+    ran = bpm(
+        "lint", "--select", "BPM301",
+        "--output-file", "sarif=bpm.sarif", "--output-file", "junit=reports/bpm.xml",
+    )  # fmt: skip
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.stdout.splitlines()[-1].startswith("Found 0 errors and 1 warning")
+    log = json.loads((repo.path / "bpm.sarif").read_text())
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["BPM301"]
+    suite = ET.fromstring((repo.path / "reports" / "bpm.xml").read_text()).find("testsuite")
+    assert suite is not None and suite.get("tests") == "1"
+
+
+@pytest.mark.parametrize("value", ["sarif", "bogus=x.txt", "=x.txt", "json="])
+def test_a_bad_output_file_is_a_usage_error_and_writes_nothing(
+    bpm: Bpm, repo: Repo, value: str
+) -> None:
+    write(repo)
+    before = snapshot(repo.path)
+    ran = bpm("lint", "--output-file", value)
+    assert ran.exit_code == 2 and ran.stderr.startswith(f"error: --output-file {value!r}")
+    assert ran.stdout == "" and snapshot(repo.path) == before

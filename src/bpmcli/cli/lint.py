@@ -54,6 +54,14 @@ def lint(
             help="With PATH '-': the file the text on stdin stands for (its config, its name).",
         ),
     ] = None,
+    output_file: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output-file",
+            metavar="FORMAT=PATH",
+            help="Also write this format to PATH (repeatable: sarif=bpm.sarif junit=bpm.xml).",
+        ),
+    ] = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Counts per rule instead of the findings.")
     ] = False,
@@ -104,7 +112,9 @@ def lint(
         _nothing_to_check(config, paths or [])
     failing = frozenset({"error", "warning"} if strict else {"error"})
     checked = formats.Checked(findings, files, _repository_root(config), colour(), failing)
+    outputs = _outputs(output_file or [])  # checked before anything is written
     sys.stdout.write(_shown(formats, checked, format.value, statistics, quiet))
+    _write_outputs(formats, checked, outputs)
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
 
@@ -124,6 +134,31 @@ def _shown(
         lines = out.splitlines(keepends=True)
         out = "".join(lines[:-1])
     return out
+
+
+def _outputs(values: list[str]) -> list[tuple[str, Path]]:
+    """`--output-file FORMAT=PATH` values, each format one the registry knows."""
+    from bpmcli.output.lint import FORMATS
+
+    outputs = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path or name not in FORMATS:
+            known = ", ".join(FORMATS)
+            raise _usage(f"--output-file {value!r}: give FORMAT=PATH, FORMAT one of {known}")
+        outputs.append((name, Path(path)))
+    return outputs
+
+
+def _write_outputs(
+    formats: "ModuleType", checked: "Checked", outputs: list[tuple[str, Path]]
+) -> None:
+    """Each extra format written whole or not at all (atomic), whatever the findings."""
+    from bpmcli.files import atomic_write
+
+    for name, path in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)  # `reports/bpm.xml` in a fresh CI job
+        atomic_write(path, str(formats.FORMATS[name](checked._replace(colour=False))).encode())
 
 
 def _usage(message: str) -> Exception:
