@@ -58,6 +58,8 @@ class Config(NamedTuple):
     vague_verbs: tuple[str, ...] = ()
     allowed_verbs: tuple[str, ...] = ()
     rules: Mapping[str, RuleSetting] = {}
+    exclude: tuple[str, ...] = ()  # globs of files lint skips, relative to `root`
+    per_file_ignores: Mapping[str, tuple[str, ...]] = {}  # glob -> codes lint skips there
 
     @property
     def postmortem_dir(self) -> Path:
@@ -206,6 +208,8 @@ _KEYS = (
     "vague_verbs",
     "allowed_verbs",
     "rules",
+    "exclude",
+    "per-file-ignores",
 )
 
 
@@ -236,7 +240,24 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
         vague_verbs=check.strings(table, "vague_verbs", ()),
         allowed_verbs=check.strings(table, "allowed_verbs", ()),
         rules=_rules(check, table.get("rules", {})),
+        exclude=check.strings(table, "exclude", ()),
+        per_file_ignores=_per_file_ignores(check, table.get("per-file-ignores", {})),
     )
+
+
+def _per_file_ignores(check: _Checker, value: Any) -> dict[str, tuple[str, ...]]:
+    """`[per-file-ignores]`: glob = ["BPM301", "BPM1"], as ruff has it."""
+    if not isinstance(value, dict):
+        raise check.fail("per-file-ignores", 'must be a table such as "archive/*" = ["BPM301"]')
+    ignores: dict[str, tuple[str, ...]] = {}
+    for glob, codes in value.items():
+        key = f"per-file-ignores.{glob}"
+        found = check.words(key, codes, at_least_one=True)
+        for code in found:
+            if not re.match(r"^BPM\d{0,3}$", code):
+                raise check.fail(key, f"{code!r} is not a rule code or prefix (BPM301, BPM1)")
+        ignores[glob] = found
+    return ignores
 
 
 def _check_timezone(check: _Checker, name: str) -> None:

@@ -267,3 +267,43 @@ def test_a_bad_output_file_is_a_usage_error_and_writes_nothing(
     ran = bpm("lint", "--output-file", value)
     assert ran.exit_code == 2 and ran.stderr.startswith(f"error: --output-file {value!r}")
     assert ran.stdout == "" and snapshot(repo.path) == before
+
+
+CONFIGS = {
+    "exclude": 'exclude = ["postmortems/2019/*"]\n',
+    "per-file": '[per-file-ignores]\n"postmortems/2019/*" = ["BPM3"]\n',
+}
+
+
+@pytest.mark.parametrize("kind", list(CONFIGS))
+def test_exclude_and_per_file_ignores_in_the_config(bpm: Bpm, repo: Repo, kind: str) -> None:
+    text = PM.format(title="Old", owner="bob", summary="It was human error.")
+    repo.write(
+        "postmortems/2019/2019-01-01-old.md", text.replace("2026-10-02-checkout", "2019-01-01-old")
+    )
+    write(repo, summary="It was human error.")
+    repo.write(".bpm.toml", CONFIGS[kind])
+    out = bpm("lint", "--select", "BPM301,BPM002").stdout
+    assert "postmortems/2026/2026-10-02-checkout.md:21:8: BPM301" in out
+    assert "2019-01-01-old.md" not in out
+    files = "1 of 1 file" if kind == "exclude" else "1 of 2 files"
+    assert out.splitlines()[-1].endswith(f"in {files}."), out
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ('exclude = "archive"\n', "exclude: must be a list of non-empty strings"),
+        ('[per-file-ignores]\n"a/*" = ["E501"]\n', "'E501' is not a rule code or prefix"),
+        ('[per-file-ignores]\n"a/*" = []\n', "must name at least one value"),
+        ('per-file-ignores = ["BPM301"]\n', "per-file-ignores: must be a table"),
+    ],
+)
+def test_bad_exclude_and_per_file_ignores_are_one_line_errors(
+    bpm: Bpm, repo: Repo, config: str, words: str
+) -> None:
+    write(repo)
+    repo.write(".bpm.toml", config)
+    ran = bpm("lint")
+    assert ran.exit_code == 2 and words in ran.stderr, ran.stderr
+    assert ran.stderr.startswith("error: .bpm.toml:") and ran.stderr.count("\n") == 1

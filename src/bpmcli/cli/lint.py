@@ -244,7 +244,9 @@ def _run(
 
     chosen = engine.settings(config, options.today_in(config), select, ignore)
     files = engine.collect(paths, config)
-    findings = engine.lint_cached(files, chosen, use_cache).findings
+    findings = engine.per_file_ignored(
+        engine.lint_cached(files, chosen, use_cache).findings, config
+    )
     return files, findings, _leftovers(config, paths, files, chosen.severities)
 
 

@@ -112,7 +112,45 @@ def settings(
 
 
 def collect(paths: Sequence[Path], config: Config) -> list[Path]:
-    """The files to lint: every postmortem without PATHs; folders are searched for `*.md`."""
+    """The files to lint: every postmortem without PATHs; folders are searched for `*.md`;
+    the config's `exclude` globs are left out either way."""
+    found = _collected(paths, config)
+    if not config.exclude:
+        return found
+    return [path for path in found if not _in_globs(path, config, config.exclude)]
+
+
+def _in_globs(path: Path, config: Config, globs: Sequence[str]) -> bool:
+    """Whether `path`, relative to the config's folder, matches a glob (`*` crosses folders,
+    as in fnmatch: `archive/*` is everything below archive/)."""
+    from fnmatch import fnmatchcase
+
+    try:
+        relative = path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return any(fnmatchcase(relative, glob) for glob in globs)
+
+
+def per_file_ignored(findings: Sequence[Finding], config: Config) -> list[Finding]:
+    """Findings without those `[per-file-ignores]` drops for their file (codes or prefixes)."""
+    if not config.per_file_ignores:
+        return list(findings)
+    kept = []
+    for finding in findings:
+        where = finding.file if finding.file != Path() else Path(finding.path)
+        codes = [
+            code
+            for glob, listed in config.per_file_ignores.items()
+            if _in_globs(where, config, [glob])
+            for code in listed
+        ]
+        if not _matches(finding.code, codes):
+            kept.append(finding)
+    return kept
+
+
+def _collected(paths: Sequence[Path], config: Config) -> list[Path]:
     if not paths:
         from bpmcli.store.workspace import Workspace
 
