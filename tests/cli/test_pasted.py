@@ -307,3 +307,31 @@ def test_bad_exclude_and_per_file_ignores_are_one_line_errors(
     ran = bpm("lint")
     assert ran.exit_code == 2 and words in ran.stderr, ran.stderr
     assert ran.stderr.startswith("error: .bpm.toml:") and ran.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("bpm rep", "1", ["report"]),
+        ("bpm show 2026-10", "2", ["2026-10-02-checkout"]),
+        ("bpm show 2019", "2", []),
+        ("bpm action done 2026-10-02-checkout A", "4", ["A1"]),
+        ("bpm action done nothing-like-it A", "4", []),
+        ("bpm lint --format s", "3", ["sarif"]),
+    ],
+)
+def test_shell_completion_offers_commands_ids_and_action_ids(
+    repo: Repo, words: str, cword: str, expected: list[str]
+) -> None:
+    write(repo)
+    env = {"_BPM_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+    ran = bpm_process(cwd=repo.path, env=env)
+    assert ran.returncode == 0 and ran.stderr == ""
+    assert ran.stdout.split() == expected
+
+
+def test_the_completion_script_installs_for_each_shell(repo: Repo) -> None:
+    for shell, marker in (("bash", "complete"), ("zsh", "compdef"), ("fish", "complete")):
+        env = {"_BPM_COMPLETE": f"source_{shell}"}
+        script = bpm_process(cwd=repo.path, env=env).stdout
+        assert marker in script and "_BPM_COMPLETE" in script, shell

@@ -140,7 +140,7 @@ def _fail(message: str, code: int) -> NoReturn:
 app = typer.Typer(
     cls=Root,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
     pretty_exceptions_enable=False,
     help="Blameless postmortems as code: scaffold, lint and report on postmortems in git.",
 )

@@ -103,12 +103,52 @@ def __getattr__(name: str) -> Any:
     return made
 
 
-PostmortemArg = Annotated[str, typer.Argument(help="An id, a unique id prefix or a path.")]
+def complete_postmortems(incomplete: str) -> list[str]:
+    """Shell completion: the ids (file names) of the postmortems that start so. Files only,
+    no git and no parsing: completion must answer at once."""
+    try:
+        from bpmcli.store.workspace import Workspace
+
+        stems = (path.stem for path in Workspace(config()).postmortems())
+        return sorted(stem for stem in stems if stem.startswith(incomplete))
+    except Exception:  # a broken config or folder: no candidates, never a traceback
+        return []
+
+
+def complete_actions(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the action ids of the postmortem named before (its front matter)."""
+    try:
+        from bpmcli.format.postmortem import load
+        from bpmcli.store.workspace import Workspace
+
+        ref = ctx.params.get("postmortem")
+        if not ref:
+            return []
+        pm = load(Workspace(config()).resolve(str(ref)))
+        return [a.id for a in pm.actions if a.id and a.id.startswith(incomplete.upper())]
+    except Exception:  # an unknown or broken postmortem: nothing to offer
+        return []
+
+
+PostmortemArg = Annotated[
+    str,
+    typer.Argument(
+        help="An id, a unique id prefix or a path.", autocompletion=complete_postmortems
+    ),
+]
 DraftArg = Annotated[
     str | None,
-    typer.Argument(help="An id, a unique id prefix or a path; default: the newest draft."),
+    typer.Argument(
+        help="An id, a unique id prefix or a path; default: the newest draft.",
+        autocompletion=complete_postmortems,
+    ),
 ]
-ActionArg = Annotated[str, typer.Argument(metavar="ACTION", help="The action's id: A1, A2, ...")]
+ActionArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ACTION", help="The action's id: A1, A2, ...", autocompletion=complete_actions
+    ),
+]
 OwnerOption = Annotated[str | None, typer.Option(help="Only this owner's actions.")]
 
 

@@ -114,7 +114,7 @@ def list_command(format: ListFormatOption = ListFormat("table")) -> None:
 
 @app.command()
 def show(
-    postmortem: Annotated[str, typer.Argument(help="An id, a unique id prefix, or a path.")],
+    postmortem: options.PostmortemArg,
     format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat("text"),
 ) -> None:
     """Summarise one postmortem: fields, sections, actions."""
