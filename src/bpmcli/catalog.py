@@ -68,6 +68,7 @@ class ActionView:
     kind: str | None
     status: str | None
     overdue: bool
+    ticket: str | None = None  # the tracker's reference, as the front matter writes it
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def summarize(path: Path, config: Config, today: dt.date) -> Summary:
                 a.kind,
                 a.status,
                 a.is_overdue(today),
+                a.ticket,
             )
             for a in pm.actions
         ],

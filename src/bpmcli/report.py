@@ -97,6 +97,7 @@ class Overdue:
     introduced_commit: str | None
     original_due: str | None
     postponed: int | None
+    ticket: str | None = None  # last: CSV columns keep their places
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -131,6 +132,7 @@ def find_overdue(
                     introduced_commit=past.introduced.sha if past else None,
                     original_due=past.original_due if past else None,
                     postponed=past.postponed if past else (None if history is None else 0),
+                    ticket=action.ticket,
                 )
             )
     rows.sort(key=lambda r: (-r.days_overdue, r.postmortem, _natural(r.action_id)))

@@ -335,3 +335,21 @@ def test_the_completion_script_installs_for_each_shell(repo: Repo) -> None:
         env = {"_BPM_COMPLETE": f"source_{shell}"}
         script = bpm_process(cwd=repo.path, env=env).stdout
         assert marker in script and "_BPM_COMPLETE" in script, shell
+
+
+def test_the_ticket_is_shown_by_show_and_report_overdue(bpm: Bpm, repo: Repo) -> None:
+    import json
+
+    text = PM.format(title="Checkout", owner="bob", summary="Fine.")
+    write(repo)
+    repo.write(
+        "postmortems/2026/2026-10-02-checkout.md",
+        text.replace("    status: open\n", "    status: open\n    ticket: OPS-412\n"),
+    )
+    repo.commit("add", {})
+    shown = bpm("show", "2026-10-02-checkout", env={"COLUMNS": "120"})
+    assert "ticket" in shown.stdout and "OPS-412" in shown.stdout
+    [row] = json.loads(bpm("report", "overdue", "--format", "json").stdout)
+    assert row["ticket"] == "OPS-412"
+    table = bpm("report", "overdue", env={"COLUMNS": "160"}).stdout
+    assert "OPS-412" in table

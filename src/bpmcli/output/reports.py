@@ -50,9 +50,10 @@ def _overdue_by_owner(records: Records) -> None:
     owners = Counter(row["owner"] or NO_OWNER for row in records.rows)
     for name, _ in sorted(owners.items(), key=lambda item: (-item[1], item[0])):
         mine = [row for row in records.rows if (row["owner"] or NO_OWNER) == name]
+        cells = [*_OVERDUE_CELLS, *(["ticket"] if any(r.get("ticket") for r in mine) else [])]
         terminal.print_table(
-            _OVERDUE_TABLE,
-            ([row[key] for key in _OVERDUE_CELLS] for row in mine),
+            [*_OVERDUE_TABLE, *(["ticket"] if len(cells) > len(_OVERDUE_CELLS) else [])],
+            ([row[key] for key in cells] for row in mine),
             title=f"{name}: {len(mine)} overdue",
         )
         out.print()

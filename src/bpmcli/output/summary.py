@@ -41,8 +41,9 @@ def _text(summary: Summary) -> None:
     if not summary.actions:
         out.print(terminal.text("  no action items"))
         return
+    tickets = any(a.ticket for a in summary.actions)  # the column only when one has one
     terminal.print_table(
-        ["id", "action", "owner", "due", "kind", "status"],
+        ["id", "action", "owner", "due", "kind", "status", *(["ticket"] if tickets else [])],
         (
             [
                 a.id,
@@ -51,6 +52,7 @@ def _text(summary: Summary) -> None:
                 a.due,
                 a.kind,
                 (a.status or "") + (" (overdue)" if a.overdue else ""),
+                *([a.ticket] if tickets else []),
             ]
             for a in summary.actions
         ),
