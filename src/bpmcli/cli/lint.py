@@ -123,10 +123,8 @@ def _shown(
     formats: "ModuleType", checked: "Checked", name: str, statistics: bool, quiet: bool
 ) -> str:
     """The output: the format's, or its text views (`--statistics`, `--quiet`)."""
-    from bpmcli.errors import UsageError
-
     if (statistics or quiet) and name != "text":
-        raise UsageError("--statistics and --quiet shape the text output: not with --format")
+        raise _usage("--statistics and --quiet shape the text output: not with --format")
     if statistics:
         return str(formats.statistics(checked.findings, len(checked.files)))
     out = str(formats.FORMATS[name](checked))
@@ -189,24 +187,22 @@ def _only_files(paths: list[Path]) -> bool:
 def _nothing_to_check(config: "Config", paths: list[Path]) -> None:
     """No postmortem under the folder searched: a typo in `dir` or a PATH would otherwise
     pass CI forever with "No problems in 0 files"."""
-    from bpmcli.errors import UsageError
     from bpmcli.files import display
 
     where = ", ".join(display(p) for p in paths) if paths else display(config.postmortem_dir)
-    raise UsageError(
+    raise _usage(
         f"no postmortem to check in {where} (is `dir` in .bpm.toml right?); "
         "--allow-empty makes this exit 0"
     )
 
 
 def _explain(wanted: str, paths: list[Path]) -> None:
-    from bpmcli.errors import UsageError
     from bpmcli.lint.rules import find
     from bpmcli.output.rules import explain
     from bpmcli.output.terminal import colour
 
     if paths:
-        raise UsageError("--explain takes a rule, not PATHs: it lints nothing")
+        raise _usage("--explain takes a rule, not PATHs: it lints nothing")
     sys.stdout.write(explain(find(wanted), colour()))
 
 
