@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from bpmcli.config import Config
+    from bpmcli.errors import BpmError
     from bpmcli.lint.engine import Finding
     from bpmcli.output.lint import Checked
 
@@ -74,6 +75,17 @@ def lint(
             "--allow-empty", help="Finding no postmortem to check is fine (exit 0, not 2)."
         ),
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Make the certain fixes (docs/rules.md: fixable), then lint."),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Print the fixes --fix would make as a diff; write nothing (exit 1 if any).",
+        ),
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -93,6 +105,12 @@ def lint(
     config = options.config()
     files: list[Path] = []
     findings: list[Finding] = []
+    if fix or diff:
+        if since is not None:  # a fix edits the whole file, not only the changed lines
+            raise _usage("--fix and --diff edit whole files: not with --since")
+        if diff or paths == [Path("-")]:
+            _show_fixes(config, paths or [], stdin_filename, _codes(select), _codes(ignore), diff)
+        _fix_files(config, paths or [], _codes(select), _codes(ignore), quiet)
     if paths == [Path("-")]:  # an editor or a script hands the text over: no cache, no disk
         if since is not None:
             raise _usage("--since reads git's lines of files on disk: not with PATH '-'")
@@ -274,3 +292,151 @@ def _since(
     from bpmcli.store.workspace import Workspace
 
     return engine.only_changed_since(findings, Workspace(config).changed_lines(revision, files))
+
+
+# -- --fix and --diff ------------------------------------------------------------------------
+
+
+def _fixed_files(
+    config: "Config", paths: list[Path], select: list[str], ignore: list[str]
+) -> "list[tuple[Path, str, str, int]]":
+    """(path, text, fixed text, problems fixed) of each file that a certain fix changes;
+    a file that is not UTF-8 text is left to lint (BPM001)."""
+    from bpmcli.errors import BpmError
+    from bpmcli.files import read_bytes
+    from bpmcli.lint import engine
+    from bpmcli.lint.fixes import fix_text
+
+    changed = []
+    for applying, group in _by_config(config, paths):
+        chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+        for path in engine.collect(group, applying):
+            try:
+                text = read_bytes(path).decode("utf-8")
+            except (BpmError, UnicodeDecodeError):
+                continue  # lint reports it (BPM001)
+            fixed = fix_text(text, path, chosen)
+            if fixed.text != text:
+                changed.append((path, text, fixed.text, fixed.fixed))
+    return changed
+
+
+def _fix_summary(verb: str, changed: "list[tuple[Path, str, str, int]]") -> str:
+    problems = sum(item[3] for item in changed)
+    files = len(changed)
+    return (
+        f"{verb} {problems} problem{'s' if problems != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''}.\n"
+    )
+
+
+def _fix_files(
+    config: "Config", paths: list[Path], select: list[str], ignore: list[str], quiet: bool
+) -> None:
+    """--fix: each changed file written once, whole (atomic); the summary on stderr, so that
+    stdout holds the remaining findings in the format asked for. A file that cannot be
+    written stops the run (exit 2) and is left as it was."""
+    from bpmcli.errors import BpmError
+    from bpmcli.files import atomic_write
+
+    changed = _fixed_files(config, paths, select, ignore)
+    for path, _, new, _ in changed:
+        try:
+            atomic_write(path, new.encode("utf-8"))
+        except BpmError as exc:
+            raise _write_failed(exc) from exc
+    if changed and not quiet:
+        sys.stderr.write(_fix_summary("Fixed", changed))
+
+
+def _write_failed(exc: "BpmError") -> Exception:
+    """A write that failed, as a usage-class error (exit 2): with --fix, exit 1 already
+    means "findings remain"."""
+    from bpmcli.errors import UsageError
+
+    return UsageError(exc.message, exc.path, exc.line)
+
+
+def _show_fixes(
+    config: "Config",
+    paths: list[Path],
+    stdin_filename: str | None,
+    select: list[str],
+    ignore: list[str],
+    diff: bool,
+) -> None:
+    """--diff (files or stdin): the fixes as a unified diff on stdout, nothing written, exit
+    1 when there is one; --fix on stdin: the fixed text on stdout, exit 0 (as ruff does)."""
+    from bpmcli.lint.fixes import unified_diff
+
+    if paths == [Path("-")]:
+        changed = _fixed_stdin(config, stdin_filename, select, ignore)
+    else:
+        if stdin_filename is not None:
+            raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
+        changed = _fixed_files(config, paths, select, ignore)
+    if not diff:  # --fix -: the text, fixed or not, on stdout; what remains on stderr
+        _fixed_stdin_out(config, stdin_filename, select, ignore, changed)
+    from bpmcli.files import display
+
+    sys.stdout.write("".join(unified_diff(old, new, display(p)) for p, old, new, _ in changed))
+    sys.stderr.write(_fix_summary("Would fix", changed) if changed else "Nothing to fix.\n")
+    raise typer.Exit(1 if changed else 0)
+
+
+def _fixed_stdin_out(
+    config: "Config",
+    name: str | None,
+    select: list[str],
+    ignore: list[str],
+    changed: "list[tuple[Path, str, str, int]]",
+) -> None:
+    """`--fix -`: the fixed text on stdout (an editor replaces the buffer with it), the
+    findings that remain on stderr as text; exit 1 when an error remains."""
+    from bpmcli.lint import engine
+    from bpmcli.output import lint as formats
+
+    text = changed[0][2] if changed else _stdin_text()
+    sys.stdout.write(text)
+    path, applying = _stdin_target(config, name)
+    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+    found = engine.lint_bytes(text.encode("utf-8"), path, chosen)
+    failing = frozenset({"error"})
+    checked = formats.Checked(found, [path], _repository_root(applying), False, failing)
+    sys.stderr.write(str(formats.FORMATS["text"](checked)))
+    raise typer.Exit(1 if any(f.severity == "error" for f in found) else 0)
+
+
+_STDIN: list[str] = []  # the text read from stdin, once
+
+
+def _stdin_text() -> str:
+    if not _STDIN:
+        try:
+            _STDIN.append(sys.stdin.buffer.read().decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise _usage("the text on stdin is not UTF-8: nothing to fix") from exc
+    return _STDIN[0]
+
+
+def _stdin_target(config: "Config", name: str | None) -> "tuple[Path, Config]":
+    """The file the text on stdin stands for, and the config that applies to it."""
+    from bpmcli import config as configuration
+
+    path = Path(name) if name else Path("-")
+    applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
+    return path, applying
+
+
+def _fixed_stdin(
+    config: "Config", name: str | None, select: list[str], ignore: list[str]
+) -> "list[tuple[Path, str, str, int]]":
+    """The text on stdin with its fixes, linted as the file `name` would be."""
+    from bpmcli.lint import engine
+    from bpmcli.lint.fixes import fix_text
+
+    path, applying = _stdin_target(config, name)
+    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+    text = _stdin_text()
+    fixed = fix_text(text, path, chosen)
+    return [(path, text, fixed.text, fixed.fixed)] if fixed.text != text else []
