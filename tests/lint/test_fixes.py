@@ -180,3 +180,33 @@ def test_a_file_that_cannot_be_written_is_one_error_and_left_whole(bpm: Bpm, rep
     assert ran.exit_code == 2
     assert ran.stderr.count("\n") == 1
     assert ran.stderr.startswith(f"error: {PATH}: cannot write")
+
+
+def test_fix_on_stdin_reports_what_remains_on_stderr(bpm: Bpm, repo: Repo) -> None:
+    text = BROKEN.replace("status: published", "status: finished")
+    ran = bpm("lint", "--fix", "-", "--stdin-filename", PATH, input=text)
+    assert ran.stdout == text.replace("id: checkout", "id: 2026-11-20-checkout-outage").replace(
+        "started: 2026-11-20T14:03:00Z\n", "started: 2026-11-20T14:03:00Z\nreview_by: 2026-11-25\n"
+    )
+    assert f"{PATH}:5:1: BPM002" in ran.stderr
+    assert ran.exit_code == 1
+
+
+def test_diff_on_stdin(bpm: Bpm, repo: Repo) -> None:
+    ran = bpm("lint", "--diff", "-", "--stdin-filename", PATH, input=BROKEN)
+    assert ran.exit_code == 1
+    assert "+review_by: 2026-11-25\n" in ran.stdout
+
+
+def test_diff_wins_over_fix(bpm: Bpm, repo: Repo) -> None:
+    path = repo.write(PATH, BROKEN)
+    ran = bpm("lint", "--fix", "--diff", "--no-cache")
+    assert ran.exit_code == 1
+    assert path.read_text() == BROKEN
+
+
+def test_a_suppressed_or_ignored_finding_is_not_fixed(bpm: Bpm, repo: Repo) -> None:
+    path = repo.write(PATH, BROKEN)
+    ran = bpm("lint", "--fix", "--no-cache", "--ignore", "BPM002")
+    assert path.read_text() == BROKEN
+    assert (ran.exit_code, ran.stderr) == (0, "")

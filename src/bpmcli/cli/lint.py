@@ -14,9 +14,9 @@ from bpmcli.cli.options import LintFormat
 
 if TYPE_CHECKING:
     from types import ModuleType
+    from typing import TextIO
 
     from bpmcli.config import Config
-    from bpmcli.errors import BpmError
     from bpmcli.lint.engine import Finding
     from bpmcli.output.lint import Checked
 
@@ -105,16 +105,15 @@ def lint(
     config = options.config()
     files: list[Path] = []
     findings: list[Finding] = []
+    report, given = sys.stdout, sys.stdin.buffer.read() if paths == [Path("-")] else None
     if fix or diff:
-        if since is not None:  # a fix edits the whole file, not only the changed lines
-            raise _usage("--fix and --diff edit whole files: not with --since")
-        if diff or paths == [Path("-")]:
-            _show_fixes(config, paths or [], stdin_filename, _codes(select), _codes(ignore), diff)
-        _fix_files(config, paths or [], _codes(select), _codes(ignore), quiet)
-    if paths == [Path("-")]:  # an editor or a script hands the text over: no cache, no disk
+        report, given = _fix_first(
+            config, paths or [], since, stdin_filename, (select, ignore), diff, quiet, given
+        )
+    if given is not None:  # an editor or a script hands the text over: no cache, no disk
         if since is not None:
             raise _usage("--since reads git's lines of files on disk: not with PATH '-'")
-        files, findings = _stdin(config, stdin_filename, _codes(select), _codes(ignore))
+        files, findings = _stdin(config, stdin_filename, _codes(select), _codes(ignore), given)
         paths = files  # so that an empty run is not mistaken for a missing folder
     elif stdin_filename is not None:
         raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
@@ -131,7 +130,7 @@ def lint(
     failing = frozenset({"error", "warning"} if strict else {"error"})
     checked = formats.Checked(findings, files, _repository_root(config), colour(), failing)
     outputs = _outputs(output_file or [])  # checked before anything is written
-    sys.stdout.write(_shown(formats, checked, format.value, statistics, quiet))
+    report.write(_shown(formats, checked, format.value, statistics, quiet))
     _write_outputs(formats, checked, outputs)
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
@@ -184,7 +183,7 @@ def _usage(message: str) -> Exception:
 
 
 def _stdin(
-    config: "Config", name: str | None, select: list[str], ignore: list[str]
+    config: "Config", name: str | None, select: list[str], ignore: list[str], given: bytes
 ) -> tuple[list[Path], list["Finding"]]:
     """`bpm lint -`: the text on standard input, linted as the file `name` would be (the
     config that applies to its folder; findings under its name), nothing read or written."""
@@ -194,7 +193,7 @@ def _stdin(
     path = Path(name) if name else Path("-")
     applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
     chosen = engine.settings(applying, options.today_in(applying), select, ignore)
-    return [path], engine.lint_bytes(sys.stdin.buffer.read(), path, chosen)
+    return [path], engine.lint_bytes(given, path, chosen)
 
 
 def _only_files(paths: list[Path]) -> bool:
@@ -297,11 +296,47 @@ def _since(
 # -- --fix and --diff ------------------------------------------------------------------------
 
 
+def _fix_first(
+    config: "Config",
+    paths: list[Path],
+    since: str | None,
+    stdin_filename: str | None,
+    chosen: tuple[list[str] | None, list[str] | None],
+    diff: bool,
+    quiet: bool,
+    given: bytes | None,
+) -> "tuple[TextIO, bytes | None]":
+    """--fix or --diff, before the lint: --diff prints the diff and exits; --fix writes the
+    fixed files, or with PATH '-' prints the fixed text (as ruff does). Returns where the
+    report of what remains goes (stderr when stdout holds the fixed text) and the text on
+    stdin to lint (the fixed one)."""
+    if since is not None:  # a fix edits the whole file, not only the changed lines
+        raise _usage("--fix and --diff edit whole files: not with --since")
+    if given is None and stdin_filename is not None:
+        raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
+    codes = (_codes(chosen[0]), _codes(chosen[1]))
+    if given is None:
+        changed = _fixed_files(config, paths, *codes)
+        if diff:
+            _show_diff(changed)
+        _fix_files(changed, quiet)
+        return sys.stdout, None
+    changed = _fixed_stdin(config, stdin_filename, *codes, given)
+    if diff:
+        _show_diff(changed)
+    text = changed[0][2] if changed else given.decode("utf-8")
+    sys.stdout.write(text)
+    return sys.stderr, text.encode("utf-8")
+
+
+Changed = list[tuple[Path, str, str, int]]  # (path, text, fixed text, problems fixed)
+
+
 def _fixed_files(
     config: "Config", paths: list[Path], select: list[str], ignore: list[str]
-) -> "list[tuple[Path, str, str, int]]":
-    """(path, text, fixed text, problems fixed) of each file that a certain fix changes;
-    a file that is not UTF-8 text is left to lint (BPM001)."""
+) -> Changed:
+    """Each file that a certain fix changes; a file that is not UTF-8 text is left to lint
+    (BPM001)."""
     from bpmcli.errors import BpmError
     from bpmcli.files import read_bytes
     from bpmcli.lint import engine
@@ -321,7 +356,26 @@ def _fixed_files(
     return changed
 
 
-def _fix_summary(verb: str, changed: "list[tuple[Path, str, str, int]]") -> str:
+def _fixed_stdin(
+    config: "Config", name: str | None, select: list[str], ignore: list[str], given: bytes
+) -> Changed:
+    """The text on stdin with its fixes, linted as the file `name` would be (as `_stdin`)."""
+    from bpmcli import config as configuration
+    from bpmcli.lint import engine
+    from bpmcli.lint.fixes import fix_text
+
+    path = Path(name) if name else Path("-")
+    applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
+    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+    try:
+        text = given.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _usage("the text on stdin is not UTF-8: bpm cannot fix it") from exc
+    fixed = fix_text(text, path, chosen)
+    return [(path, text, fixed.text, fixed.fixed)] if fixed.text != text else []
+
+
+def _fix_summary(verb: str, changed: Changed) -> str:
     problems = sum(item[3] for item in changed)
     files = len(changed)
     return (
@@ -330,113 +384,28 @@ def _fix_summary(verb: str, changed: "list[tuple[Path, str, str, int]]") -> str:
     )
 
 
-def _fix_files(
-    config: "Config", paths: list[Path], select: list[str], ignore: list[str], quiet: bool
-) -> None:
+def _fix_files(changed: Changed, quiet: bool) -> None:
     """--fix: each changed file written once, whole (atomic); the summary on stderr, so that
     stdout holds the remaining findings in the format asked for. A file that cannot be
     written stops the run (exit 2) and is left as it was."""
-    from bpmcli.errors import BpmError
+    from bpmcli.errors import BpmError, UsageError
     from bpmcli.files import atomic_write
 
-    changed = _fixed_files(config, paths, select, ignore)
     for path, _, new, _ in changed:
         try:
             atomic_write(path, new.encode("utf-8"))
-        except BpmError as exc:
-            raise _write_failed(exc) from exc
+        except BpmError as exc:  # exit 2, not 1: with --fix, 1 says "findings remain"
+            raise UsageError(exc.message, exc.path, exc.line) from exc
     if changed and not quiet:
         sys.stderr.write(_fix_summary("Fixed", changed))
 
 
-def _write_failed(exc: "BpmError") -> Exception:
-    """A write that failed, as a usage-class error (exit 2): with --fix, exit 1 already
-    means "findings remain"."""
-    from bpmcli.errors import UsageError
-
-    return UsageError(exc.message, exc.path, exc.line)
-
-
-def _show_fixes(
-    config: "Config",
-    paths: list[Path],
-    stdin_filename: str | None,
-    select: list[str],
-    ignore: list[str],
-    diff: bool,
-) -> None:
-    """--diff (files or stdin): the fixes as a unified diff on stdout, nothing written, exit
-    1 when there is one; --fix on stdin: the fixed text on stdout, exit 0 (as ruff does)."""
-    from bpmcli.lint.fixes import unified_diff
-
-    if paths == [Path("-")]:
-        changed = _fixed_stdin(config, stdin_filename, select, ignore)
-    else:
-        if stdin_filename is not None:
-            raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
-        changed = _fixed_files(config, paths, select, ignore)
-    if not diff:  # --fix -: the text, fixed or not, on stdout; what remains on stderr
-        _fixed_stdin_out(config, stdin_filename, select, ignore, changed)
+def _show_diff(changed: Changed) -> None:
+    """--diff: the fixes as a unified diff on stdout, nothing written; exit 1 when there is
+    one, 0 when none (as ruff's --diff)."""
     from bpmcli.files import display
+    from bpmcli.lint.fixes import unified_diff
 
     sys.stdout.write("".join(unified_diff(old, new, display(p)) for p, old, new, _ in changed))
     sys.stderr.write(_fix_summary("Would fix", changed) if changed else "Nothing to fix.\n")
     raise typer.Exit(1 if changed else 0)
-
-
-def _fixed_stdin_out(
-    config: "Config",
-    name: str | None,
-    select: list[str],
-    ignore: list[str],
-    changed: "list[tuple[Path, str, str, int]]",
-) -> None:
-    """`--fix -`: the fixed text on stdout (an editor replaces the buffer with it), the
-    findings that remain on stderr as text; exit 1 when an error remains."""
-    from bpmcli.lint import engine
-    from bpmcli.output import lint as formats
-
-    text = changed[0][2] if changed else _stdin_text()
-    sys.stdout.write(text)
-    path, applying = _stdin_target(config, name)
-    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
-    found = engine.lint_bytes(text.encode("utf-8"), path, chosen)
-    failing = frozenset({"error"})
-    checked = formats.Checked(found, [path], _repository_root(applying), False, failing)
-    sys.stderr.write(str(formats.FORMATS["text"](checked)))
-    raise typer.Exit(1 if any(f.severity == "error" for f in found) else 0)
-
-
-_STDIN: list[str] = []  # the text read from stdin, once
-
-
-def _stdin_text() -> str:
-    if not _STDIN:
-        try:
-            _STDIN.append(sys.stdin.buffer.read().decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise _usage("the text on stdin is not UTF-8: nothing to fix") from exc
-    return _STDIN[0]
-
-
-def _stdin_target(config: "Config", name: str | None) -> "tuple[Path, Config]":
-    """The file the text on stdin stands for, and the config that applies to it."""
-    from bpmcli import config as configuration
-
-    path = Path(name) if name else Path("-")
-    applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
-    return path, applying
-
-
-def _fixed_stdin(
-    config: "Config", name: str | None, select: list[str], ignore: list[str]
-) -> "list[tuple[Path, str, str, int]]":
-    """The text on stdin with its fixes, linted as the file `name` would be."""
-    from bpmcli.lint import engine
-    from bpmcli.lint.fixes import fix_text
-
-    path, applying = _stdin_target(config, name)
-    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
-    text = _stdin_text()
-    fixed = fix_text(text, path, chosen)
-    return [(path, text, fixed.text, fixed.fixed)] if fixed.text != text else []
