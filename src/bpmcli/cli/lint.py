@@ -335,24 +335,14 @@ Changed = list[tuple[Path, str, str, int]]  # (path, text, fixed text, problems 
 def _fixed_files(
     config: "Config", paths: list[Path], select: list[str], ignore: list[str]
 ) -> Changed:
-    """Each file that a certain fix changes; a file that is not UTF-8 text is left to lint
-    (BPM001)."""
-    from bpmcli.errors import BpmError
-    from bpmcli.files import read_bytes
+    """Each file that a certain fix changes, with its config's settings."""
     from bpmcli.lint import engine
-    from bpmcli.lint.fixes import fix_text
+    from bpmcli.lint.fixes import fix_files
 
-    changed = []
+    changed: Changed = []
     for applying, group in _by_config(config, paths):
         chosen = engine.settings(applying, options.today_in(applying), select, ignore)
-        for path in engine.collect(group, applying):
-            try:
-                text = read_bytes(path).decode("utf-8")
-            except (BpmError, UnicodeDecodeError):
-                continue  # lint reports it (BPM001)
-            fixed = fix_text(text, path, chosen)
-            if fixed.text != text:
-                changed.append((path, text, fixed.text, fixed.fixed))
+        changed += fix_files(engine.collect(group, applying), chosen)
     return changed
 
 

@@ -25,7 +25,7 @@ gets no fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -71,14 +71,22 @@ class Source(NamedTuple):
 Fixer = Callable[[Source], Iterator[Fix]]
 
 
-def certain_fixes(text: str, path: Path, config: Config | None = None) -> list[Fix]:
-    """Every certain fix for the file `path` whose text is `text`."""
+def certain_fixes(
+    text: str, path: Path, config: Config | None = None, codes: Collection[str] | None = None
+) -> list[Fix]:
+    """Every certain fix for the file `path` whose text is `text` (of the rules `codes`)."""
     if config is None:
         from bpmcli.config import Config
 
         config = Config(path.parent)
     source = Source(text, path, config)
-    return [fix for fixers in FIXERS.values() for fixer in fixers for fix in fixer(source)]
+    return [
+        fix
+        for code, fixers in FIXERS.items()
+        if codes is None or code in codes
+        for fixer in fixers
+        for fix in fixer(source)
+    ]
 
 
 def apply(text: str, edits: tuple[Edit, ...]) -> str:
@@ -108,7 +116,10 @@ def fix_text(text: str, path: Path, settings: Settings) -> Fixed:
         found = engine.per_file_ignored(
             engine.lint_bytes(text.encode("utf-8"), path, settings), settings.config
         )
-        edits, count = _one_round(certain_fixes(text, path, settings.config), found)
+        codes = {f.code for f in found if f.code in FIXERS}
+        if not codes:  # most files: nothing fixable, no fixer reads them
+            break
+        edits, count = _one_round(certain_fixes(text, path, settings.config, codes), found)
         if not edits:
             break
         new = apply(text, edits)
@@ -117,6 +128,43 @@ def fix_text(text: str, path: Path, settings: Settings) -> Fixed:
         seen.add(new)
         text, fixed = new, fixed + count
     return Fixed(text, fixed)
+
+
+class FileFixed(NamedTuple):
+    path: Path
+    text: str  # as read
+    fixed: str  # with its fixes made
+    problems: int  # findings fixed
+
+
+def fix_files(paths: Sequence[Path], settings: Settings) -> list[FileFixed]:
+    """The files that certain fixes change, with their new text (nothing written), in
+    processes as `lint` does from PARALLEL_FROM files. A file that is not UTF-8 text, or
+    cannot be read, is left to lint (BPM001)."""
+    from functools import partial
+
+    from bpmcli.lint.engine import PARALLEL_FROM
+    from bpmcli.lint.rules import all_rules
+    from bpmcli.parallel import map_chunks
+
+    all_rules()  # import the rules once, before forking
+    done = map_chunks(partial(_fix_paths, settings), list(paths), PARALLEL_FROM)
+    return [item for item in done if item is not None]
+
+
+def _fix_paths(settings: Settings, paths: list[Path]) -> list[FileFixed | None]:
+    from bpmcli.files import read_bytes
+
+    out: list[FileFixed | None] = []
+    for path in paths:
+        try:
+            text = read_bytes(path).decode("utf-8")
+        except (BpmError, UnicodeDecodeError):
+            out.append(None)
+            continue
+        fixed = fix_text(text, path, settings)
+        out.append(FileFixed(path, text, fixed.text, fixed.fixed) if fixed.text != text else None)
+    return out
 
 
 def _one_round(fixes: Sequence[Fix], findings: Sequence[Finding]) -> tuple[tuple[Edit, ...], int]:
@@ -226,8 +274,6 @@ def _review_by_from_sla(source: Source) -> Iterator[Fix]:
     inserted after the last time key (or set where the empty key is)."""
     pm = _postmortem(source)
     if pm is None or pm.started is None or pm.meta.get("review_by") is not None:
-        return
-    if "review_by" not in pm.meta and _top_level_pair(pm.node, "review_by") is not None:
         return
     from bpmcli.times import add_days, zone
 
