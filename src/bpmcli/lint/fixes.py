@@ -384,8 +384,10 @@ def _unused_suppressions(source: Source) -> Iterator[Fix]:
 
 def _missing_sections(source: Source) -> Iterator[Fix]:
     """The heading of each missing required section, before the next required one present
-    (at its level), or at the end of the file (at the level the required ones share)."""
-    pm = _postmortem(source, whole=False)
+    (at its level), or at the end of the file (at the level the required ones share). Not
+    in a file without front matter: an archive before `bpm import`, which maps its own
+    headings (Root cause, Lessons learned) to the required sections."""
+    pm = _postmortem(source)
     if pm is None:
         return
     required = source.config.required_sections
@@ -533,7 +535,8 @@ FIXED = {
     "BPM202": "rows out of order are sorted by time (rows of one minute keep their order), "
     "only when every row's time parses",
     "BPM402": "the missing heading is added, empty, before the next required section "
-    "present (in `required_sections` order) or at the end; BPM403 then asks for its text",
+    "present (in `required_sections` order) or at the end; BPM403 then asks for its text. "
+    "Not in a file without front matter: `bpm import` maps an archive's own headings",
     "BPM901": "the comment is deleted (the whole line when it holds nothing else), when it "
     "is the only directive on its line",
 }
