@@ -56,6 +56,7 @@ def _text(summary: Summary) -> None:
             ]
             for a in summary.actions
         ),
+        flexible=["action"],
     )
 
 
