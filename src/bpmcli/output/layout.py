@@ -191,3 +191,13 @@ def _prefix(word: str, width: int) -> str:
     while end < len(word) and cell_len(word[: end + 1]) <= width:
         end += 1
     return word[:end]
+
+
+def hanging(lead: str, text: str, width: int) -> list[str]:
+    """`lead` then `text` wrapped to `width`, its later lines indented under the text: a
+    summary line, an owner's list of sections. Too narrow for that: under the lead."""
+    room = width - cell_len(lead)
+    if room < MIN_FLEXIBLE // 2:
+        return [lead.rstrip(), *(" " * STACKED_KEY_MIN + p for p in wrap(text, width - 2))]
+    parts = wrap(text, room)
+    return [lead + parts[0], *(" " * cell_len(lead) + part for part in parts[1:])]

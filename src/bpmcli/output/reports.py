@@ -43,6 +43,8 @@ def overdue(rows: Sequence[Overdue]) -> Records:
 
 
 def _overdue_by_owner(records: Records) -> None:
+    from bpmcli.output import layout
+
     out = terminal.console()
     if not records.rows:
         out.print(terminal.text("Nothing is overdue."))
@@ -60,7 +62,8 @@ def _overdue_by_owner(records: Records) -> None:
         out.print()
     worst = ", ".join(f"{name} ({count})" for name, count in owners.most_common(3))
     summary = f"{_plural(len(records.rows), 'overdue action')}, {_plural(len(owners), 'owner')}"
-    out.print(terminal.text(f"{summary}; most overdue: {worst}", "bold"))
+    for line in layout.hanging("", f"{summary}; most overdue: {worst}", terminal.width()):
+        out.print(terminal.text(line, "bold"))
 
 
 def vanished(rows: Sequence[Vanished]) -> Records:
