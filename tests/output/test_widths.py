@@ -134,10 +134,16 @@ CASES = [
     (["report", "overdue"], 160, "table"),
     (["report", "vanished"], 80, "stacked"),
     (["report", "vanished"], 200, "table"),
-    (STATS, 40, "transposed"),
-    ([*STATS[:-1], "month"], 40, "stacked"),
+    (STATS, 40, "stacked"),
+    (STATS, 60, "transposed"),
+    ([*STATS[:-1], "month"], 80, "stacked"),
+    ([*STATS[:-1], "month"], 120, "transposed"),
     (STATS, 80, "transposed"),
     (STATS, 240, "table"),
+    ([*STATS, "--group-by", "owner"], 80, "stacked"),
+    ([*STATS, "--group-by", "owner"], 240, "table"),
+    (["report", "sla"], 80, "stacked"),
+    (["report", "sla"], 160, "table"),
     (["timeline", "show", LEDGER], 40, "stacked"),
     (["timeline", "show", LEDGER], 80, "stacked"),
     (["timeline", "show", LEDGER], 160, "table"),
@@ -160,6 +166,10 @@ def whole_values(command: list[str]) -> list[str]:
         return ["2026-01-05 10:02", "replay-controller-eu-west-1", OWNER]
     if command[:2] == ["report", "vanished"]:
         return [LEDGER, LEDGER_PATH, "A3", "2026-01-20", "Carol Díaz"]
+    if command[:2] == ["report", "sla"]:
+        return [LEDGER, LEDGER_PATH, "2026-01-20"]
+    if command[:2] == ["report", "stats"] and "owner" in command:
+        return ["2026-Q1", "bob", "Featherstonehaugh-Oyelaran"]
     if command[:2] == ["report", "stats"] and "month" in command:
         return ["2026-01", "2026-09"]
     if command[:2] == ["report", "stats"]:

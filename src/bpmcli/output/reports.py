@@ -131,8 +131,9 @@ def _stats_table(records: Records) -> None:
     keys = len(headings) - len(measures)  # period (and group): together they name a column
     across = ["measure", *(" ".join(map(terminal.clean, row[:keys])) for row in values)]
     down = [[measure, *(row[keys + i] for row in values)] for i, measure in enumerate(measures)]
-    if layout.fits_as_table(across, _text(down), at, ["measure"], min_flexible=0):
-        terminal.print_table(across, down, flexible=["measure"], min_flexible=0)
+    # a period's heading wraps at its spaces ("2026-Q4 Ana Okafor"); the measures are whole
+    if layout.fits_as_table(across, _text(down), at, across[1:], min_flexible=0):
+        terminal.print_table(across, down, flexible=across[1:], min_flexible=0)
         return
     terminal.print_table(headings, values)  # too wide both ways: one block per period
 
