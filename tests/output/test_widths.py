@@ -275,3 +275,20 @@ def test_flexible_columns_share_what_is_left_and_whole_ones_keep_their_width() -
         "                      wrap here",
     ]
     assert layout.lay_out(["id", "title"], rows, 30, flexible=["title"]).layout == "stacked"
+
+
+ITEMS_AT_40 = [f"  {OWNER}", "  (2), bob (1), carol (1)"]  # too wide whole: wraps, name kept
+LEAD = "3 overdue actions, 2 owners; most overdue: "
+ITEMS = [f"{OWNER} (2)", "bob (1)", "carol (1)"]
+# layout.hanging_items: (width, lines): broken between items only, never inside a name
+HANGING = [
+    (120, [LEAD + ", ".join(ITEMS)]),
+    (80, [LEAD.rstrip(), f"  {OWNER} (2), bob (1), carol (1)"]),
+    (50, [LEAD.rstrip(), f"  {OWNER} (2),", "  bob (1), carol (1)"]),
+    (40, ["3 overdue actions, 2 owners; most", "overdue:", *ITEMS_AT_40]),
+]
+
+
+@pytest.mark.parametrize(("width", "lines"), HANGING)
+def test_a_summary_breaks_between_items(width: int, lines: list[str]) -> None:
+    assert layout.hanging_items(LEAD, ITEMS, width) == lines

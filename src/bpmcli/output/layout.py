@@ -201,3 +201,21 @@ def hanging(lead: str, text: str, width: int) -> list[str]:
         return [lead.rstrip(), *(" " * STACKED_KEY_MIN + p for p in wrap(text, width - 2))]
     parts = wrap(text, room)
     return [lead + parts[0], *(" " * cell_len(lead) + part for part in parts[1:])]
+
+
+def hanging_items(lead: str, items: Sequence[str], width: int) -> list[str]:
+    """`lead` then `items` joined by ", ", broken only between items (an owner's name in a
+    summary stays on one line); later lines are indented. An item is never cut."""
+    *lines, current = wrap(lead.rstrip(), width)  # the lead itself may be too wide
+    for n, item in enumerate(items):
+        piece = item + ("," if n < len(items) - 1 else "")
+        joined = f"{current} {piece}" if current.strip() else current + piece
+        if cell_len(joined) <= width or not current.strip():
+            current = joined
+        else:  # on the next line; an item too wide even for a line of its own wraps
+            lines.append(current)
+            *more, last = wrap(piece, width - STACKED_KEY_MIN)
+            lines += [" " * STACKED_KEY_MIN + part for part in more]
+            current = " " * STACKED_KEY_MIN + last
+    lines.append(current)
+    return lines

@@ -60,9 +60,9 @@ def _overdue_by_owner(records: Records) -> None:
             flexible=["action"],
         )
         out.print()
-    worst = ", ".join(f"{name} ({count})" for name, count in owners.most_common(3))
+    worst = [f"{name} ({count})" for name, count in owners.most_common(3)]
     summary = f"{_plural(len(records.rows), 'overdue action')}, {_plural(len(owners), 'owner')}"
-    for line in layout.hanging("", f"{summary}; most overdue: {worst}", terminal.width()):
+    for line in layout.hanging_items(f"{summary}; most overdue: ", worst, terminal.width()):
         out.print(terminal.text(line, "bold"))
 
 
