@@ -7,7 +7,7 @@ from conftest import bpm_process, git
 
 def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> None:
     target = tmp_path / "example"
-    done = bpm_process("demo", str(target), cwd=tmp_path)
+    done = bpm_process("demo", str(target), cwd=tmp_path, env={"COLUMNS": "120"})
     assert done.returncode == 0, done.stderr
     assert "$ bpm new incident 'Checkout outage after config push'" in done.stdout
     assert "postmortems/2026/2026-10-20-checkout-outage-after-config-push.md" in done.stdout
@@ -17,14 +17,19 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
     )
     assert "error: BPM103 the action starts with the vague verb 'investigate'" in done.stdout
     assert "BPM401 review overdue by 29 days" in done.stdout
+    # its tables are laid out for the terminal it runs in (COLUMNS), as the commands' own are
     assert (
-        "Make the config loader reject unknown keys   bob     2026-11-05   prevent   open (overdue)"
+        "2026-10-20-checkout-outage-after-config-push  A1  Make the config      "
+        "2026-11-05  2026-10-22  Bob Chen          0\n"
+    ) in done.stdout
+    assert (
+        "A1  Make the config loader      bob    2026-11-05  prevent  open (overdue)\n"
         in done.stdout
     )
-    assert "2026-10-20 14:11   alice        Rolled back to config v41" in done.stdout
+    assert "2026-10-20 14:11  alice       Rolled back to config" in done.stdout
     assert "1 overdue action, 1 owner; most overdue: bob (1)" in done.stdout
-    assert "2026-10-22   Bob Chen" in done.stdout
     assert "$ bpm report stats --since 2026-10-01" in done.stdout
+    assert "postmortems started           1        1\n" in done.stdout
     assert "site: 6 pages, 6 written, 0 unchanged" in done.stdout
     assert (target / "site" / "index.html").is_file()
     assert "Traceback" not in done.stdout + done.stderr

@@ -27,9 +27,12 @@ class Step:
 class _Repo:
     """Commits in the example repository, as the people of the story and on their dates."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, columns: int):
         self.root = root
         self.env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "BPM_NOW": "2026-11-23T09:00:00Z"}
+        # The commands' output is captured, then shown in the user's terminal: their tables
+        # are laid out for its width, not for a pipe's.
+        self.env["COLUMNS"] = str(columns)
         self.env.pop("NO_COLOR", None)
 
     def git(self, *args: str, author: str = "Ana Okafor", date: str = "") -> None:
@@ -62,13 +65,14 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def run(target: Path) -> Iterator[Step]:
-    """Build the example repository in `target` (which must not exist) and run bpm on it."""
+def run(target: Path, columns: int = 80) -> Iterator[Step]:
+    """Build the example repository in `target` (which must not exist) and run bpm on it;
+    its tables are laid out `columns` wide (where they will be shown)."""
     Git(Path.cwd(), PURPOSE).run("--version")  # git missing: one line, before any writing
     if target.exists():
         raise UsageError("exists; the demo only writes into a new folder", target)
     target.mkdir(parents=True)
-    repo = _Repo(target)
+    repo = _Repo(target, columns)
     repo.git("init", "-q", "-b", "main")
     pm = "2026-10-20-checkout"
     yield repo.bpm("init")

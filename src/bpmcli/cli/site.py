@@ -54,6 +54,7 @@ def demo(
 
     from bpmcli import demo as example
     from bpmcli.output import demo as shown
+    from bpmcli.output.terminal import width
 
     target = directory or Path(tempfile.mkdtemp(prefix="bpm-demo-")) / "postmortems-repo"
-    shown.write(target, example.run(target))
+    shown.write(target, example.run(target, columns=width()))

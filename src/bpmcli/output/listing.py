@@ -28,6 +28,7 @@ def postmortems(entries: Sequence[Entry]) -> Records:
         rows=[entry.as_json() for entry in entries],
         headings=["id", "date", "severity", "status", "open", "overdue", "title"],
         cells=_postmortem_cells,
+        flexible=["title"],
     )
 
 
@@ -44,6 +45,7 @@ def actions(rows: Sequence[ActionRow]) -> Records:
         rows=[row.as_json() for row in rows],
         headings=["postmortem", "id", "action", "owner", "due", "kind", "status"],
         cells=_action_cells,
+        flexible=["action"],
     )
 
 
@@ -65,4 +67,5 @@ def timeline(rows: Sequence[TimelineRow], config: Config) -> Records:
         rows=[row.as_json() for row in rows],
         headings=(config.time_header, *table.TITLES[1:]),
         custom={"markdown": markdown},
+        flexible=table.TITLES[2:],  # what happened, and why: the text that wraps
     )

@@ -43,6 +43,8 @@ def overdue(rows: Sequence[Overdue]) -> Records:
 
 
 def _overdue_by_owner(records: Records) -> None:
+    from bpmcli.output import layout
+
     out = terminal.console()
     if not records.rows:
         out.print(terminal.text("Nothing is overdue."))
@@ -55,17 +57,21 @@ def _overdue_by_owner(records: Records) -> None:
             [*_OVERDUE_TABLE, *(["ticket"] if len(cells) > len(_OVERDUE_CELLS) else [])],
             ([row[key] for key in cells] for row in mine),
             title=f"{name}: {len(mine)} overdue",
+            flexible=["action"],
         )
         out.print()
-    worst = ", ".join(f"{name} ({count})" for name, count in owners.most_common(3))
+    worst = [f"{name} ({count})" for name, count in owners.most_common(3)]
     summary = f"{_plural(len(records.rows), 'overdue action')}, {_plural(len(owners), 'owner')}"
-    out.print(terminal.text(f"{summary}; most overdue: {worst}", "bold"))
+    for line in layout.hanging_items(f"{summary}; most overdue: ", worst, terminal.width()):
+        out.print(terminal.text(line, "bold"))
 
 
 def vanished(rows: Sequence[Vanished]) -> Records:
     from bpmcli.report import Vanished
 
-    return Records(list(Vanished.__dataclass_fields__), [row.as_json() for row in rows])
+    return Records(
+        list(Vanished.__dataclass_fields__), [row.as_json() for row in rows], flexible=["action"]
+    )
 
 
 def sla(result: Sla) -> Records:
@@ -94,10 +100,43 @@ def sla(result: Sla) -> Records:
 
 
 def stats(rows: list[dict[str, Any]], grouped: bool) -> Records:
-    """Follow-through per period (and group); the table's headings are spaced words."""
+    """Follow-through per period (and group); the table's headings are spaced words.
+
+    For people: periods down and measures across when that fits; otherwise measures down
+    and periods across; otherwise one block per period."""
     from bpmcli.stats import COLUMNS
 
     columns = list(COLUMNS)
     if grouped:
         columns.insert(1, "group")
-    return Records(columns, rows, headings=[c.replace("_", " ") for c in columns])
+    return Records(
+        columns,
+        rows,
+        headings=[c.replace("_", " ") for c in columns],
+        custom={"table": _stats_table},
+    )
+
+
+def _stats_table(records: Records) -> None:
+    from bpmcli.output import layout
+
+    headings = list(records.headings or records.columns)
+    values = [list(records.table_cells(row)) for row in records.rows]
+    at = terminal.width()
+    # Measure headings are words that wrap ("median days to close"); the numbers are short.
+    measures = headings[2:] if "group" in records.columns else headings[1:]
+    if layout.fits_as_table(headings, _text(values), at, measures, min_flexible=0):
+        terminal.print_table(headings, values, flexible=measures, min_flexible=0)
+        return
+    keys = len(headings) - len(measures)  # period (and group): together they name a column
+    across = ["measure", *(" ".join(map(terminal.clean, row[:keys])) for row in values)]
+    down = [[measure, *(row[keys + i] for row in values)] for i, measure in enumerate(measures)]
+    # a period's heading wraps at its spaces ("2026-Q4 Ana Okafor"); the measures are whole
+    if layout.fits_as_table(across, _text(down), at, across[1:], min_flexible=0):
+        terminal.print_table(across, down, flexible=across[1:], min_flexible=0)
+        return
+    terminal.print_table(headings, values)  # too wide both ways: one block per period
+
+
+def _text(rows: Sequence[Sequence[object]]) -> list[list[str]]:
+    return [[terminal.clean(cell) for cell in row] for row in rows]

@@ -26,18 +26,31 @@ _FIELDS = (
 
 
 def _text(summary: Summary) -> None:
+    from rich.cells import cell_len
+
+    from bpmcli.output.layout import hanging
+
     data = summary.as_json()
     out = terminal.console()
-    out.print(terminal.text(data["title"] or data["id"], "bold"))
+    width = terminal.width()
+
+    def lines(lead: str, text: str, style: str = "") -> None:
+        for line in hanging(lead, terminal.clean(text), width):
+            out.print(terminal.text(line, style))
+
+    lines("", data["title"] or data["id"], "bold")
     for key in _FIELDS:
-        if data.get(key) is not None:
+        if data.get(key) is not None:  # each a whole value (an id, a path, a date)
             late = " (review overdue)" if key == "review_by" and data["review_overdue"] else ""
-            out.print(terminal.text(f"  {key + ':':<13}{data[key]}{late}"))
+            field = [f"  {key + ':':<13}{data[key]}{late}"]
+            if cell_len(field[0]) > width:  # under its key, as a stacked table has it
+                field = [f"  {key}:", f"    {data[key]}{late}"]
+            for line in field:
+                out.print(terminal.text(line))
     if data["services"]:
-        out.print(terminal.text(f"  {'services:':<13}{', '.join(data['services'])}"))
+        lines(f"  {'services:':<13}", ", ".join(data["services"]))
     if data["missing_sections"]:
-        missing = ", ".join(data["missing_sections"])
-        out.print(terminal.text(f"  missing sections: {missing}", "yellow"))
+        lines("  missing sections: ", ", ".join(data["missing_sections"]), "yellow")
     if not summary.actions:
         out.print(terminal.text("  no action items"))
         return
@@ -56,6 +69,7 @@ def _text(summary: Summary) -> None:
             ]
             for a in summary.actions
         ),
+        flexible=["action"],
     )
 
 

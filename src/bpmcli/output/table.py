@@ -27,6 +27,7 @@ class Records(NamedTuple):  # not a dataclass (~0.5 ms to create): this loads wi
     headings: Sequence[str] | None = None  # the people's table: its column titles ...
     cells: Callable[[Row], Sequence[object]] | None = None  # ... and a row's cells
     custom: Mapping[str, Writer] = MappingProxyType({})  # format -> its own writer
+    flexible: Sequence[str] = ()  # the headings whose text wraps (output/layout.py)
 
     def table_cells(self, row: Row) -> Sequence[object]:
         return self.cells(row) if self.cells else [row.get(c) for c in self.columns]
@@ -51,7 +52,9 @@ def write(records: Records, format: str) -> None:
 @_writes("table")
 def people_table(records: Records) -> None:
     terminal.print_table(
-        records.headings or records.columns, (records.table_cells(row) for row in records.rows)
+        records.headings or records.columns,
+        (records.table_cells(row) for row in records.rows),
+        flexible=records.flexible,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -95,31 +95,60 @@ def text(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+def width() -> int:
+    """The width tables are laid out for: COLUMNS when set (as rich and git read it), else
+    the terminal's, else 80 (piped output is pasted into tickets and editors)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+        except OSError:  # a terminal that does not say its size
+            pass
+    return 80
+
+
 def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
     *,
     title: str | None = None,
-    styles: Sequence[str] | None = None,
-) -> None:
-    from rich import box
-    from rich.table import Table
+    flexible: Collection[str] = (),
+    min_flexible: int | None = None,
+) -> str:
+    """A table for people at `width()`: columns, or stacked records when they do not fit
+    (output/layout.py decides). `flexible` names the headings whose text wraps. Returns the
+    layout chosen, "table" or "stacked"."""
+    from rich.text import Text
 
-    # Every string rich is given is Text: a str title or heading would be read as markup,
-    # and an owner's name reaches the title.
-    table = Table(
-        title=text(title) if title is not None else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-        show_edge=False,
+    from bpmcli.output import layout
+
+    values = [list(row) for row in rows]
+    cells = [[clean(cell) for cell in row] for row in values]
+    numeric = [c for i, c in enumerate(columns) if _numeric(row[i] for row in values)]
+    at = width()
+    least = layout.MIN_FLEXIBLE if min_flexible is None else min_flexible
+    laid = layout.lay_out(
+        columns, cells, at, flexible=flexible, numeric=numeric, min_flexible=least
     )
-    for column in columns:
-        table.add_column(text(column))
-    for row in rows:
-        row_styles = styles or [""] * len(row)
-        table.add_row(*(text(cell, style) for cell, style in zip(row, row_styles, strict=False)))
-    console().print(table)
+    # Every string reaches rich as Text (never markup: an owner's name is in the title), and
+    # is printed as laid out: rich must not wrap it again.
+    shown = Text()
+    for part in layout.wrap(clean(title), at) if title is not None else []:
+        shown.append(part + "\n", style="italic")
+    for line in laid.lines:
+        shown.append(line.text + "\n", style="bold" if line.heading else "")
+    console().print(shown, end="", soft_wrap=True)
+    return laid.layout
+
+
+def _numeric(values: Iterable[object]) -> bool:
+    """A column of numbers (and blanks), right-aligned: a bool is not a number here."""
+    present = [v for v in values if v is not None]
+    return bool(present) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in present
+    )
 
 
 def to_json(value: Any) -> str:
