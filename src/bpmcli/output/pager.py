@@ -19,9 +19,8 @@ import re
 import shlex
 import shutil
 import signal
-import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import IO, TextIO, cast
 
@@ -80,7 +79,7 @@ class Held:
         self.finished_rows = 0  # rows taken by the kept text's finished lines
         self.column = 0  # cells on its last, unfinished line
         self.stdin: IO[bytes] | None = None  # the pager's, once it runs
-        self.process: subprocess.Popen[bytes] | None = None
+        self.wait: Callable[[], int] | None = None  # waits for the pager, once it runs
         self.encoding = getattr(real, "encoding", None) or "utf-8"
         self.errors = "replace"
 
@@ -91,11 +90,11 @@ class Held:
         return True
 
     def write(self, text: str) -> int:
-        if self.process is None:
+        if self.wait is None:
             self.kept.append(text)
             self._count(text)
             if self.rows > self.fits:
-                self._start()
+                self._start_pager()
         elif self.stdin is not None:
             try:
                 self.stdin.write(text.encode(self.encoding, self.errors))
@@ -122,23 +121,27 @@ class Held:
             self.column = 0
         self.column += _cells(last)
 
-    def _start(self) -> None:
+    def _start_pager(self) -> None:
+        import subprocess  # here: most runs never page
+
         env = dict(os.environ)
         env.setdefault("LESS", "FRX")
         env.setdefault("LV", "-c")
         try:
-            self.process = subprocess.Popen(_argv(self.pager), stdin=subprocess.PIPE, env=env)
+            process = subprocess.Popen(_argv(self.pager), stdin=subprocess.PIPE, env=env)
         except OSError as exc:
-            sys.stderr.write(f"warning: cannot run the pager {self.pager!r}: {exc.strerror}\n")
+            from bpmcli.output.terminal import warn
+
+            warn([f"cannot run the pager {self.pager!r}: {exc.strerror}"])
             self.fits = sys.maxsize  # all of it is written directly at the end
             return
-        self.stdin = self.process.stdin
+        self.stdin, self.wait = process.stdin, process.wait
         text, self.kept = "".join(self.kept), []
         self.write(text)
 
     def finish(self) -> None:
         """Write what was kept (it fitted), or end the pager's input and wait for it."""
-        if self.process is None:
+        if self.wait is None:
             self.real.write("".join(self.kept))
             self.real.flush()
             return
@@ -148,7 +151,7 @@ class Held:
         # Ctrl-C in less belongs to less (it stops a search): bpm waits until the pager ends.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            self.process.wait()
+            self.wait()
         finally:
             signal.signal(signal.SIGINT, previous)
 
