@@ -240,7 +240,7 @@ def _run(
 
     chosen = engine.settings(config, options.today_in(config), select, ignore)
     files = engine.collect(paths, config)
-    with options.progress() as progress:
+    with options.progress(len(files) >= engine.PROGRESS_FROM) as progress:
         linted = engine.lint_cached(files, chosen, use_cache, progress=progress)
     findings = engine.per_file_ignored(linted.findings, config)
     return files, findings, _leftovers(config, paths, files, chosen.severities)

@@ -201,8 +201,15 @@ def paged() -> AbstractContextManager[None]:
     return pager.paging(Run.pager)
 
 
-def progress() -> AbstractContextManager[Progress]:
-    """Progress on standard error while the block runs, when it is a terminal."""
+def progress(wanted: bool = True) -> AbstractContextManager[Progress]:
+    """Progress on standard error while the block runs, when it is a terminal; not even
+    looked for when not `wanted` (a one-file lint does without the display's module)."""
+    if not wanted:
+        from contextlib import nullcontext
+
+        from bpmcli.progress import SILENT
+
+        return nullcontext(SILENT)
     from bpmcli.output import progress as display
 
     return display.shown()
