@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
 SHOW_AFTER = 0.5  # seconds of work before anything is drawn
-REFRESH_EVERY = 0.1  # seconds between redraws
+REFRESH_EVERY = 0.2  # seconds between redraws: each costs ~3 ms here (7% of a pass at 0.1)
 
 
 def wanted() -> bool:
