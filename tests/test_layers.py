@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("format", ("bpmcli.format",)),
     ("store", ("bpmcli.store",)),
+    ("net", ("bpmcli.net",)),
     ("lint", ("bpmcli.lint",)),
     (
         "features",
@@ -46,6 +47,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bpmcli.stats",
             "bpmcli.importer",
             "bpmcli.demo",
+            "bpmcli.remind",
+            "bpmcli.tickets",
         ),
     ),
     ("site", ("bpmcli.site",)),
