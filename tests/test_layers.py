@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bpmcli.errors",
             "bpmcli.files",
             "bpmcli.parallel",
+            "bpmcli.progress",
             "bpmcli.times",
         ),
     ),
@@ -57,8 +58,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # lint reads files (the workspace says which are postmortems) and its cache; what git
 # knows (lines changed since a revision) is handed to it, never asked for.
 LINT_MAY_NOT_IMPORT = ("bpmcli.store.repo", "bpmcli.store.history", "bpmcli.store.snapshots")
-# Only the store starts processes; the CLI's editor launch is the one other place.
-SUBPROCESS_ALLOWED = ("bpmcli.store.repo", "bpmcli.cli.postmortems")
+# Only the store starts processes; the CLI's editor launch and the pager (output/pager.py:
+# the user's program on the user's terminal, started only when stdout is one) are the others.
+SUBPROCESS_ALLOWED = ("bpmcli.store.repo", "bpmcli.cli.postmortems", "bpmcli.output.pager")
 
 
 def layer_of(module: str) -> int:

@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
+from bpmcli.progress import Advance, nothing
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -15,8 +17,10 @@ def map_chunks(
     items: list[Item],
     minimum: int,
     jobs: int | None = None,
+    advance: Advance = nothing,
 ) -> list[Result]:
-    """`work` over `items` in forked processes (one result per item, in order).
+    """`work` over `items` in forked processes (one result per item, in order); `advance`
+    is told each chunk's size as its results come back.
 
     Fewer than `minimum` items, or one core, run here: starting processes costs more than
     it saves. Fork, not spawn, so the workers inherit what the parent imported and built.
@@ -24,7 +28,9 @@ def map_chunks(
     """
     workers = jobs or min(os.cpu_count() or 1, 8)
     if workers < 2 or len(items) < minimum:
-        return work(items)
+        done = work(items)
+        advance(len(items))
+        return done
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -37,7 +43,11 @@ def map_chunks(
         initializer=die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        return [result for chunk in pool.map(work, chunks) for result in chunk]
+        results: list[Result] = []
+        for chunk in pool.map(work, chunks):
+            results += chunk
+            advance(len(chunk))
+        return results
 
 
 def in_background(work: Callable[[], Result]) -> Callable[[], Result]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from bpmcli.config import Config
 from bpmcli.errors import BpmError
+from bpmcli.progress import SILENT, Progress
 from bpmcli.report import find_vanished, published_on_time
 from bpmcli.store.cache import Cache
 from bpmcli.store.history import History, Lineage, Loaded
@@ -346,7 +347,10 @@ def whole_history(loaded: Loaded) -> History:
 
 
 def prepare(
-    config: Config, use_cache: bool = True, loaded: Loaded | None = None
+    config: Config,
+    use_cache: bool = True,
+    loaded: Loaded | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[History, Mainline]:
     """The whole history of the postmortem folder at HEAD, and its main line.
 
@@ -358,7 +362,9 @@ def prepare(
 
     repository = Repository.discover(config.root, PURPOSE)
     if loaded is None:
-        loaded = history.load(config.root, config.postmortem_dir, None, use_cache, purpose=PURPOSE)
+        loaded = history.load(
+            config.root, config.postmortem_dir, None, use_cache, purpose=PURPOSE, progress=progress
+        )
     past = whole_history(loaded)
     folder = repository.relative(config.postmortem_dir)
     assert past.head is not None  # whole_history refused a history without commits
@@ -374,11 +380,15 @@ ANSWERS_KEPT = 16  # answers about HEAD kept at once (a few --by and --since com
 
 
 def run(
-    config: Config, options: Options, use_cache: bool = True, loaded: Loaded | None = None
+    config: Config,
+    options: Options,
+    use_cache: bool = True,
+    loaded: Loaded | None = None,
+    progress: Progress = SILENT,
 ) -> list[dict[str, Any]]:
     """`compute` at HEAD, remembering the last answers: the same question about the same
     commit has the same answer (stats never read the working tree). `loaded`: the history,
-    when the caller has it already."""
+    when the caller has it already; `progress` counts the history pass's commits."""
     import json
 
     repository = Repository.discover(config.root, PURPOSE)
@@ -398,7 +408,7 @@ def run(
     answers: dict[str, Any] = cache.read(lambda stored: dict(stored["answers"])) or {}
     if question in answers:
         return list(answers[question])
-    past, mainline = prepare(config, use_cache, loaded)
+    past, mainline = prepare(config, use_cache, loaded, progress)
     try:
         rows = compute(past, mainline, options)
     finally:

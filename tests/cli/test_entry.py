@@ -127,6 +127,8 @@ def test_lint_of_one_file_imports_only_what_lint_needs(bpm: Bpm, repo: Repo) -> 
 # zone database, the lint cache and the store; and bpm's modules on this path create no
 # dataclass (each cost 0.2-0.4 ms at start-up: docs/performance.md, "Start-up").
 NOT_FOR_ONE_FILE = (
+    "bpmcli.output.progress",
+    "bpmcli.output.pager",
     "bpmcli.output.table",
     "bpmcli.output.summary",
     "bpmcli.output.importing",

@@ -161,7 +161,14 @@ def root(
         Path | None,
         typer.Option("-C", "--directory", help="Run as if bpm was started in this folder."),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Never send output to a pager ($BPM_PAGER, $PAGER, less)."),
+    ] = False,
 ) -> None:
+    from bpmcli.cli.options import Run
+
+    Run.pager = not no_pager  # set at every run: in-process runs (tests) share the class
     if directory is not None:
         try:
             os.chdir(directory)

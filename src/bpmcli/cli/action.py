@@ -103,4 +103,5 @@ def action_list(
     wanted = status.value if status else None
     rows, problems = actions.list_actions(config, options.today_in(config), owner, wanted)
     terminal.warn(problems)
-    table.write(listing.actions(rows), format.value)
+    with options.paged():
+        table.write(listing.actions(rows), format.value)

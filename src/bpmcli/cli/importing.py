@@ -44,7 +44,8 @@ def import_(
     config = options.config()
     templates.find(config, kind)  # an unknown kind is refused before any file is read
     wanted = importer.Options(kind, status.value, options.day(date, "--date"))
-    results = importer.run(config, paths, wanted, write=not (dry_run or stdout))
+    with options.progress() as progress:
+        results = importer.run(config, paths, wanted, not (dry_run or stdout), progress)
     importing.write(results, report.value, dry_run, files=stdout)
     if any(result.error is not None for result in results):
         raise typer.Exit(1)

@@ -257,9 +257,9 @@ def _run(
 
     chosen = engine.settings(config, options.today_in(config), select, ignore)
     files = engine.collect(paths, config)
-    findings = engine.per_file_ignored(
-        engine.lint_cached(files, chosen, use_cache).findings, config
-    )
+    with options.progress(len(files) >= engine.PROGRESS_FROM) as progress:
+        linted = engine.lint_cached(files, chosen, use_cache, progress=progress)
+    findings = engine.per_file_ignored(linted.findings, config)
     return files, findings, _leftovers(config, paths, files, chosen.severities)
 
 

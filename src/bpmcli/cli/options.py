@@ -20,7 +20,10 @@ from bpmcli.errors import UsageError
 from bpmcli.format.postmortem import ACTION_KINDS, ACTION_STATUSES, STATUSES
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from bpmcli.config import Config
+    from bpmcli.progress import Progress
 
 
 def members(values: Iterable[str], registry: Container[str] | None = None) -> dict[str, str]:
@@ -182,3 +185,31 @@ def day(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+class Run:
+    """What the root's options say to the command of this run (set by the root callback)."""
+
+    pager = True  # False with `bpm --no-pager`
+
+
+def paged() -> AbstractContextManager[None]:
+    """Standard output through the pager (output/pager.py) while the block runs, unless
+    `--no-pager`: for the commands whose output is a report a person reads."""
+    from bpmcli.output import pager
+
+    return pager.paging(Run.pager)
+
+
+def progress(wanted: bool = True) -> AbstractContextManager[Progress]:
+    """Progress on standard error while the block runs, when it is a terminal; not even
+    looked for when not `wanted` (a one-file lint does without the display's module)."""
+    if not wanted:
+        from contextlib import nullcontext
+
+        from bpmcli.progress import SILENT
+
+        return nullcontext(SILENT)
+    from bpmcli.output import progress as display
+
+    return display.shown()

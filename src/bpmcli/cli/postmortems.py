@@ -109,7 +109,8 @@ def list_command(format: ListFormatOption = ListFormat("table")) -> None:
     config = options.config()
     entries, problems = catalog.list_postmortems(config, options.today_in(config))
     terminal.warn(problems)
-    table.write(listing.postmortems(entries), format.value)
+    with options.paged():
+        table.write(listing.postmortems(entries), format.value)
 
 
 @app.command()
@@ -126,4 +127,5 @@ def show(
     found = catalog.summarize(
         Workspace(config).resolve(postmortem), config, options.today_in(config)
     )
-    summary.write(found, format.value)
+    with options.paged():
+        summary.write(found, format.value)

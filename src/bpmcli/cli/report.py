@@ -35,10 +35,12 @@ Group = StrEnum("Group", members(GROUPS))  # type: ignore[misc]
 
 
 def _history(config: Config, rev: str | None, use_cache: bool) -> History | None:
-    """The postmortem folder's history (None outside git), its warnings said on stderr."""
+    """The postmortem folder's history (None outside git), its warnings said on stderr;
+    progress on stderr while the pass runs, when it is a terminal."""
     from bpmcli.store import history
 
-    loaded = history.load(config.root, config.postmortem_dir, rev, use_cache)
+    with options.progress() as progress:
+        loaded = history.load(config.root, config.postmortem_dir, rev, use_cache, progress=progress)
     terminal.warn(loaded.warnings)
     return loaded.history
 
@@ -70,7 +72,8 @@ def report_overdue(
     terminal.warn(problems)
     past = None if no_history else _history(config, rev, not no_cache)
     rows = report.find_overdue(postmortems, day, past, owner)
-    table.write(reports.overdue(rows), format.value)
+    with options.paged():
+        table.write(reports.overdue(rows), format.value)
     if fail_on_overdue and rows:
         raise typer.Exit(1)
 
@@ -96,8 +99,10 @@ def report_stats(
     last = options.day(as_of, "--as-of") or options.today_in(config)
     grouping = group_by.value if group_by else None
     wanted = stats.Options(by.value, last, options.day(since, "--since"), grouping)
-    rows = stats.run(config, wanted, not no_cache)
-    table.write(reports.stats(rows, grouped=grouping is not None), format.value)
+    with options.progress() as progress:
+        rows = stats.run(config, wanted, not no_cache, progress=progress)
+    with options.paged():
+        table.write(reports.stats(rows, grouped=grouping is not None), format.value)
 
 
 @app.command("vanished")
@@ -116,7 +121,8 @@ def report_vanished(
     day = options.day(since, "--since")
     past = _history(config, None, not no_cache)
     rows = report.find_vanished(past, day) if past is not None else []
-    table.write(reports.vanished(rows), format.value)
+    with options.paged():
+        table.write(reports.vanished(rows), format.value)
 
 
 @app.command("sla")
@@ -132,4 +138,5 @@ def report_sla(
     terminal.warn(problems)
     past = _history(config, None, not no_cache)
     result = report.find_sla(postmortems, options.today_in(config), past)
-    table.write(reports.sla(result), format.value)
+    with options.paged():
+        table.write(reports.sla(result), format.value)

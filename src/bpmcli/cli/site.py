@@ -33,7 +33,9 @@ def site(
 
     config = options.config()
     day = options.day(as_of, "--as-of") or options.today_in(config)
-    built = site_builder.build(config, out, site_builder.Options(day, by.value, not no_cache))
+    wanted = site_builder.Options(day, by.value, not no_cache)
+    with options.progress() as progress:
+        built = site_builder.build(config, out, wanted, progress)
     terminal.warn(built.problems)
     removed = f", {built.removed} removed" if built.removed else ""
     unchanged = built.pages - built.rendered

@@ -101,7 +101,8 @@ def timeline_show(
 
     config = options.config()
     rows = table.read(load(_target(config, postmortem)))
-    tables.write(listing.timeline(rows, config), format.value)
+    with options.paged():
+        tables.write(listing.timeline(rows, config), format.value)
 
 
 @app.command("import")

@@ -34,6 +34,7 @@ from bpmcli.importer.dates import (
     is_ambiguous,
     readings,
 )
+from bpmcli.progress import SILENT, Progress
 
 NOT_POSTMORTEMS = {"contributing", "changelog", "license", "code_of_conduct"}
 FOLDER_FILES = {"readme", "index"}  # one folder per incident: its name says what the file is
@@ -189,15 +190,20 @@ def _slug(title: str) -> str:
         return "untitled"
 
 
-def run(config: Config, paths: list[Path], options: Options, write: bool) -> list[Converted]:
+def run(
+    config: Config, paths: list[Path], options: Options, write: bool, progress: Progress = SILENT
+) -> list[Converted]:
     """Convert every file (folders: their `.md` files); write them unless `write` is False.
-    A file that fails is reported in its result (`error`), the others go on."""
+    A file that fails is reported in its result (`error`), the others go on. `progress`
+    counts the files."""
     from bpmcli.errors import BpmError
     from bpmcli.files import display, read_bytes
     from bpmcli.scaffold import write_new
 
     results = []
-    for path in _expand(paths):
+    files = _expand(paths)
+    advance = progress.task("importing", len(files))
+    for path in files:
         shown = display(path)
         try:
             converted = convert(read_bytes(path), shown, config, options)
@@ -210,6 +216,7 @@ def run(config: Config, paths: list[Path], options: Options, write: bool) -> lis
         except BpmError as exc:
             converted = Converted(shown, error=str(exc))
         results.append(converted)
+        advance(1)
     return results
 
 

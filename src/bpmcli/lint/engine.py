@@ -16,8 +16,10 @@ from bpmcli import __version__
 from bpmcli.config import Config
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import display
+from bpmcli.progress import SILENT, Advance, Progress, nothing
 
 PARALLEL_FROM = 64  # fewer cache misses than this are linted in this process
+PROGRESS_FROM = 200  # fewer cache misses than this take under a second: no progress shown
 CACHE_FROM = 32  # fewer files than this are linted without the cache: loading it costs more
 
 
@@ -276,9 +278,14 @@ class Result(NamedTuple):
 
 
 def lint(
-    paths: Sequence[Path], chosen: Settings, cache: Any | None = None, jobs: int | None = None
+    paths: Sequence[Path],
+    chosen: Settings,
+    cache: Any | None = None,
+    jobs: int | None = None,
+    progress: Progress = SILENT,
 ) -> Result:
-    """Lint `paths`; with a cache, unchanged files are not read as YAML again."""
+    """Lint `paths`; with a cache, unchanged files are not read as YAML again. `progress`
+    counts the files linted (the cache's misses), from PROGRESS_FROM of them."""
     if cache is not None:  # hashlib loads OpenSSL: a run without the cache does without it
         from bpmcli.lint.cache import key
 
@@ -298,7 +305,8 @@ def lint(
                     ]
                     continue
         misses.append((path, digest))
-    linted = _run([p for p, _ in misses], chosen, jobs, cache is not None)
+    advance = progress.task("linting", len(misses)) if len(misses) >= PROGRESS_FROM else nothing
+    linted = _run([p for p, _ in misses], chosen, jobs, cache is not None, advance)
     for (path, digest), (read, found) in zip(misses, linted, strict=True):
         results[path] = found
         if cache is not None and digest is not None and read is not None:
@@ -313,7 +321,11 @@ def lint(
 
 
 def lint_cached(
-    paths: Sequence[Path], chosen: Settings, use_cache: bool = True, jobs: int | None = None
+    paths: Sequence[Path],
+    chosen: Settings,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    progress: Progress = SILENT,
 ) -> Result:
     """`lint`, with the cache when it pays (from CACHE_FROM files on) and `use_cache` allows:
     `--no-cache` reads and writes no cache at all."""
@@ -322,7 +334,7 @@ def lint_cached(
         from bpmcli.lint.cache import LintCache, location
 
         cache = LintCache(location(chosen.config), chosen.fingerprint())
-    result = lint(paths, chosen, cache, jobs)
+    result = lint(paths, chosen, cache, jobs, progress)
     if cache is not None:
         cache.save()
     return result
@@ -373,11 +385,13 @@ def _digest(path: Path, cache: Any, key: Any) -> str | None:
     return digest
 
 
-def _run(paths: list[Path], chosen: Settings, jobs: int | None, keyed: bool) -> list[Keyed]:
+def _run(
+    paths: list[Path], chosen: Settings, jobs: int | None, keyed: bool, advance: Advance
+) -> list[Keyed]:
     from functools import partial
 
     from bpmcli.lint.rules import all_rules
     from bpmcli.parallel import map_chunks
 
     all_rules()  # import the rules once, before forking
-    return map_chunks(partial(_lint_paths, chosen, keyed), paths, PARALLEL_FROM, jobs)
+    return map_chunks(partial(_lint_paths, chosen, keyed), paths, PARALLEL_FROM, jobs, advance)

@@ -30,6 +30,7 @@ from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import atomic_write
 from bpmcli.format.postmortem import is_overdue
 from bpmcli.parallel import in_background
+from bpmcli.progress import SILENT, Advance, Progress
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -62,8 +63,9 @@ class Built:
     problems: list[BpmError] = field(default_factory=list)  # files left out, and why
 
 
-def build(config: Config, out: Path, options: Options) -> Built:
-    """Write (or update) the site in `out`."""
+def build(config: Config, out: Path, options: Options, progress: Progress = SILENT) -> Built:
+    """Write (or update) the site in `out`; `progress` counts history's commits, then the
+    postmortem pages written."""
     from bpmcli import report, stats
     from bpmcli.store import history
     from bpmcli.store.repo import Repository
@@ -72,7 +74,13 @@ def build(config: Config, out: Path, options: Options) -> Built:
     Repository.discover(config.root, "bpm site")
     previous = _previous(out)
     loaded = history.load(
-        config.root, config.postmortem_dir, None, options.use_cache, save=False, purpose="bpm site"
+        config.root,
+        config.postmortem_dir,
+        None,
+        options.use_cache,
+        save=False,
+        purpose="bpm site",
+        progress=progress,
     )
     past = stats.whole_history(loaded)
     # The follow-through numbers (and writing the history cache) and the pages' facts do
@@ -92,7 +100,8 @@ def build(config: Config, out: Path, options: Options) -> Built:
     built = Built(pages=len(cards) + len(SITE_PAGES), problems=problems)
     pages = previous.get("pages", {})
     todo = [card for card in cards if pages.get(card["href"]) != card["key"]]
-    results = _render_postmortems(env, out, common, todo, options.jobs)
+    advance = progress.task("writing pages", len(todo))
+    results = _render_postmortems(env, out, common, todo, options.jobs, advance)
     for card, problem in zip(todo, results, strict=True):
         if problem is not None:
             built.problems.append(BpmError(problem))
@@ -279,6 +288,7 @@ def _render_postmortems(
     common: dict[str, Any],
     cards: list[dict[str, Any]],
     jobs: int | None,
+    advance: Advance,
 ) -> list[str | None]:
     from bpmcli.parallel import map_chunks
 
@@ -286,7 +296,7 @@ def _render_postmortems(
     env.get_template("postmortem.html.j2")  # compiled once, before the workers fork
     env.get_template("timeline.html.j2")
     work = partial(_render_postmortem_pages, out, common)
-    return map_chunks(work, cards, PARALLEL_FROM, jobs)
+    return map_chunks(work, cards, PARALLEL_FROM, jobs, advance)
 
 
 def _render_postmortem_pages(
