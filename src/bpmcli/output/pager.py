@@ -89,6 +89,10 @@ class Held:
     def writable(self) -> bool:
         return True
 
+    def fileno(self) -> int:
+        # The terminal's: asked for its size (terminal.width, rich), never written to here.
+        return self.real.fileno()
+
     def write(self, text: str) -> int:
         if self.wait is None:
             self.kept.append(text)
