@@ -161,7 +161,7 @@ def convert(raw: bytes, name: str, config: Config, options: Options) -> Converte
     if authors:
         result.meta.insert(list(result.meta).index("actions"), "participants", authors)
     kept = "".join(part + "\n\n" for part in (header, h1) if part)
-    result.body = f"# {result.title}\n\n" + kept + body.text()
+    result.body = kept + body.text()  # no H1: markdownlint counts the title as one
     result.slug = _slug(result.title)
     result.id = f"{result.day.isoformat()}-{result.slug}"
     return result
@@ -430,6 +430,27 @@ def _attention(result: Converted) -> None:
         )
 
 
+def _single_blank_lines(out: list[str]) -> list[str]:
+    """One blank line where the rebuilt body has a run of them (markdownlint's MD012):
+    Markdown reads them alike, except inside fenced code and before indented code, which
+    keep theirs. A kept original (`_record`) is one item, so its own lines are untouched."""
+    kept: list[str] = []
+    fence = ""
+    for number, line in enumerate(out):
+        marker = line.lstrip(" ")[:3]
+        if marker in ("```", "~~~") and len(line) - len(line.lstrip(" ")) < 4:
+            fence = "" if fence and marker == fence else fence or marker
+        run = not fence and line.strip() == "" and kept and kept[-1].strip() == ""
+        if run and not _next_text(out, number).startswith(("    ", "\t")):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _next_text(out: list[str], start: int) -> str:
+    return next((out[i] for i in range(start, len(out)) if out[i].strip()), "")
+
+
 def _record(lines: str | None, what: str) -> str:
     """Text kept verbatim in an HTML comment (which it cannot close early)."""
     if not lines or not lines.strip():
@@ -520,7 +541,7 @@ class _Body:
         self._build()
 
     def text(self) -> str:
-        return "\n".join(self.out).strip("\n") + "\n"
+        return "\n".join(_single_blank_lines(self.out)).strip("\n") + "\n"
 
     def _shift(self, heading: document.Heading, line: str, extra: int) -> str:
         """A heading moved to its level in the new document (FORMAT.md's sections are H2)."""
