@@ -159,6 +159,14 @@ AGREEMENT = [
     ("rule table severity bad", '[rules.BPM106]\nseverity = "loud"\n', False),
     ("rule table options only", "[rules.BPM103]\nvague_verbs = []\n", True),
     ("rule number", "[rules]\nBPM106 = 1\n", False),
+    ("ticket url", 'ticket_url = "https://tracker.example/browse/{ticket}"\n', True),
+    ("ticket url query", 'ticket_url = "http://t.example/?q={ticket}&x=1"\n', True),
+    ("ticket url no placeholder", 'ticket_url = "https://tracker.example/"\n', False),
+    ("ticket url not web", 'ticket_url = "file:///tmp/{ticket}"\n', False),
+    ("ticket url no host", 'ticket_url = "https:///{ticket}"\n', False),
+    ("ticket url space", 'ticket_url = "https://t.example/a b/{ticket}"\n', False),
+    ("ticket url escape", 'ticket_url = "https://t.example/\\u001b{ticket}"\n', False),
+    ("ticket url not text", "ticket_url = 1\n", False),
 ]
 
 

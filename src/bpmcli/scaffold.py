@@ -28,6 +28,7 @@ review_sla_days = 5       # review_by = started + this many days
 # templates_dir = ".bpm/templates"
 # vague_verbs = []        # words added to the vague verbs bpm lint rejects
 # allowed_verbs = []      # jargon verbs the English lexicon lacks: "backfill", "dedupe"
+# ticket_url = "https://tracker.example/browse/{{ticket}}"  # links each action's ticket
 
 [action_due_days]         # the default deadline of a new action, in days after `started`
 {due_days}

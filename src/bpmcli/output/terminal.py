@@ -95,6 +95,18 @@ def text(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+def link(label: object, url: str | None) -> Text:
+    """`label` as a terminal hyperlink to `url` (OSC 8, which rich writes) when standard
+    output is coloured; the label alone when piped, with NO_COLOR or TERM=dumb. The URL
+    comes from `Config.ticket_link`: percent-encoded, so it holds no escape sequence."""
+    from rich.style import Style
+
+    shown = text(label)
+    if url and colour():
+        shown.stylize(Style(link=url))
+    return shown
+
+
 def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -118,8 +130,17 @@ def print_table(
         table.add_column(text(column))
     for row in rows:
         row_styles = styles or [""] * len(row)
-        table.add_row(*(text(cell, style) for cell, style in zip(row, row_styles, strict=False)))
+        table.add_row(*(_cell(cell, style) for cell, style in zip(row, row_styles, strict=False)))
     console().print(table)
+
+
+def _cell(value: object, style: str) -> Text:
+    """A table cell: text made here (a `link`) as it is, anything else as plain text."""
+    from rich.text import Text
+
+    if isinstance(value, Text):
+        return value
+    return text(value, style)
 
 
 def to_json(value: Any) -> str:
