@@ -108,6 +108,42 @@ def test_nearest_config_wins(repo: Repo) -> None:
     assert found.root == repo.path / "team"
 
 
+def test_follow_through_settings_are_read(repo: Repo) -> None:
+    repo.write(
+        ".bpm.toml",
+        """
+repo_url = "https://github.com/acme/ops/blob/main/"
+
+[owners.alice]
+email = "alice@example.com"
+github = "alice-gh"
+
+[owners."@payments-team"]
+slack = "#payments"
+
+[remind]
+smtp = "localhost:2525"
+from = "bpm@example.com"
+
+[tickets]
+tracker = "jira"
+site = "https://acme.atlassian.net"
+project = "OPS"
+""",
+    )
+    found = config.load(repo.path)
+    assert found.repo_url == "https://github.com/acme/ops/blob/main"
+    assert found.owners == {
+        "alice": config.Owner(email="alice@example.com", github="alice-gh"),
+        "@payments-team": config.Owner(slack="#payments"),
+    }
+    assert found.remind == config.RemindSettings(smtp="localhost:2525", sender="bpm@example.com")
+    assert found.remind.within_days == 7 and found.remind.escalate_after_days == 14
+    assert found.tickets == config.TicketSettings(
+        tracker="jira", site="https://acme.atlassian.net", project="OPS"
+    )
+
+
 # Values that passed validation and then crashed a command (#16): each is one line naming
 # the key at load.
 BAD_VALUES_AT_LOAD = [
@@ -188,6 +224,12 @@ def test_bad_values_are_one_line_and_exit_2_in_every_command(
         ('[rules]\nBPM106 = "loud"\n', 2, "rules.BPM106: severity must be one of"),
         ('[rules]\nE501 = "off"\n', 2, "rules.E501: is not a rule code"),
         ('dir = "pm"\nreview_sla_days = \n', 2, "invalid TOML"),
+        ('[owners.bob]\nemail = "bob"\n', 2, "owners.bob.email: must be an email address"),
+        ('[owners.bob]\nfax = "1"\n', 2, "owners.bob.fax: unknown key (it takes: email, slack"),
+        ('[remind]\nsmtp = "mail:70000"\n', 2, "remind.smtp: port must be from 1 to 65535"),
+        ('[remind]\nfrom = "x"\n', 2, "remind.from: must be an email address"),
+        ('dir = "pm"\n[tickets]\ntracker = "gh"\n', 3, "tickets.tracker: must be one of"),
+        ('repo_url = "ftp://x"\n', 1, "repo_url: must be an http:// or https:// URL"),
         *BAD_VALUES_AT_LOAD,
     ],
 )

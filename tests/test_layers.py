@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("format", ("bpmcli.format",)),
     ("store", ("bpmcli.store",)),
+    ("net", ("bpmcli.net",)),
     ("lint", ("bpmcli.lint",)),
     (
         "features",
@@ -45,6 +46,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bpmcli.stats",
             "bpmcli.importer",
             "bpmcli.demo",
+            "bpmcli.remind",
+            "bpmcli.tickets",
         ),
     ),
     ("site", ("bpmcli.site",)),

@@ -124,6 +124,33 @@ severity = "warning"
 vague_verbs = ["look into"]
 """
 
+FOLLOW_THROUGH = """\
+repo_url = "https://github.com/acme/ops/blob/main"
+
+[owners.alice]
+email = "alice@example.com"
+slack = "@alice"
+github = "alice-gh"
+jira = "5b10a2844c20165700ede21g"
+
+[owners."@payments-team"]
+email = "payments@example.com"
+
+[remind]
+smtp = "smtp.example.com:587"
+from = "bpm@example.com"
+ssl = false
+within_days = 7
+escalate_after_days = 14
+
+[tickets]
+tracker = "github"
+repo = "acme/ops"
+api_url = "https://github.example.com/api/v3"
+site = "https://acme.atlassian.net"
+project = "OPS"
+"""
+
 # Each case is a config the loader and the schema must judge alike: (name, toml, valid).
 AGREEMENT = [
     ("the example", EXAMPLE_CONFIG, True),
@@ -167,6 +194,21 @@ AGREEMENT = [
     ("ticket url space", 'ticket_url = "https://t.example/a b/{ticket}"\n', False),
     ("ticket url escape", 'ticket_url = "https://t.example/\\u001b{ticket}"\n', False),
     ("ticket url not text", "ticket_url = 1\n", False),
+    ("follow-through", FOLLOW_THROUGH, True),
+    ("repo_url not a URL", 'repo_url = "github.com/acme/ops"\n', False),
+    ("owners not table", 'owners = "alice"\n', False),
+    ("owner unknown key", '[owners.alice]\nphone = "555"\n', False),
+    ("owner email bad", '[owners.alice]\nemail = "alice at example"\n', False),
+    ("owner github bad", '[owners.alice]\ngithub = "-alice"\n', False),
+    ("owner team handle", '[owners."@payments-team"]\nemail = "pay@example.com"\n', True),
+    ("remind unknown key", '[remind]\nwebhook = "https://hooks.example"\n', False),
+    ("remind smtp bad", '[remind]\nsmtp = "smtp.example.com:port"\n', False),
+    ("remind ssl text", '[remind]\nssl = "yes"\n', False),
+    ("remind days negative", "[remind]\nwithin_days = -1\n", False),
+    ("tickets tracker bad", '[tickets]\ntracker = "trello"\n', False),
+    ("tickets repo bad", '[tickets]\nrepo = "acme"\n', False),
+    ("tickets project lower", '[tickets]\nproject = "ops"\n', False),
+    ("tickets site not URL", '[tickets]\nsite = "acme.atlassian.net"\n', False),
 ]
 
 

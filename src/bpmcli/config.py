@@ -51,6 +51,35 @@ TICKET_PLACEHOLDER = "{ticket}"
 WEB_ADDRESS = re.compile(r"https?://[^\s/?#\x00-\x1f\x7f]+([/?#][^\s\x00-\x1f\x7f]*)?")
 
 
+class Owner(NamedTuple):
+    """`[owners.NAME]`: where to reach one owner or team handle. Every field may be absent."""
+
+    email: str | None = None
+    slack: str | None = None
+    github: str | None = None  # a GitHub login, for an issue's assignee
+    jira: str | None = None  # a Jira Cloud account id, for an issue's assignee
+
+
+class RemindSettings(NamedTuple):
+    """`[remind]`: how `bpm remind` delivers digests; its options win over these."""
+
+    smtp: str | None = None  # HOST or HOST:PORT
+    sender: str | None = None  # `from`: the digest email's From address
+    ssl: bool = False  # SMTP over TLS from the first byte (port 465), not STARTTLS
+    within_days: int = 7  # actions due within this many days are in the digest too
+    escalate_after_days: int = 14  # a facilitator hears of actions overdue this long
+
+
+class TicketSettings(NamedTuple):
+    """`[tickets]`: the tracker `bpm tickets` keeps in step; its options win over these."""
+
+    tracker: str | None = None  # "github" or "jira"
+    repo: str | None = None  # GitHub: owner/name
+    api_url: str | None = None  # GitHub: the REST API root (Enterprise, a test server)
+    site: str | None = None  # Jira Cloud: https://acme.atlassian.net
+    project: str | None = None  # Jira: the project key
+
+
 class Config(NamedTuple):
     root: Path  # the folder paths are relative to: the config's folder, or the repository root
     source: Path | None = None  # the file the settings came from, None for defaults
@@ -67,6 +96,10 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()  # globs of files lint skips, relative to `root`
     per_file_ignores: Mapping[str, tuple[str, ...]] = {}  # glob -> codes lint skips there
     ticket_url: str | None = None  # "https://tracker.example/browse/{ticket}"
+    repo_url: str | None = None  # a file's web page is repo_url + "/" + its path
+    owners: Mapping[str, Owner] = {}  # owner as the files write it -> where to reach them
+    remind: RemindSettings = RemindSettings()
+    tickets: TicketSettings = TicketSettings()
 
     @property
     def postmortem_dir(self) -> Path:
@@ -232,6 +265,10 @@ _KEYS = (
     "exclude",
     "per-file-ignores",
     "ticket_url",
+    "repo_url",
+    "owners",
+    "remind",
+    "tickets",
 )
 
 
@@ -265,6 +302,10 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
         exclude=check.strings(table, "exclude", ()),
         per_file_ignores=_per_file_ignores(check, table.get("per-file-ignores", {})),
         ticket_url=_ticket_url(check, table.get("ticket_url")),
+        repo_url=_url(check, "repo_url", table.get("repo_url")),
+        owners=_owners(check, table.get("owners", {})),
+        remind=_remind(check, table.get("remind", {})),
+        tickets=_tickets(check, table.get("tickets", {})),
     )
 
 
@@ -356,3 +397,96 @@ def _rules(check: _Checker, value: Any) -> dict[str, RuleSetting]:
             check.words(f"{key}.{name}", options[name])
         rules[code] = RuleSetting(severity, options)
     return rules
+
+
+# --- follow-through: [owners], [remind], [tickets] ----------------------------------------
+
+_OWNER_KEYS = Owner._fields
+_REMIND_KEYS = ("smtp", "from", "ssl", "within_days", "escalate_after_days")
+_TICKET_KEYS = TicketSettings._fields
+TRACKERS = ("github", "jira")
+# Checked at load so a typo fails the first run, not the first send. Loose on purpose where
+# the service decides (a Slack handle, a Jira account id): only the shape that cannot work.
+_SHAPES = {
+    "email": (r"^[^@\s<>]+@[^@\s<>]+$", "an email address such as alice@example.com"),
+    "from": (r"^[^@\s<>]+@[^@\s<>]+$", "an email address such as bpm@example.com"),
+    "github": (r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "a GitHub login such as alice-gh"),
+    "repo": (r"^[\w.-]+/[\w.-]+$", "owner/name, such as acme/ops"),
+    "project": (r"^[A-Z][A-Z0-9_]{0,254}$", "a Jira project key such as OPS"),
+    "smtp": (r"^[\w.-]+(:\d{1,5})?$", "HOST or HOST:PORT, such as smtp.example.com:587"),
+}
+
+
+def _table(check: _Checker, key: str, value: Any, known: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise check.fail(key, "must be a table")
+    for name in value:
+        if name not in known:
+            raise check.fail(f"{key}.{name}", f"unknown key (it takes: {', '.join(known)})")
+    return value
+
+
+def _shaped(check: _Checker, key: str, value: Any) -> str | None:
+    """A string setting with the shape `_SHAPES` names for its last part, or None if absent."""
+    if value is None:
+        return None
+    text = check.text({key: value}, key, "")
+    pattern, shape = _SHAPES.get(key.rsplit(".", 1)[-1], (r"", ""))
+    if not re.match(pattern, text):
+        raise check.fail(key, f"must be {shape}, got {_short(value)}")
+    if key.endswith("smtp") and ":" in text and not 0 < int(text.rsplit(":", 1)[1]) < 65536:
+        raise check.fail(key, f"port must be from 1 to 65535, got {_short(value)}")
+    return text
+
+
+def _url(check: _Checker, key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = check.text({key: value}, key, "")
+    if not re.match(r"^https?://[^\s/]+", text):
+        raise check.fail(key, f"must be an http:// or https:// URL, got {_short(value)}")
+    return text.rstrip("/")
+
+
+def _owners(check: _Checker, value: Any) -> dict[str, Owner]:
+    """`[owners.alice]` / `[owners."@payments-team"]`: email, slack, github, jira."""
+    if not isinstance(value, dict):
+        raise check.fail("owners", 'must be a table such as [owners.alice] email = "..."')
+    owners: dict[str, Owner] = {}
+    for name, entry in value.items():
+        key = f"owners.{name}"
+        fields = _table(check, key, entry, _OWNER_KEYS)
+        owners[name] = Owner(**{f: _shaped(check, f"{key}.{f}", v) for f, v in fields.items()})
+    return owners
+
+
+def _remind(check: _Checker, value: Any) -> RemindSettings:
+    given = _table(check, "remind", value, _REMIND_KEYS)
+    ssl = given.get("ssl", False)
+    if not isinstance(ssl, bool):
+        raise check.fail("remind.ssl", f"must be true or false, got {_short(ssl)}")
+    return RemindSettings(
+        smtp=_shaped(check, "remind.smtp", given.get("smtp")),
+        sender=_shaped(check, "remind.from", given.get("from")),
+        ssl=ssl,
+        within_days=check.positive_int("remind.within_days", given.get("within_days", 7)),
+        escalate_after_days=check.positive_int(
+            "remind.escalate_after_days", given.get("escalate_after_days", 14)
+        ),
+    )
+
+
+def _tickets(check: _Checker, value: Any) -> TicketSettings:
+    given = _table(check, "tickets", value, _TICKET_KEYS)
+    tracker = given.get("tracker")
+    if tracker is not None and tracker not in TRACKERS:
+        raise check.fail(
+            "tickets.tracker", f"must be one of {list(TRACKERS)}, got {_short(tracker)}"
+        )
+    return TicketSettings(
+        tracker=tracker,
+        repo=_shaped(check, "tickets.repo", given.get("repo")),
+        api_url=_url(check, "tickets.api_url", given.get("api_url")),
+        site=_url(check, "tickets.site", given.get("site")),
+        project=_shaped(check, "tickets.project", given.get("project")),
+    )
