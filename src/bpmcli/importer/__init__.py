@@ -435,16 +435,30 @@ def _single_blank_lines(out: list[str]) -> list[str]:
     Markdown reads them alike, except inside fenced code and before indented code, which
     keep theirs. A kept original (`_record`) is one item, so its own lines are untouched."""
     kept: list[str] = []
-    fence = ""
+    fence = ""  # the open fence's run of ` or ~, as CommonMark closes it
     for number, line in enumerate(out):
-        marker = line.lstrip(" ")[:3]
-        if marker in ("```", "~~~") and len(line) - len(line.lstrip(" ")) < 4:
-            fence = "" if fence and marker == fence else fence or marker
+        fence = _fence_after(fence, line)
         run = not fence and line.strip() == "" and kept and kept[-1].strip() == ""
         if run and not _next_text(out, number).startswith(("    ", "\t")):
             continue
         kept.append(line)
     return kept
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+
+
+def _fence_after(fence: str, line: str) -> str:
+    """The fence open after `line`: CommonMark's rule, a closing run of the same character
+    at least as long, with nothing after it but spaces."""
+    found = _FENCE.fullmatch(line.rstrip("\r"))
+    if found is None:
+        return fence
+    run, rest = found.groups()
+    if not fence:
+        return "" if run[0] == "`" and "`" in rest else run
+    closes = run[0] == fence[0] and len(run) >= len(fence) and not rest.strip()
+    return "" if closes else fence
 
 
 def _next_text(out: list[str], start: int) -> str:
