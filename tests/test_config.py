@@ -182,6 +182,14 @@ BAD_VALUES_AT_LOAD = [
         1,
         "required_sections: must be a list of non-empty strings",
     ),
+    # links the site and terminals open: only the web, and only with the ticket in them
+    ('ticket_url = "https://tracker.example/browse/"\n', 1, "ticket_url: must hold {ticket}"),
+    ('ticket_url = "javascript:alert({ticket})"\n', 1, "ticket_url: must be an http:// or"),
+    ('ticket_url = "tracker.example/{ticket}"\n', 1, "ticket_url: must be an http:// or"),
+    ('ticket_url = "https:///{ticket}"\n', 1, "ticket_url: must be an http:// or https://"),
+    ('ticket_url = "https://x.example/a b/{ticket}"\n', 1, "ticket_url: must be an http://"),
+    ('ticket_url = "https://x.example/\\u001b]8;{ticket}"\n', 1, "ticket_url: must be an"),
+    ("ticket_url = 5\n", 1, "ticket_url: must be an http:// or https:// address, got 5"),
 ]
 
 

@@ -345,3 +345,49 @@ def test_commonmark_headings_and_a_comment_never_closed(
     ran = bpm("lint", "--format", "json", "--no-cache", report["target"])
     codes = {f["code"] for f in json.loads(ran.stdout)}
     assert "BPM402" not in codes and "BPM201" not in codes  # the added sections are sections
+
+
+# Blank-line runs the import made (between sections, after headings) become one line, as
+# markdownlint's MD012 asks; code keeps its own: fenced (a ```` fence holds ``` lines)
+# and indented.
+BLANK_RUNS = """\
+# Cache stampede on 2026-02-03
+
+
+## Summary
+
+
+The cache expired for every key at once.
+
+````text
+```
+
+
+inside a fence that a ``` line does not close
+````
+
+    indented
+
+
+    code
+
+## Action items
+
+- Make the cache expiry jittered by ten percent
+"""
+
+
+def test_the_body_has_no_runs_of_blank_lines_but_in_code(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    source = tmp_path / "cache.md"
+    source.write_text(BLANK_RUNS)
+    ran = bpm("import", str(source), "--stdout")
+    assert ran.exit_code == 0, ran.stderr
+    body = ran.stdout.split("\n---\n", 1)[1]
+    assert "## Summary\n\nThe cache expired" in body
+    assert "````text\n```\n\n\ninside a fence" in body
+    assert "    indented\n\n\n    code\n" in body
+    outside_code = body.replace("```\n\n\ninside", "").replace("indented\n\n\n", "")
+    assert "\n\n\n" not in outside_code
+    assert body.startswith("## Summary\n")  # no H1: the front matter's title is one (MD025)

@@ -12,11 +12,23 @@ def test_init_writes_a_valid_config_and_the_folder(bpm: Bpm, repo: Repo) -> None
     (repo.path / "sub").mkdir()
     ran = bpm("init", cwd=repo.path / "sub")
     assert ran.exit_code == 0, ran.stderr
-    assert ran.stdout.splitlines() == ["created ../.bpm.toml", "created ../postmortems/.gitkeep"]
+    assert ran.stdout.splitlines() == [
+        "created ../.bpm.toml",
+        "created ../postmortems/.gitkeep",
+        "created ../postmortems/.markdownlint-cli2.jsonc",
+    ]
     loaded = config.load(repo.path)
     assert loaded.source == repo.path / ".bpm.toml"
     assert loaded.dir == "postmortems" and loaded.review_sla_days == 5
     assert dict(loaded.action_due_days) == {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": 90}
+
+
+def test_init_keeps_a_markdownlint_config_of_the_teams_own(bpm: Bpm, repo: Repo) -> None:
+    ours = repo.write("postmortems/.markdownlint-cli2.jsonc", '{"config": {"MD013": false}}\n')
+    ran = bpm("init")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.stdout.splitlines() == ["created .bpm.toml", "created postmortems/.gitkeep"]
+    assert ours.read_text() == '{"config": {"MD013": false}}\n'
 
 
 def test_init_twice_refuses_and_changes_nothing(bpm: Bpm, repo: Repo) -> None:

@@ -65,7 +65,8 @@ def test_pre_commit_try_repo_runs_bpm_lint(repo: Repo, source: Path, tmp_path: P
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "bpm lint" in failed.stdout and "Failed" in failed.stdout
     assert (
-        f"{PATH}:11:5: BPM103 action A1 starts with the vague verb 'investigate'" in failed.stdout
+        f"{PATH}:11:5: error BPM103 action A1 starts with the vague verb 'investigate'"
+        in failed.stdout
     )
     repo.write(
         PATH,

@@ -76,6 +76,7 @@ def test_overdue_with_history(bpm: Bpm, history: Repo) -> None:
             "original_due": "2026-01-20",
             "postponed": 2,
             "ticket": None,
+            "ticket_url": None,
         }
     ]
 
@@ -216,7 +217,7 @@ def test_no_history_and_formats(bpm: Bpm, history: Repo) -> None:
     csv = bpm("report", "overdue", "--as-of", "2026-03-01", "-f", "csv").stdout.splitlines()
     assert csv[0] == (
         "postmortem,path,action_id,action,owner,due,days_overdue,introduced_at,introduced_by,"
-        "introduced_commit,original_due,postponed,ticket"
+        "introduced_commit,original_due,postponed,ticket,ticket_url"
     )
     markdown = bpm(
         "report", "overdue", "--as-of", "2026-03-01", "-f", "markdown"

@@ -69,6 +69,7 @@ class ActionView:
     status: str | None
     overdue: bool
     ticket: str | None = None  # the tracker's reference, as the front matter writes it
+    ticket_url: str | None = None  # its page, from the config's `ticket_url`
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def summarize(path: Path, config: Config, today: dt.date) -> Summary:
                 a.status,
                 a.is_overdue(today),
                 a.ticket,
+                config.ticket_link(a.ticket),
             )
             for a in pm.actions
         ],

@@ -45,6 +45,12 @@ class RuleSetting(NamedTuple):
     options: Mapping[str, Any] = {}
 
 
+TICKET_PLACEHOLDER = "{ticket}"
+# An http(s) address with a host, no white space and no control character: the same
+# pattern as `ticket_url` in schemas/bpm-toml.schema.json.
+WEB_ADDRESS = re.compile(r"https?://[^\s/?#\x00-\x1f\x7f]+([/?#][^\s\x00-\x1f\x7f]*)?")
+
+
 class Owner(NamedTuple):
     """`[owners.NAME]`: where to reach one owner or team handle. Every field may be absent."""
 
@@ -89,6 +95,7 @@ class Config(NamedTuple):
     rules: Mapping[str, RuleSetting] = {}
     exclude: tuple[str, ...] = ()  # globs of files lint skips, relative to `root`
     per_file_ignores: Mapping[str, tuple[str, ...]] = {}  # glob -> codes lint skips there
+    ticket_url: str | None = None  # "https://tracker.example/browse/{ticket}"
     repo_url: str | None = None  # a file's web page is repo_url + "/" + its path
     owners: Mapping[str, Owner] = {}  # owner as the files write it -> where to reach them
     remind: RemindSettings = RemindSettings()
@@ -105,6 +112,20 @@ class Config(NamedTuple):
     @property
     def time_header(self) -> str:
         return f"Time ({self.timezone})"
+
+    def ticket_link(self, ticket: str | None) -> str | None:
+        """The tracker's page of an action's `ticket`: `ticket_url` with the ticket
+        percent-encoded (a `/`, `?`, `#` or space in it cannot change where the link goes),
+        or the ticket itself when it is a web address already; else None."""
+        if not ticket:
+            return None
+        if WEB_ADDRESS.fullmatch(ticket):
+            return ticket
+        if self.ticket_url is None:
+            return None
+        from urllib.parse import quote
+
+        return self.ticket_url.replace(TICKET_PLACEHOLDER, quote(ticket.strip(), safe=""))
 
 
 def find_repo_root(start: Path) -> Path | None:
@@ -243,6 +264,7 @@ _KEYS = (
     "rules",
     "exclude",
     "per-file-ignores",
+    "ticket_url",
     "repo_url",
     "owners",
     "remind",
@@ -279,11 +301,29 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
         rules=_rules(check, table.get("rules", {})),
         exclude=check.strings(table, "exclude", ()),
         per_file_ignores=_per_file_ignores(check, table.get("per-file-ignores", {})),
+        ticket_url=_ticket_url(check, table.get("ticket_url")),
         repo_url=_url(check, "repo_url", table.get("repo_url")),
         owners=_owners(check, table.get("owners", {})),
         remind=_remind(check, table.get("remind", {})),
         tickets=_tickets(check, table.get("tickets", {})),
     )
+
+
+def _ticket_url(check: _Checker, value: Any) -> str | None:
+    """`ticket_url`: an http(s) address with `{ticket}` where the ticket goes."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not WEB_ADDRESS.fullmatch(value):
+        raise check.fail(
+            "ticket_url", f"must be an http:// or https:// address, got {_short(value)}"
+        )
+    if TICKET_PLACEHOLDER not in value:
+        raise check.fail(
+            "ticket_url",
+            f"must hold {TICKET_PLACEHOLDER} where the ticket goes, such as "
+            f"'https://tracker.example/browse/{TICKET_PLACEHOLDER}', got {_short(value)}",
+        )
+    return value
 
 
 def _per_file_ignores(check: _Checker, value: Any) -> dict[str, tuple[str, ...]]:

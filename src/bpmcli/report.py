@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,13 +99,18 @@ class Overdue:
     original_due: str | None
     postponed: int | None
     ticket: str | None = None  # last: CSV columns keep their places
+    ticket_url: str | None = None  # the ticket's page, from the config's `ticket_url`
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def find_overdue(
-    postmortems: list[Current], as_of: dt.date, history: History | None, owner: str | None = None
+    postmortems: list[Current],
+    as_of: dt.date,
+    history: History | None,
+    owner: str | None = None,
+    ticket_link: Callable[[str | None], str | None] = lambda ticket: None,
 ) -> list[Overdue]:
     """Open actions due before `as_of`, whatever the postmortem's status; most overdue first."""
     lineages = history.by_path() if history else {}
@@ -133,6 +139,7 @@ def find_overdue(
                     original_due=past.original_due if past else None,
                     postponed=past.postponed if past else (None if history is None else 0),
                     ticket=action.ticket,
+                    ticket_url=ticket_link(action.ticket),
                 )
             )
     rows.sort(key=lambda r: (-r.days_overdue, r.postmortem, _natural(r.action_id)))

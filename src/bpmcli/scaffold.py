@@ -28,6 +28,7 @@ review_sla_days = 5       # review_by = started + this many days
 # templates_dir = ".bpm/templates"
 # vague_verbs = []        # words added to the vague verbs bpm lint rejects
 # allowed_verbs = []      # jargon verbs the English lexicon lacks: "backfill", "dedupe"
+# ticket_url = "https://tracker.example/browse/{{ticket}}"  # links each action's ticket
 
 [action_due_days]         # the default deadline of a new action, in days after `started`
 {due_days}
@@ -35,6 +36,22 @@ review_sla_days = 5       # review_by = started + this many days
 [rules]                   # turn rules off or change their severity
 # BPM106 = "off"
 # BPM302 = "error"
+"""
+
+MARKDOWNLINT_NAME = ".markdownlint-cli2.jsonc"
+# Merged by markdownlint-cli2 with any config of the folders above (its docs: "Settings
+# merge with those applied by any versions of this file in a parent directory").
+MARKDOWNLINT_CONFIG = """\
+// Written by `bpm init`: what markdownlint-cli2 needs to pass the files bpm writes.
+{
+  "config": {
+    // A timeline row is one table line, as long as its cells: it cannot wrap.
+    "MD013": { "tables": false },
+    // bpm writes the timeline's delimiter row as |---|---| and its cells with one
+    // space each side (docs/format.md): no single MD060 style fits both.
+    "MD060": false
+  }
+}
 """
 
 
@@ -242,11 +259,13 @@ def init(start: Path, config: Config, with_templates: bool) -> InitResult:
         due = "\n".join(f"{sev} = {days}" for sev, days in DEFAULT_DUE_DAYS.items())
         planned.append((root / CONFIG_NAME, CONFIG_TEMPLATE.format(due_days=due)))
         planned.append((root / config.dir / ".gitkeep", ""))
+        planned.append((root / config.dir / MARKDOWNLINT_NAME, MARKDOWNLINT_CONFIG))
     if with_templates:
         target = root / config.templates_dir
         for source in sorted(templates.builtin_dir().glob("*.md.j2")):
             planned.append((target / source.name, source))
-    clashes = [path for path, _ in planned if path.exists() and path.name != ".gitkeep"]
+    kept = {".gitkeep", MARKDOWNLINT_NAME}  # a team's own is kept, and is no clash
+    clashes = [path for path, _ in planned if path.exists() and path.name not in kept]
     if clashes:
         raise UsageError(
             "exists and is never overwritten; nothing was written", display(clashes[0])

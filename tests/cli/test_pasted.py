@@ -223,9 +223,9 @@ def test_lint_reads_standard_input_as_the_file_it_names(repo: Repo) -> None:
         cwd=repo.path, input=text,
     )  # fmt: skip
     assert named.returncode == 1  # the sub-folder's config makes BPM301 an error
-    assert named.stdout.startswith("team/2026-10-02-x.md:21:8: BPM301 blaming language")
+    assert named.stdout.startswith("team/2026-10-02-x.md:21:8: error BPM301 blaming language")
     plain = bpm_process("lint", "-", "--select", "BPM301", cwd=repo.path, input=text)
-    assert plain.returncode == 0 and plain.stdout.startswith("-:21:8: BPM301")
+    assert plain.returncode == 0 and plain.stdout.startswith("-:21:8: warning BPM301")
     assert not (repo.path / "team" / "2026-10-02-x.md").exists()  # nothing written
     assert not (repo.path / ".git" / "bpm").exists()  # no cache either
 
@@ -284,7 +284,7 @@ def test_exclude_and_per_file_ignores_in_the_config(bpm: Bpm, repo: Repo, kind: 
     write(repo, summary="It was human error.")
     repo.write(".bpm.toml", CONFIGS[kind])
     out = bpm("lint", "--select", "BPM301,BPM002").stdout
-    assert "postmortems/2026/2026-10-02-checkout.md:21:8: BPM301" in out
+    assert "postmortems/2026/2026-10-02-checkout.md:21:8: warning BPM301" in out
     assert "2019-01-01-old.md" not in out
     files = "1 of 1 file" if kind == "exclude" else "1 of 2 files"
     assert out.splitlines()[-1].endswith(f"in {files}."), out

@@ -29,7 +29,7 @@ def test_text_output(bpm: Bpm, repo: Repo) -> None:
     repo.write(PATH, VAGUE)
     ran = bpm("lint")
     assert ran.stdout == (
-        f"{PATH}:11:5: BPM103 action A1 starts with the vague verb 'investigate': say what the "
+        f"{PATH}:11:5: error BPM103 action A1 starts with the vague verb 'investigate': say what the "
         "investigation will produce: 'Write a decision record on ...'\n"
         "Found 1 error and 0 warnings in 1 of 1 file.\n"
     )

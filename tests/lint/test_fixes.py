@@ -188,7 +188,7 @@ def test_fix_on_stdin_reports_what_remains_on_stderr(bpm: Bpm, repo: Repo) -> No
     assert ran.stdout == text.replace("id: checkout", "id: 2026-11-20-checkout-outage").replace(
         "started: 2026-11-20T14:03:00Z\n", "started: 2026-11-20T14:03:00Z\nreview_by: 2026-11-25\n"
     )
-    assert f"{PATH}:5:1: BPM002" in ran.stderr
+    assert f"{PATH}:5:1: error BPM002" in ran.stderr
     assert ran.exit_code == 1
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
+from bpmcli.output.terminal import clean
 from conftest import ROOT, Repo
 from lint.base import CLEAN, PATH, Bpm
 
@@ -100,3 +103,33 @@ def test_junit_xml(bpm: Bpm, repo: Repo) -> None:
 def test_terminal_text_is_sanitised(bpm: Bpm, repo: Repo) -> None:
     out = run(bpm, repo, "text")
     assert "\x1b" not in out and out.count("\n") == 2
+
+
+def _documented_problem_matcher() -> dict[str, Any]:
+    """The problem matcher docs/ci.md tells users to save: the test checks the docs' copy."""
+    page = (ROOT / "docs" / "ci.md").read_text()
+    block = next(b for b in page.split("```json\n")[1:] if '"problemMatcher"' in b)
+    matcher: dict[str, Any] = json.loads(block.split("```")[0])
+    return matcher
+
+
+def test_text_lines_carry_the_severity_word_the_problem_matcher_reads(bpm: Bpm, repo: Repo) -> None:
+    both = HOSTILE.replace("reached all regions at once.", "failed because of human error.")
+    as_text = run(bpm, repo, "text", both).splitlines()
+    found = json.loads(run(bpm, repo, "json", both))
+    assert {f["severity"] for f in found} == {"error", "warning"}  # both words are shown
+    (pattern,) = _documented_problem_matcher()["problemMatcher"][0]["pattern"]
+    fields = ("file", "line", "column", "severity", "code", "message")
+    for line, finding in zip(as_text[:-1], found, strict=True):
+        match = re.match(pattern["regexp"], line)
+        assert match, line
+        read = {field: match.group(pattern[field]) for field in fields}
+        assert read == {
+            "file": finding["path"],
+            "line": str(finding["line"]),
+            "column": str(finding["column"]),
+            "severity": finding["severity"],
+            "code": finding["code"],
+            "message": clean(finding["message"]),
+        }
+    assert as_text[-1].startswith("Found 1 error and 1 warning")

@@ -104,7 +104,7 @@ def test_lint_is_linear_on_every_shape(shapes: Repo, fmt: str) -> None:
     assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stderr[-2000:]
     if fmt == "text":
         assert ran.stdout.endswith(f" of {len(SHAPES)} files.\n")
-        assert "2026-11-20-time-spaces.md:32:1: BPM202 timeline time" in ran.stdout
+        assert "2026-11-20-time-spaces.md:32:1: error BPM202 timeline time" in ran.stdout
     else:
         assert json.loads(ran.stdout)["runs"][0]["results"]
 

@@ -71,7 +71,7 @@ def report_overdue(
     postmortems, problems = report.current(config, rev, not no_cache)
     terminal.warn(problems)
     past = None if no_history else _history(config, rev, not no_cache)
-    rows = report.find_overdue(postmortems, day, past, owner)
+    rows = report.find_overdue(postmortems, day, past, owner, config.ticket_link)
     with options.paged():
         table.write(reports.overdue(rows), format.value)
     if fail_on_overdue and rows:

@@ -162,7 +162,7 @@ def convert(raw: bytes, name: str, config: Config, options: Options) -> Converte
     if authors:
         result.meta.insert(list(result.meta).index("actions"), "participants", authors)
     kept = "".join(part + "\n\n" for part in (header, h1) if part)
-    result.body = f"# {result.title}\n\n" + kept + body.text()
+    result.body = kept + body.text()  # no H1: markdownlint counts the title as one
     result.slug = _slug(result.title)
     result.id = f"{result.day.isoformat()}-{result.slug}"
     return result
@@ -437,6 +437,41 @@ def _attention(result: Converted) -> None:
         )
 
 
+def _single_blank_lines(out: list[str]) -> list[str]:
+    """One blank line where the rebuilt body has a run of them (markdownlint's MD012):
+    Markdown reads them alike, except inside fenced code and before indented code, which
+    keep theirs. A kept original (`_record`) is one item, so its own lines are untouched."""
+    kept: list[str] = []
+    fence = ""  # the open fence's run of ` or ~, as CommonMark closes it
+    for number, line in enumerate(out):
+        fence = _fence_after(fence, line)
+        run = not fence and line.strip() == "" and kept and kept[-1].strip() == ""
+        if run and not _next_text(out, number).startswith(("    ", "\t")):
+            continue
+        kept.append(line)
+    return kept
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+
+
+def _fence_after(fence: str, line: str) -> str:
+    """The fence open after `line`: CommonMark's rule, a closing run of the same character
+    at least as long, with nothing after it but spaces."""
+    found = _FENCE.fullmatch(line.rstrip("\r"))
+    if found is None:
+        return fence
+    run, rest = found.groups()
+    if not fence:
+        return "" if run[0] == "`" and "`" in rest else run
+    closes = run[0] == fence[0] and len(run) >= len(fence) and not rest.strip()
+    return "" if closes else fence
+
+
+def _next_text(out: list[str], start: int) -> str:
+    return next((out[i] for i in range(start, len(out)) if out[i].strip()), "")
+
+
 def _record(lines: str | None, what: str) -> str:
     """Text kept verbatim in an HTML comment (which it cannot close early)."""
     if not lines or not lines.strip():
@@ -527,7 +562,7 @@ class _Body:
         self._build()
 
     def text(self) -> str:
-        return "\n".join(self.out).strip("\n") + "\n"
+        return "\n".join(_single_blank_lines(self.out)).strip("\n") + "\n"
 
     def _shift(self, heading: document.Heading, line: str, extra: int) -> str:
         """A heading moved to its level in the new document (FORMAT.md's sections are H2)."""

@@ -82,7 +82,12 @@ def summary(findings: Sequence[Finding], files: int) -> str:
 
 
 def text(findings: Sequence[Finding], files: int, colour: bool) -> str:
-    lines = [f"{clean(f.path)}:{f.line}:{f.column}: {f.code} {clean(f.message)}" for f in findings]
+    """`path:line:col: error CODE message`: the severity word where GCC and problem
+    matchers put it, after the position (docs/ci.md has a matcher for it)."""
+    lines = [
+        f"{clean(f.path)}:{f.line}:{f.column}: {f.severity} {f.code} {clean(f.message)}"
+        for f in findings
+    ]
     if colour:
         lines = [_coloured(f) for f in findings]
     return "\n".join([*lines, summary(findings, files)]) + "\n"
@@ -106,7 +111,8 @@ def statistics(findings: Sequence[Finding], files: int) -> str:
 
 def _coloured(f: Finding) -> str:
     colour = "\x1b[31m" if f.severity == "error" else "\x1b[33m"
-    return f"\x1b[1m{clean(f.path)}:{f.line}:{f.column}:\x1b[0m {colour}{f.code}\x1b[0m {clean(f.message)}"
+    where = f"\x1b[1m{clean(f.path)}:{f.line}:{f.column}:\x1b[0m"
+    return f"{where} {colour}{f.severity}\x1b[0m {f.code} {clean(f.message)}"
 
 
 def as_json(findings: Sequence[Finding]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bpmcli.output import terminal
@@ -25,6 +25,13 @@ _OVERDUE_CELLS = [
     "introduced_by",
     "postponed",
 ]
+
+
+def _linked(row: Mapping[str, Any], key: str) -> Any:
+    """A cell of the overdue table: the ticket as a link to its page, when it has one."""
+    if key == "ticket":
+        return terminal.link(row["ticket"] or "", row.get("ticket_url"))
+    return row[key]
 
 
 def _plural(count: int, word: str) -> str:
@@ -55,7 +62,7 @@ def _overdue_by_owner(records: Records) -> None:
         cells = [*_OVERDUE_CELLS, *(["ticket"] if any(r.get("ticket") for r in mine) else [])]
         terminal.print_table(
             [*_OVERDUE_TABLE, *(["ticket"] if len(cells) > len(_OVERDUE_CELLS) else [])],
-            ([row[key] for key in cells] for row in mine),
+            ([_linked(row, key) for key in cells] for row in mine),
             title=f"{name}: {len(mine)} overdue",
             flexible=["action"],
         )

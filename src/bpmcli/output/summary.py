@@ -65,7 +65,7 @@ def _text(summary: Summary) -> None:
                 a.due,
                 a.kind,
                 (a.status or "") + (" (overdue)" if a.overdue else ""),
-                *([a.ticket] if tickets else []),
+                *([terminal.link(a.ticket or "", a.ticket_url)] if tickets else []),
             ]
             for a in summary.actions
         ),

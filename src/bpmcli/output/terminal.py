@@ -109,6 +109,18 @@ def width() -> int:
     return 80
 
 
+def link(label: object, url: str | None) -> Text:
+    """`label` as a terminal hyperlink to `url` (OSC 8, which rich writes) when standard
+    output is coloured; the label alone when piped, with NO_COLOR or TERM=dumb. The URL
+    comes from `Config.ticket_link`: percent-encoded, so it holds no escape sequence."""
+    from rich.style import Style
+
+    shown = text(label)
+    if url and colour():
+        shown.stylize(Style(link=url))
+    return shown
+
+
 def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -126,6 +138,7 @@ def print_table(
 
     values = [list(row) for row in rows]
     cells = [[clean(cell) for cell in row] for row in values]
+    links = _links(values)
     numeric = [c for i, c in enumerate(columns) if _numeric(row[i] for row in values)]
     at = width()
     least = layout.MIN_FLEXIBLE if min_flexible is None else min_flexible
@@ -138,9 +151,36 @@ def print_table(
     for part in layout.wrap(clean(title), at) if title is not None else []:
         shown.append(part + "\n", style="italic")
     for line in laid.lines:
-        shown.append(line.text + "\n", style="bold" if line.heading else "")
+        shown.append(_linked(line.text, links), style="bold" if line.heading else "")
+        shown.append("\n")
     console().print(shown, end="", soft_wrap=True)
     return laid.layout
+
+
+def _links(values: Sequence[Sequence[object]]) -> dict[str, str]:
+    """The hyperlinks among a table's cells (made by `link`): their text -> their URL."""
+    from rich.text import Text
+
+    found: dict[str, str] = {}
+    for cell in (c for row in values for c in row if isinstance(c, Text)):
+        for span in cell.spans:
+            style = span.style
+            if not isinstance(style, str) and style.link:
+                found[cell.plain] = style.link
+    return found
+
+
+def _linked(line: str, links: Mapping[str, str]) -> Text:
+    """A laid-out line with each linked value made a hyperlink again. Linked values (ticket
+    references) are whole columns, never wrapped, so each is found whole on its line."""
+    from rich.style import Style
+    from rich.text import Text
+
+    shown = Text(line)
+    for plain, url in links.items():  # whole values only: OPS-12 is not inside OPS-123
+        for found in re.finditer(rf"(?<![\w-]){re.escape(plain)}(?![\w-])", line):
+            shown.stylize(Style(link=url), found.start(), found.end())
+    return shown
 
 
 def _numeric(values: Iterable[object]) -> bool:
@@ -149,6 +189,15 @@ def _numeric(values: Iterable[object]) -> bool:
     return bool(present) and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in present
     )
+
+
+def _cell(value: object, style: str) -> Text:
+    """A table cell: text made here (a `link`) as it is, anything else as plain text."""
+    from rich.text import Text
+
+    if isinstance(value, Text):
+        return value
+    return text(value, style)
 
 
 def to_json(value: Any) -> str:

@@ -178,7 +178,7 @@ def _cards(
     for item in sorted(postmortems, key=lambda c: (_date_of(c), c.path), reverse=True):
         pm = item.pm
         lineage = lineages.get(item.path)
-        actions = [_action(a, lineage, as_of) for a in pm.actions]
+        actions = [_action(a, lineage, as_of, config) for a in pm.actions]
         name = _page_name(pm.path.stem, taken)
         started = pm.started
         card: dict[str, Any] = {
@@ -217,7 +217,9 @@ def _page_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def _action(action: Action, lineage: Lineage | None, as_of: dt.date) -> dict[str, Any]:
+def _action(
+    action: Action, lineage: Lineage | None, as_of: dt.date, config: Config
+) -> dict[str, Any]:
     action_id, status, due = action.id, action.status, action.due
     past: ActionHistory | None = lineage.actions.get(action_id or "") if lineage else None
     overdue = is_overdue(status, due, as_of)
@@ -226,6 +228,8 @@ def _action(action: Action, lineage: Lineage | None, as_of: dt.date) -> dict[str
         "action": action.action,
         "owner": action.owner,
         "kind": action.kind,
+        "ticket": action.ticket,
+        "ticket_url": config.ticket_link(action.ticket),
         "status": status,
         "due": due.isoformat() if due else None,
         "overdue": overdue,
