@@ -151,7 +151,10 @@ def print_table(
     for part in layout.wrap(clean(title), at) if title is not None else []:
         shown.append(part + "\n", style="italic")
     for line in laid.lines:
-        shown.append(_linked(line.text, links), style="bold" if line.heading else "")
+        piece = _linked(line.text, links)
+        if line.heading:
+            piece.stylize("bold")
+        shown.append(piece)
         shown.append("\n")
     console().print(shown, end="", soft_wrap=True)
     return laid.layout
