@@ -229,7 +229,7 @@ def test_bad_values_are_one_line_and_exit_2_in_every_command(
         ('[remind]\nsmtp = "mail:70000"\n', 2, "remind.smtp: port must be from 1 to 65535"),
         ('[remind]\nfrom = "x"\n', 2, "remind.from: must be an email address"),
         ('dir = "pm"\n[tickets]\ntracker = "gh"\n', 3, "tickets.tracker: must be one of"),
-        ('repo_url = "ftp://x"\n', 1, "repo_url: must be an http:// or https:// URL"),
+        ('repo_url = "ftp://x"\n', 1, "repo_url: must be an http:// or https:// address"),
         *BAD_VALUES_AT_LOAD,
     ],
 )

@@ -302,7 +302,7 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
         exclude=check.strings(table, "exclude", ()),
         per_file_ignores=_per_file_ignores(check, table.get("per-file-ignores", {})),
         ticket_url=_ticket_url(check, table.get("ticket_url")),
-        repo_url=_url(check, "repo_url", table.get("repo_url")),
+        repo_url=_base_url(check, "repo_url", table.get("repo_url")),
         owners=_owners(check, table.get("owners", {})),
         remind=_remind(check, table.get("remind", {})),
         tickets=_tickets(check, table.get("tickets", {})),
@@ -311,19 +311,14 @@ def _build(folder: Path, path: Path, table: dict[str, Any], text: str) -> Config
 
 def _ticket_url(check: _Checker, value: Any) -> str | None:
     """`ticket_url`: an http(s) address with `{ticket}` where the ticket goes."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not WEB_ADDRESS.fullmatch(value):
-        raise check.fail(
-            "ticket_url", f"must be an http:// or https:// address, got {_short(value)}"
-        )
-    if TICKET_PLACEHOLDER not in value:
+    url = _url(check, "ticket_url", value)
+    if url is not None and TICKET_PLACEHOLDER not in url:
         raise check.fail(
             "ticket_url",
             f"must hold {TICKET_PLACEHOLDER} where the ticket goes, such as "
             f"'https://tracker.example/browse/{TICKET_PLACEHOLDER}', got {_short(value)}",
         )
-    return value
+    return url
 
 
 def _per_file_ignores(check: _Checker, value: Any) -> dict[str, tuple[str, ...]]:
@@ -440,12 +435,18 @@ def _shaped(check: _Checker, key: str, value: Any) -> str | None:
 
 
 def _url(check: _Checker, key: str, value: Any) -> str | None:
+    """An http(s) address as written, or None when the key is absent."""
     if value is None:
         return None
-    text = check.text({key: value}, key, "")
-    if not re.match(r"^https?://[^\s/]+", text):
-        raise check.fail(key, f"must be an http:// or https:// URL, got {_short(value)}")
-    return text.rstrip("/")
+    if not isinstance(value, str) or not WEB_ADDRESS.fullmatch(value):
+        raise check.fail(key, f"must be an http:// or https:// address, got {_short(value)}")
+    return value
+
+
+def _base_url(check: _Checker, key: str, value: Any) -> str | None:
+    """An address that paths are appended to: without its trailing `/`."""
+    url = _url(check, key, value)
+    return url.rstrip("/") if url is not None else None
 
 
 def _owners(check: _Checker, value: Any) -> dict[str, Owner]:
@@ -486,7 +487,7 @@ def _tickets(check: _Checker, value: Any) -> TicketSettings:
     return TicketSettings(
         tracker=tracker,
         repo=_shaped(check, "tickets.repo", given.get("repo")),
-        api_url=_url(check, "tickets.api_url", given.get("api_url")),
-        site=_url(check, "tickets.site", given.get("site")),
+        api_url=_base_url(check, "tickets.api_url", given.get("api_url")),
+        site=_base_url(check, "tickets.site", given.get("site")),
         project=_shaped(check, "tickets.project", given.get("project")),
     )
