@@ -20,6 +20,11 @@ def _mail(to: str) -> smtp.EmailMessage:
     )
 
 
+def _send_one(port: int, ssl: bool) -> None:
+    with smtp.Mailer(smtp.server(f"127.0.0.1:{port}", ssl, CREDENTIALS)) as mailer:
+        mailer.send(_mail("alice@example.com"))
+
+
 @pytest.mark.parametrize(
     ("address", "ssl", "host", "port"),
     [
@@ -80,8 +85,7 @@ def test_starttls_when_offered_and_login_over_it(
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test's own CA
     mailbox = Mailbox()
     with smtp_server(mailbox, starttls=context) as port:  # it refuses mail before STARTTLS
-        with smtp.Mailer(smtp.server(f"127.0.0.1:{port}", False, CREDENTIALS)) as mailer:
-            mailer.send(_mail("alice@example.com"))
+        _send_one(port, False)
     assert mailbox.logins == [("bpm-bot", "s3cret")]
     assert mailbox.to() == ["alice@example.com"]
 
@@ -90,10 +94,11 @@ def test_starttls_checks_the_certificate(tmp_path: Path) -> None:
     """Without SSL_CERT_FILE the self-signed certificate is not trusted: nothing is sent."""
     _, context = self_signed(tmp_path)
     mailbox = Mailbox()
-    with smtp_server(mailbox, starttls=context) as port:
-        with smtp.Mailer(smtp.server(f"127.0.0.1:{port}", False, CREDENTIALS)) as mailer:
-            with pytest.raises(SendError, match="certificate verify failed"):
-                mailer.send(_mail("alice@example.com"))
+    with (
+        smtp_server(mailbox, starttls=context) as port,
+        pytest.raises(SendError, match="certificate verify failed"),
+    ):
+        _send_one(port, False)
     assert (mailbox.logins, mailbox.received) == ([], [])
 
 
@@ -102,8 +107,7 @@ def test_ssl_from_the_first_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     mailbox = Mailbox()
     with smtp_server(mailbox, implicit_tls=context) as port:
-        with smtp.Mailer(smtp.server(f"127.0.0.1:{port}", True, CREDENTIALS)) as mailer:
-            mailer.send(_mail("alice@example.com"))
+        _send_one(port, True)
     assert mailbox.logins == [("bpm-bot", "s3cret")]
     assert mailbox.to() == ["alice@example.com"]
 
