@@ -229,7 +229,7 @@ def test_json_shape(bpm: Bpm, story: Repo) -> None:
     assert (alice["actions"], alice["overdue"], alice["subject"]) == (
         [],
         0,
-        "bpm: 0 overdue actions, 1 to escalate for alice",
+        "bpm: 1 action to escalate for alice",
     )
     assert [i["action_id"] for i in found["unowned"]] == ["A2"]
     assert found["unreachable"] == [
@@ -318,7 +318,7 @@ def test_email_one_per_reachable_owner(bpm: Bpm, story: Repo, mailbox: tuple[Mai
     assert "<td>18 days overdue</td><td>2026-11-05</td>" in html
     assert "<td>1 time (first due 2026-10-30)</td><td>Ana Okafor, 2026-10-20</td>" in html
     alice = next(got for got in box.received if got.recipients == ["alice@example.com"])
-    assert alice.message["Subject"] == "bpm: 0 overdue actions, 1 to escalate for alice"
+    assert alice.message["Subject"] == "bpm: 1 action to escalate for alice"
     assert "  owner: bob\n" in alice.part("plain")
 
 
@@ -589,3 +589,21 @@ def test_email_over_starttls_with_login(
     assert (ran.exit_code, ran.stderr) == (0, "")
     assert box.logins == [("bpm-bot", "s3cret")]
     assert box.to() == ["bob@example.com"]
+
+
+def test_a_corrupt_sent_memory_is_rebuilt(
+    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str]
+) -> None:
+    box, server = mailbox
+    memory = story.path / ".git" / "bpm" / "remind.json"
+    memory.parent.mkdir(parents=True)
+    memory.write_bytes(b'{"salt": [1, "0.0.0"], "sent": {"tru')
+    send = ("remind", "--smtp", server, "--from", "bpm@example.com", "--once-per", "day")
+    assert bpm(*send).exit_code == 1
+    assert len(box.received) == 4  # nothing trusted from it: all sent, and recorded again
+    recorded = json.loads(memory.read_text())["sent"]
+    assert len(recorded) == 4
+    assert all(day == "2026-11-23" for day in recorded.values())
+    box.received = []
+    bpm(*send)
+    assert box.received == []

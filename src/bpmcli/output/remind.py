@@ -67,12 +67,14 @@ def headline(digest: Digest) -> str:
 
 def subject(digest: Digest) -> str:
     """`bpm: 3 overdue actions (2 due soon) for alice`, one line (a header)."""
-    text = f"bpm: {_plural(digest.overdue, 'overdue action')}"
-    if digest.due_soon:
-        text += f" ({digest.due_soon} due soon)"
+    parts = []
+    if digest.actions:
+        soon = f" ({digest.due_soon} due soon)" if digest.due_soon else ""
+        parts.append(f"{_plural(digest.overdue, 'overdue action')}{soon}")
     if digest.escalations:
-        text += f", {len(digest.escalations)} to escalate"
-    return clean(f"{text} for {digest.owner}")
+        count = len(digest.escalations)
+        parts.append(f"{count} to escalate" if parts else f"{_plural(count, 'action')} to escalate")
+    return clean(f"bpm: {', '.join(parts)} for {digest.owner}")
 
 
 def _escalation_intro(reminders: Reminders) -> str:
