@@ -136,7 +136,7 @@ MARKDOWN = """\
 |---|---|---|---|---|---|
 | 3 days overdue | 2026-11-20 | A2: Add a canary stage | Checkout outage (2026-10-20-checkout) | never | Ana Okafor, 2026-10-20 |
 
-## alice: 1 to escalate
+## alice: 1 action to escalate
 
 As facilitator: open actions of your postmortems overdue more than 14 days:
 
@@ -150,7 +150,7 @@ As facilitator: open actions of your postmortems overdue more than 14 days:
 |---|---|---|---|---|---|
 | 18 days overdue | 2026-11-05 | A1: Reject unknown config keys | Checkout outage (2026-10-20-checkout) | 1 time (first due 2026-10-30) | Ana Okafor, 2026-10-20 |
 
-## carol: 1 due soon
+## carol: 1 action due soon
 
 | when | due | action | postmortem | due moved | added |
 |---|---|---|---|---|---|

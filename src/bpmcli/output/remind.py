@@ -53,28 +53,28 @@ def added(item: Item) -> str:
     return f"{item.added_by}, {item.added_at}"
 
 
-def headline(digest: Digest) -> str:
-    """`bob: 1 overdue action, 1 due soon, 2 to escalate` (the counts that are not 0)."""
+def counts(digest: Digest) -> str:
+    """`3 overdue actions (2 due soon), 1 to escalate`; `1 action due soon`; ..."""
     parts = []
-    if digest.overdue or not (digest.due_soon or digest.escalations):
-        parts.append(_plural(digest.overdue, "overdue action"))
-    if digest.due_soon:
-        parts.append(f"{digest.due_soon} due soon")
+    if digest.overdue:
+        soon = f" ({digest.due_soon} due soon)" if digest.due_soon else ""
+        parts.append(f"{_plural(digest.overdue, 'overdue action')}{soon}")
+    elif digest.due_soon:
+        parts.append(f"{_plural(digest.due_soon, 'action')} due soon")
     if digest.escalations:
-        parts.append(f"{len(digest.escalations)} to escalate")
-    return clean(f"{digest.owner}: " + ", ".join(parts))
+        count = len(digest.escalations)
+        parts.append(f"{count} to escalate" if parts else f"{_plural(count, 'action')} to escalate")
+    return ", ".join(parts)
+
+
+def headline(digest: Digest) -> str:
+    """`bob: 1 overdue action (1 due soon), 2 to escalate`."""
+    return clean(f"{digest.owner}: {counts(digest)}")
 
 
 def subject(digest: Digest) -> str:
     """`bpm: 3 overdue actions (2 due soon) for alice`, one line (a header)."""
-    parts = []
-    if digest.actions:
-        soon = f" ({digest.due_soon} due soon)" if digest.due_soon else ""
-        parts.append(f"{_plural(digest.overdue, 'overdue action')}{soon}")
-    if digest.escalations:
-        count = len(digest.escalations)
-        parts.append(f"{count} to escalate" if parts else f"{_plural(count, 'action')} to escalate")
-    return clean(f"bpm: {', '.join(parts)} for {digest.owner}")
+    return clean(f"bpm: {counts(digest)} for {digest.owner}")
 
 
 def _escalation_intro(reminders: Reminders) -> str:
@@ -206,7 +206,7 @@ def text_body(reminders: Reminders, digest: Digest) -> str:
     for item in digest.actions:
         lines += _text_item(item, False)
     if digest.escalations:
-        lines += ["", _escalation_intro(reminders) + ":", ""]
+        lines += [*([""] if digest.actions else []), _escalation_intro(reminders) + ":", ""]
         for item in digest.escalations:
             lines += _text_item(item, True)
     lines += ["", FOOTER]
