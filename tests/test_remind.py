@@ -607,3 +607,38 @@ def test_a_corrupt_sent_memory_is_rebuilt(
     box.received = []
     bpm(*send)
     assert box.received == []
+
+
+def test_a_send_that_cannot_be_recorded_is_said(
+    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str]
+) -> None:
+    from conftest import read_only
+
+    box, server = mailbox
+    folder = story.path / ".git" / "bpm"
+    folder.mkdir(parents=True)
+    send = ("remind", "--smtp", server, "--from", "bpm@example.com", "--once-per", "day")
+    with read_only(folder):
+        ran = bpm(*send, "--owner", "bob", "--no-cache")
+    assert (ran.exit_code, ran.stdout) == (0, "bob: sent to bob@example.com\n")
+    assert ran.stderr == (
+        "warning: bob: sent, but not recorded in .git/bpm/remind.json: it may be sent again\n"
+    )
+    assert box.to() == ["bob@example.com"]
+    assert list(folder.iterdir()) == []
+
+
+def test_json_says_what_was_delivered(bpm: Bpm, story: Repo) -> None:
+    hook = Hook()
+    with webhook_server(hook) as url:
+        found, ran = remind_json(bpm, "--webhook", url, "--once-per", "week")
+        again, _ = remind_json(bpm, "--webhook", url, "--once-per", "week")
+    assert ran.exit_code == 1
+    assert found["deliveries"] == [
+        {"owner": "@payments-team", "to": "@payments", "status": "sent", "reason": None},
+        {"owner": "bob", "to": "U024BE7LH", "status": "sent", "reason": None},
+    ]
+    assert [d["status"] for d in again["deliveries"]] == ["already sent", "already sent"]
+    assert again["deliveries"][0]["reason"] == "in 2026-W48"
+    assert [u["owner"] for u in found["unreachable"]] == ["alice", "carol", "dave", None]
+    assert len(hook.posts) == 2

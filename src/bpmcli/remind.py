@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bpmcli.config import Config, Owner
-from bpmcli.errors import BpmError, SendError
+from bpmcli.errors import BpmError, SendError, relative_to_cwd
 from bpmcli.report import Current, Overdue, find_overdue
 from bpmcli.store.cache import Cache
 from bpmcli.store.history import History
@@ -297,8 +297,8 @@ def _send(
     except SendError as exc:
         return Outcome(digest.owner, to, FAILED, exc.message)
     if memory is not None and key is not None and not memory.remember(key):
-        where = memory.cache.path
-        return Outcome(digest.owner, to, SENT, f"not recorded in {where}: may be sent again")
+        where = relative_to_cwd(memory.cache.path) if memory.cache.path else MEMORY_NAME
+        return Outcome(digest.owner, to, SENT, f"not recorded in {where}: it may be sent again")
     return Outcome(digest.owner, to, SENT)
 
 

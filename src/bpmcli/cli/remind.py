@@ -212,7 +212,7 @@ def _report(
     import sys
 
     from bpmcli.output import remind as shown
-    from bpmcli.remind import FAILED, UNREACHABLE, WOULD_SEND
+    from bpmcli.remind import FAILED, SENT, UNREACHABLE, WOULD_SEND
 
     problems = [o for o in outcomes if o.status in (FAILED, UNREACHABLE)]
     if format == "json":
@@ -225,6 +225,9 @@ def _report(
         for outcome in outcomes:
             if outcome.status not in (FAILED, UNREACHABLE, WOULD_SEND):
                 terminal.say(shown.status_line(outcome))
+    for outcome in outcomes:
+        if outcome.status == SENT and outcome.reason:  # the record could not be written
+            terminal.note(f"warning: {outcome.owner}: sent, but {outcome.reason}")
     for outcome in problems:
         terminal.note(f"error: {shown.problem_line(outcome)}")
     if problems:

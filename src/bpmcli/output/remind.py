@@ -322,8 +322,10 @@ def dry_run(reminders: Reminders, outcomes: Sequence[Outcome], transport: str) -
 
 def status_line(outcome: Outcome) -> str:
     """One line for a digest that went out or was not due: `bob: sent to bob@example.com`."""
+    from bpmcli.remind import SENT
+
     to = f" to {outcome.to}" if outcome.to else ""
-    reason = f" {outcome.reason}" if outcome.reason else ""
+    reason = f" {outcome.reason}" if outcome.reason and outcome.status != SENT else ""
     return clean(f"{outcome.owner}: {outcome.status}{to}{reason}")
 
 
