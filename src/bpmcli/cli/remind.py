@@ -14,6 +14,7 @@ from bpmcli.cli import options
 from bpmcli.cli.options import NoCaches, members
 from bpmcli.errors import UsageError
 from bpmcli.output import terminal
+from bpmcli.output.remind import FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 WEBHOOK_VARIABLE = "BPM_WEBHOOK_URL"
-# Here, not in options.py: only this command has them (the lists are light: no import).
-Format = StrEnum("Format", members(("markdown", "json")))  # type: ignore[misc]
+# Here, not in options.py: only this command has them.
+Format = StrEnum("Format", members(FORMATS))  # type: ignore[misc]
 Send = StrEnum("Send", members(("email", "webhook")))  # type: ignore[misc]
 Per = StrEnum("Per", members(("day", "week")))  # type: ignore[misc]
 
