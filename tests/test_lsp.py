@@ -128,6 +128,12 @@ BAD_ID = CLEAN.replace("id: 2026-11-20-checkout-outage", "id: checkout-outage-dr
 SUPPRESSION = CLEAN.replace(
     "## Impact\n\n", "## Impact\n\n<!-- bpm-disable-next-line BPM301 -->\n", 1
 )
+NO_REVIEW_BY = CLEAN.replace("review_by: 2026-11-25\n", "")
+HEADER = "| Time (UTC) | Actor | Action or event | Outcome | Expectations | Assumptions |"
+RENAMED = CLEAN.replace(HEADER, "| Time (UTC) | Who | What | Result | Expected | Assumed |")
+EARLY_ROW = "| 2026-11-20 14:01 | alice | Looked at the dashboards |  |  |  |\n"
+SORTED = CLEAN.replace("|---|---|---|---|---|---|\n", "|---|---|---|---|---|---|\n" + EARLY_ROW)
+UNSORTED = CLEAN.replace("optional |\n", "optional |\n" + EARLY_ROW)
 
 
 async def quick_fixes(
@@ -167,8 +173,11 @@ def applied(text: str, action: types.CodeAction, path: Path) -> str:
     [
         (BAD_ID, "BPM002", CLEAN.replace("outage\ntitle", "outage  # ours\ntitle", 1)),
         (SUPPRESSION, "BPM901", CLEAN),
+        (NO_REVIEW_BY, "BPM002", CLEAN),
+        (RENAMED, "BPM201", CLEAN),
+        (UNSORTED, "BPM202", SORTED),
     ],
-    ids=["id from the file name", "unused suppression"],
+    ids=["id from the file name", "unused suppression", "review_by", "header", "rows"],
 )
 async def test_a_certain_fix_is_a_quick_fix_that_clears_its_finding(
     client: LanguageClient, repo: Repo, text: str, code: str, expected: str

@@ -14,6 +14,7 @@ from bpmcli.cli.options import LintFormat
 
 if TYPE_CHECKING:
     from types import ModuleType
+    from typing import TextIO
 
     from bpmcli.config import Config
     from bpmcli.lint.engine import Finding
@@ -74,6 +75,17 @@ def lint(
             "--allow-empty", help="Finding no postmortem to check is fine (exit 0, not 2)."
         ),
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Make the certain fixes (docs/rules.md: fixable), then lint."),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Print the fixes --fix would make as a diff; write nothing (exit 1 if any).",
+        ),
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -93,10 +105,15 @@ def lint(
     config = options.config()
     files: list[Path] = []
     findings: list[Finding] = []
-    if paths == [Path("-")]:  # an editor or a script hands the text over: no cache, no disk
+    report, given = sys.stdout, sys.stdin.buffer.read() if paths == [Path("-")] else None
+    if fix or diff:
+        report, given = _fix_first(
+            config, paths or [], since, stdin_filename, (select, ignore), diff, quiet, given
+        )
+    if given is not None:  # an editor or a script hands the text over: no cache, no disk
         if since is not None:
             raise _usage("--since reads git's lines of files on disk: not with PATH '-'")
-        files, findings = _stdin(config, stdin_filename, _codes(select), _codes(ignore))
+        files, findings = _stdin(config, stdin_filename, _codes(select), _codes(ignore), given)
         paths = files  # so that an empty run is not mistaken for a missing folder
     elif stdin_filename is not None:
         raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
@@ -113,7 +130,7 @@ def lint(
     failing = frozenset({"error", "warning"} if strict else {"error"})
     checked = formats.Checked(findings, files, _repository_root(config), colour(), failing)
     outputs = _outputs(output_file or [])  # checked before anything is written
-    sys.stdout.write(_shown(formats, checked, format.value, statistics, quiet))
+    report.write(_shown(formats, checked, format.value, statistics, quiet))
     _write_outputs(formats, checked, outputs)
     if not exit_zero and any(f.severity in failing for f in findings):
         raise typer.Exit(1)
@@ -166,7 +183,7 @@ def _usage(message: str) -> Exception:
 
 
 def _stdin(
-    config: "Config", name: str | None, select: list[str], ignore: list[str]
+    config: "Config", name: str | None, select: list[str], ignore: list[str], given: bytes
 ) -> tuple[list[Path], list["Finding"]]:
     """`bpm lint -`: the text on standard input, linted as the file `name` would be (the
     config that applies to its folder; findings under its name), nothing read or written."""
@@ -176,7 +193,7 @@ def _stdin(
     path = Path(name) if name else Path("-")
     applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
     chosen = engine.settings(applying, options.today_in(applying), select, ignore)
-    return [path], engine.lint_bytes(sys.stdin.buffer.read(), path, chosen)
+    return [path], engine.lint_bytes(given, path, chosen)
 
 
 def _only_files(paths: list[Path]) -> bool:
@@ -274,3 +291,111 @@ def _since(
     from bpmcli.store.workspace import Workspace
 
     return engine.only_changed_since(findings, Workspace(config).changed_lines(revision, files))
+
+
+# -- --fix and --diff ------------------------------------------------------------------------
+
+
+def _fix_first(
+    config: "Config",
+    paths: list[Path],
+    since: str | None,
+    stdin_filename: str | None,
+    chosen: tuple[list[str] | None, list[str] | None],
+    diff: bool,
+    quiet: bool,
+    given: bytes | None,
+) -> "tuple[TextIO, bytes | None]":
+    """--fix or --diff, before the lint: --diff prints the diff and exits; --fix writes the
+    fixed files, or with PATH '-' prints the fixed text (as ruff does). Returns where the
+    report of what remains goes (stderr when stdout holds the fixed text) and the text on
+    stdin to lint (the fixed one)."""
+    if since is not None:  # a fix edits the whole file, not only the changed lines
+        raise _usage("--fix and --diff edit whole files: not with --since")
+    if given is None and stdin_filename is not None:
+        raise _usage("--stdin-filename names the text read from PATH '-': give '-' as PATH")
+    codes = (_codes(chosen[0]), _codes(chosen[1]))
+    if given is None:
+        changed = _fixed_files(config, paths, *codes)
+        if diff:
+            _show_diff(changed)
+        _fix_files(changed, quiet)
+        return sys.stdout, None
+    changed = _fixed_stdin(config, stdin_filename, *codes, given)
+    if diff:
+        _show_diff(changed)
+    text = changed[0][2] if changed else given.decode("utf-8")
+    sys.stdout.write(text)
+    return sys.stderr, text.encode("utf-8")
+
+
+Changed = list[tuple[Path, str, str, int]]  # (path, text, fixed text, problems fixed)
+
+
+def _fixed_files(
+    config: "Config", paths: list[Path], select: list[str], ignore: list[str]
+) -> Changed:
+    """Each file that a certain fix changes, with its config's settings."""
+    from bpmcli.lint import engine
+    from bpmcli.lint.fixes import fix_files
+
+    changed: Changed = []
+    for applying, group in _by_config(config, paths):
+        chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+        changed += fix_files(engine.collect(group, applying), chosen)
+    return changed
+
+
+def _fixed_stdin(
+    config: "Config", name: str | None, select: list[str], ignore: list[str], given: bytes
+) -> Changed:
+    """The text on stdin with its fixes, linted as the file `name` would be (as `_stdin`)."""
+    from bpmcli import config as configuration
+    from bpmcli.lint import engine
+    from bpmcli.lint.fixes import fix_text
+
+    path = Path(name) if name else Path("-")
+    applying = configuration.load(path.parent) if name and path.parent.is_dir() else config
+    chosen = engine.settings(applying, options.today_in(applying), select, ignore)
+    try:
+        text = given.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _usage("the text on stdin is not UTF-8: bpm cannot fix it") from exc
+    fixed = fix_text(text, path, chosen)
+    return [(path, text, fixed.text, fixed.fixed)] if fixed.text != text else []
+
+
+def _fix_summary(verb: str, changed: Changed) -> str:
+    problems = sum(item[3] for item in changed)
+    files = len(changed)
+    return (
+        f"{verb} {problems} problem{'s' if problems != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''}.\n"
+    )
+
+
+def _fix_files(changed: Changed, quiet: bool) -> None:
+    """--fix: each changed file written once, whole (atomic); the summary on stderr, so that
+    stdout holds the remaining findings in the format asked for. A file that cannot be
+    written stops the run (exit 2) and is left as it was."""
+    from bpmcli.errors import BpmError, UsageError
+    from bpmcli.files import atomic_write
+
+    for path, _, new, _ in changed:
+        try:
+            atomic_write(path, new.encode("utf-8"))
+        except BpmError as exc:  # exit 2, not 1: with --fix, 1 says "findings remain"
+            raise UsageError(exc.message, exc.path, exc.line) from exc
+    if changed and not quiet:
+        sys.stderr.write(_fix_summary("Fixed", changed))
+
+
+def _show_diff(changed: Changed) -> None:
+    """--diff: the fixes as a unified diff on stdout, nothing written; exit 1 when there is
+    one, 0 when none (as ruff's --diff)."""
+    from bpmcli.files import display
+    from bpmcli.lint.fixes import unified_diff
+
+    sys.stdout.write("".join(unified_diff(old, new, display(p)) for p, old, new, _ in changed))
+    sys.stderr.write(_fix_summary("Would fix", changed) if changed else "Nothing to fix.\n")
+    raise typer.Exit(1 if changed else 0)

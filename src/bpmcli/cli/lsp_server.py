@@ -125,7 +125,8 @@ def code_action(ls: LanguageServer, params: types.CodeActionParams) -> list[type
         )
 
     asked = [from_client(document, d) for d in params.context.diagnostics]
-    return shown.code_actions(document.uri, certain_fixes(text, found[0]), asked, to_range)
+    fixes = certain_fixes(text, found[0], found[1])
+    return shown.code_actions(document.uri, fixes, asked, to_range)
 
 
 def from_client(document: TextDocument, diagnostic: types.Diagnostic) -> types.Diagnostic:

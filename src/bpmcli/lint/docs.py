@@ -35,6 +35,10 @@ In the front matter, the same as a YAML comment: `# bpm-disable-next-line BPM101
 line above. A directive without codes applies to every rule. A directive that suppresses
 nothing is itself reported (BPM901).
 
+Rules marked *fixable* have fixes that are certain: `bpm lint --fix` makes them (and
+`--diff` shows them without writing), and `bpm lsp` offers them as quick fixes. A fix
+changes only the text it means to; a finding whose fix is not certain keeps its finding.
+
 """
 
 WITHOUT_FRONT_MATTER = """## Files without front matter
@@ -61,8 +65,8 @@ nothing but a front matter, get BPM001 alone.
 
 This page is generated from the code (`python -m bpmcli.lint.docs > docs/rules.md`).
 
-| code | name | severity | finds |
-|---|---|---|---|
+| code | name | severity | finds | `--fix` |
+|---|---|---|---|---|
 """
 
 
@@ -73,20 +77,33 @@ def render() -> str:
     body_rules = [c for c in body_rules if c not in ("BPM001", "BPM901", "BPM902")]
     out = [HEADER, WITHOUT_FRONT_MATTER.format(codes=", ".join(body_rules))]
     out += [
-        f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.summary} |\n"
+        f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.summary} |"
+        f"{' fixable |' if r.fixable else ' |'}\n"
         for r in rules.values()
     ]
     for rule in rules.values():
+        fixable = ", fixable" if rule.fixable else ""
         out.append(
-            f"\n## {rule.code}\n\n`{rule.name}`, {rule.severity} by default: {rule.summary}.\n\n"
+            f"\n## {rule.code}\n\n`{rule.name}`, {rule.severity} by default{fixable}: "
+            f"{rule.summary}.\n\n"
         )
         out.append(f"**Why.** {rule.why}\n\n**Fix.** {rule.fix}\n")
+        out.append(_fixed(rule))
         out.append(_examples(rule))
         out.append(_extra(rule.code))
     return "".join(out)
 
 
 _LANGUAGE = {"front matter": "yaml", "action item": "yaml", "action": "text", "folder": "text"}
+
+
+def _fixed(rule: Rule) -> str:
+    """What `bpm lint --fix` does for the rule's findings."""
+    if not rule.fixable:
+        return ""
+    from bpmcli.lint.fixes import FIXED
+
+    return f"\n**`--fix`.** {FIXED[rule.code][0].upper()}{FIXED[rule.code][1:]}.\n"
 
 
 def _examples(rule: Rule) -> str:

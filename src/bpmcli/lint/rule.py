@@ -142,6 +142,8 @@ class Rule(NamedTuple):
     examples: Examples | None = None
     # False: it also runs on a file whose front matter is missing or broken (the body only)
     needs_front_matter: bool = True
+    # True: some of its findings have a certain fix (lint/fixes.py), made by `bpm lint --fix`
+    fixable: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -157,12 +159,13 @@ def rule(
     *,
     examples: Examples | None = None,
     needs_front_matter: bool = True,
+    fixable: bool = False,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         assert code not in RULES, f"{code} registered twice"
         assert examples is None or examples.place in PLACES, f"{code}: unknown example place"
         RULES[code] = Rule(
-            code, name, severity, summary, why, fix, check, examples, needs_front_matter
+            code, name, severity, summary, why, fix, check, examples, needs_front_matter, fixable
         )
         return check
 
@@ -178,9 +181,18 @@ def engine_rule(
     fix: str,
     *,
     examples: Examples | None = None,
+    fixable: bool = False,
 ) -> None:
     """A rule the engine itself applies (unreadable files, stale suppressions); both also
     apply to a file whose front matter is missing or broken."""
-    rule(code, name, severity, summary, why, fix, examples=examples, needs_front_matter=False)(
-        lambda ctx: ()
-    )
+    rule(
+        code,
+        name,
+        severity,
+        summary,
+        why,
+        fix,
+        examples=examples,
+        needs_front_matter=False,
+        fixable=fixable,
+    )(lambda ctx: ())

@@ -57,6 +57,7 @@ def _text(value: Any) -> bool:
     "Add the field, or correct its value, as docs/format.md describes: timestamps with an "
     "offset (`2026-11-20T14:03:00Z`), dates as `YYYY-MM-DD`, `status` one of draft, "
     "in-review, published, `severity` one of the configured ones.",
+    fixable=True,
     examples=Examples(
         "front matter",
         flagged=(

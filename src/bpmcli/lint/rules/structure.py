@@ -18,6 +18,7 @@ from bpmcli.lint.rules.timeline import table_of
     "skipped.",
     "Add the heading (`## Impact`), even with a sentence saying why it is short. The list "
     "is `required_sections` in the config.",
+    fixable=True,
     needs_front_matter=False,
     examples=Examples(
         "heading",

@@ -24,6 +24,7 @@ engine_rule(
     "A suppression that no longer matches anything still hides the next finding on its "
     "lines: stale suppressions quietly switch checks off.",
     "Delete the comment, or narrow it to the codes it is meant for.",
+    fixable=True,
     examples=Examples(
         "prose",
         flagged=("<!-- bpm-disable-next-line BPM301 -->\nThe deploy went out at 14:03.",),

@@ -31,6 +31,7 @@ def table_of(ctx: Context) -> timeline.Table | None:
     "Use `bpm timeline add` to add rows: it writes the table. To repair a hand-written "
     "one, give it the header `| Time (UTC) | Actor | Action or event | Outcome | "
     "Expectations | Assumptions |` and six cells per row.",
+    fixable=True,
     examples=Examples(
         "timeline",
         flagged=(
@@ -76,6 +77,7 @@ def check_table(ctx: Context) -> Iterator[Hit]:
     "that is not `YYYY-MM-DD HH:MM` misleads both.",
     "Write times as `YYYY-MM-DD HH:MM` in the configured zone and keep rows in order "
     "(`bpm timeline add` places each row where it belongs).",
+    fixable=True,
     needs_front_matter=False,
     examples=Examples(
         "timeline rows",
