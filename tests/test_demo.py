@@ -28,6 +28,14 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
     )
     assert "2026-10-20 14:11  alice       Rolled back to config" in done.stdout
     assert "1 overdue action, 1 owner; most overdue: bob (1)" in done.stdout
+    assert "$ bpm remind --smtp smtp.example.com:587 --dry-run" in done.stdout
+    assert (
+        "--- email to bob@example.com\nSubject: bpm: 1 overdue action for bob\n\n"
+        "bob: 1 overdue action (as of 2026-11-23)\n\n"
+        "- 18 days overdue: A1 Make the config loader reject unknown keys\n"
+        "  due 2026-11-05 (never moved); added by Bob Chen on 2026-10-22\n"
+    ) in done.stdout
+    assert "Subject: bpm: 1 action to escalate for alice" in done.stdout
     assert "$ bpm report stats --since 2026-10-01" in done.stdout
     assert "postmortems started           1        1\n" in done.stdout
     assert "site: 6 pages, 6 written, 0 unchanged" in done.stdout

@@ -15,6 +15,20 @@ from bpmcli.errors import UsageError
 from bpmcli.store.repo import Git, run_bpm
 
 PURPOSE = "bpm demo"
+# Where `bpm remind` reaches the people of the story (its dry run connects to nothing).
+OWNERS = """
+[owners.alice]
+email = "alice@example.com"
+
+[owners.bob]
+email = "bob@example.com"
+
+[owners.carol]
+email = "carol@example.com"
+
+[remind]
+from = "bpm@example.com"
+"""
 
 
 @dataclass(frozen=True)
@@ -169,5 +183,9 @@ def run(target: Path, columns: int = 80) -> Iterator[Step]:
     yield repo.bpm("action", "list")
     yield repo.bpm("list")
     yield repo.bpm("report", "overdue")
+    with (target / ".bpm.toml").open("a", encoding="utf-8") as config:
+        config.write(OWNERS)
+    repo.commit("Where to reach the owners", "Ana Okafor", "2026-11-20T09:00:00Z")
+    yield repo.bpm("remind", "--smtp", "smtp.example.com:587", "--dry-run")
     yield repo.bpm("report", "stats", "--since", "2026-10-01")
     yield repo.bpm("site", "site")

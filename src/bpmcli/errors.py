@@ -60,3 +60,7 @@ class ConfigError(UsageError):
 
 class PostmortemError(BpmError):
     """A postmortem file that cannot be read or edited as asked."""
+
+
+class SendError(BpmError):
+    """A message (an email, a webhook POST) another machine did not accept; one line why."""

@@ -111,15 +111,20 @@ def find_overdue(
     history: History | None,
     owner: str | None = None,
     ticket_link: Callable[[str | None], str | None] = lambda ticket: None,
+    due_before: dt.date | None = None,
 ) -> list[Overdue]:
-    """Open actions due before `as_of`, whatever the postmortem's status; most overdue first."""
+    """Open actions due before `as_of`, whatever the postmortem's status; most overdue first.
+
+    `due_before` (after `as_of`) takes in the open actions due before it too, the ones
+    coming due (`bpm remind`): their `days_overdue` is negative, minus the days left."""
     lineages = history.by_path() if history else {}
+    horizon = max(as_of, due_before) if due_before is not None else as_of
     rows = []
     for item in postmortems:
         lineage = lineages.get(item.path)
         for action in item.pm.actions:
             due = action.due
-            if due is None or not action.is_overdue(as_of):
+            if due is None or not action.is_overdue(horizon):
                 continue
             if owner is not None and action.owner != owner:
                 continue

@@ -43,6 +43,7 @@ def _check(bpm: Bpm, repo: Repo, *args: str) -> None:
         ("report", "vanished", "--format", "json"),
         ("report", "sla", "--format", "json"),
         ("report", "stats", "--format", "json", "--as-of", "2026-03-31"),
+        ("remind", "--format", "json", "--within", "3650"),
     ],
     ids=lambda args: "-".join(args[:2]),
 )

@@ -67,6 +67,10 @@ COMMANDS: dict[str, Lazy] = {
         "What slipped, and whether the team follows through: overdue, vanished, sla, stats.",
         group=True,
     ),
+    "remind": Lazy(
+        "bpmcli.cli.remind",
+        "Each owner's digest of overdue and coming actions: printed, emailed or posted.",
+    ),
     "schema": Lazy(
         "bpmcli.cli.schema",
         "Print the JSON Schema of the config (.bpm.toml) or of a postmortem's front matter.",

@@ -99,10 +99,11 @@ class Cache:
         self.written_ns = written
         return found
 
-    def save(self, document: dict[str, Any]) -> None:
-        """Write the document in one atomic step; a failure only costs speed next time."""
+    def save(self, document: dict[str, Any]) -> bool:
+        """Write the document in one atomic step; a failure only costs speed next time.
+        False when nothing was written (off, or the write failed)."""
         if self.path is None:
-            return
+            return False
         from bpmcli.errors import BpmError
         from bpmcli.files import atomic_write
 
@@ -112,7 +113,8 @@ class Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, encoded)
         except (OSError, BpmError, TypeError, ValueError):
-            return
+            return False
+        return True
 
     def trusted_from_now(self, stat: os.stat_result) -> bool:
         """Whether an entry for this stat, saved by this run, will pass `unchanged`."""

@@ -532,7 +532,7 @@ class Loaded:
     history: History | None
     warnings: list[str]
     facts: dict[str, Facts | None] = field(default_factory=dict)  # what a scan read, by blob
-    unsaved: Callable[[], None] | None = None  # writes the cache, when `load` was told to wait
+    unsaved: Callable[[], object] | None = None  # writes the cache, when `load` was told to wait
 
     def save(self) -> None:
         """Write the history cache now, if `load(..., save=False)` left it unwritten."""
