@@ -67,6 +67,11 @@ COMMANDS: dict[str, Lazy] = {
         "What slipped, and whether the team follows through: overdue, vanished, sla, stats.",
         group=True,
     ),
+    "tickets": Lazy(
+        "bpmcli.cli.tickets",
+        "Keep action items in step with GitHub Issues or Jira: create, status, pull.",
+        group=True,
+    ),
     "schema": Lazy(
         "bpmcli.cli.schema",
         "Print the JSON Schema of the config (.bpm.toml) or of a postmortem's front matter.",
