@@ -347,3 +347,21 @@ def test_status_of_many_ticketed_actions_takes_a_few_requests(
     data = json.loads(ran.stdout)
     assert data["checked"] == actions and len(data["drift"]) == actions // 10
     assert data["requests"] == expected == len(github.seen)  # pages of 100, never one per issue
+
+
+def test_a_500_on_the_listing_is_retried_and_status_goes_on(
+    github: GitHubFake, write_pm: Callable[..., Path], repo: Repo
+) -> None:
+    from bpmcli import config, tickets
+    from bpmcli.tickets.github import GitHub
+
+    github.add("in step")
+    write_pm(PM, [{"ticket": "acme/ops#1"}, {"ticket": "acme/ops#2"}])
+    github.fail("GET", r"/issues$", 500, times=2)
+    github.fail("GET", r"/issues/2$", 404)
+    slept: list[float] = []
+    tracker = GitHub("acme/ops", github.token, github.url, sleep=slept.append)
+    result = tickets.status(config.load(repo.path), tracker)
+    assert slept == [1.0, 2.0]  # backoff, not a real wait: the sleep is the test's recorder
+    assert [(d.ticket, d.drift) for d in result.drift] == [("acme/ops#2", ("gone",))]
+    assert result.requests == 4

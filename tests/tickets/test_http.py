@@ -148,3 +148,16 @@ def test_links_reads_rfc_8288_headers() -> None:
         "last": "https://api.example/x?page=5",
     }
     assert links("") == {}
+
+
+def test_a_redirect_to_another_host_never_carries_the_token(fake: GitHubFake) -> None:
+    with running(GitHubFake()) as elsewhere:
+        fake.fail("GET", "/moved$", 301, headers={"Location": elsewhere.url + ISSUE})
+        fake.fail("GET", "/here$", 307, headers={"Location": fake.url + ISSUE})
+        slept: list[float] = []
+        assert client(fake.url, slept).get("/here").status == 200  # same host: still signed
+        with pytest.raises(NetError, match=r": 401 Unauthorized: Bad credentials$"):
+            client(fake.url, slept).get("/moved")
+        (followed,) = elsewhere.seen
+        assert followed.path == ISSUE and "authorization" not in followed.headers
+        assert fake.requests("GET", ISSUE)[-1].headers["authorization"] == f"Bearer {TOKEN}"

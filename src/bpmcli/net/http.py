@@ -12,6 +12,7 @@ Trackers (GitHub, Jira) and webhooks talk through `Client`. What it does for eve
   else GitHub's `x-ratelimit-reset` (epoch seconds), else one minute; a wait longer than
   `max_wait` fails at once, with one line saying when to retry. A POST answered 429 is
   retried: the server refused it without acting;
+- a redirect to another host or port never carries the credentials;
 - errors are one line naming the method, the URL (with no credentials in it) and the
   status: `NetError`, exit 1.
 
@@ -20,6 +21,7 @@ The sleep and the clock are parameters only so that tests of the waits do not wa
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -153,7 +155,7 @@ class Client:
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         self.requests += 1
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+            with _opener().open(request, timeout=self.timeout) as reply:
                 return Response(reply.status, reply.headers, reply.read(), url)
         except urllib.error.HTTPError as exc:
             with exc:
@@ -187,7 +189,8 @@ class Client:
                 )
             return max(limited, 0.0)
         if status >= 500 and method in SAFE_TO_REPEAT and attempt <= self.retries:
-            return float(2 ** (attempt - 1))
+            asked = retry_after(answer.headers.get("Retry-After"), self.clock())  # a 503's
+            return min(asked, self.max_wait) if asked is not None else float(2 ** (attempt - 1))
         tries = f" after {attempt} tries" if attempt > 1 else ""
         raise NetError(f"{where}: {status} {_message(answer)}{tries}", status)
 
@@ -205,6 +208,25 @@ class Client:
             except ValueError:
                 pass
         return 60.0 if answer.status == 429 else None  # GitHub: "wait at least one minute"
+
+
+@functools.cache
+def _opener() -> Any:
+    """urllib's opener, but a redirect to another host or port never carries the
+    credentials: urllib copies every header, `Authorization` included, to wherever a
+    server redirects."""
+    import urllib.request
+
+    class Redirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(
+            self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+        ) -> Any:
+            new = super().redirect_request(req, fp, code, msg, headers, newurl)
+            if new is not None and urlsplit(newurl).netloc != urlsplit(req.full_url).netloc:
+                new.remove_header("Authorization")
+            return new
+
+    return urllib.request.build_opener(Redirect)
 
 
 def retry_after(value: str | None, now: float) -> float | None:
