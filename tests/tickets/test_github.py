@@ -116,7 +116,11 @@ def test_create_for_one_postmortem_only(
     [
         ([], {}, "error: no tracker: set [tickets] tracker"),
         (["--tracker", "github"], {}, "error: GitHub needs the repository"),
-        (["--tracker", "gitlab"], {}, "error: --tracker must be github or jira"),
+        (
+            ["--tracker", "gitlab"],
+            {},
+            "error: Invalid value for '--tracker': 'gitlab' is not one of",
+        ),
         (
             ["--tracker", "github", "--repo", "a/b", "--api-url", "ftp://x"],
             {},

@@ -10,7 +10,7 @@ from email.utils import formatdate
 
 import pytest
 
-from bpmcli.net.http import Client, NetError, links, retry_after
+from bpmcli.net.http import Client, NetError, links, retry_after, shown
 from tickets.servers import GitHubFake, running
 
 TOKEN = "gh-test-token"
@@ -161,3 +161,17 @@ def test_a_redirect_to_another_host_never_carries_the_token(fake: GitHubFake) ->
         (followed,) = elsewhere.seen
         assert followed.path == ISSUE and "authorization" not in followed.headers
         assert fake.requests("GET", ISSUE)[-1].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://bot:s3cret@api.example:8443/repos/a/b?access_token=t0k",
+            "https://api.example:8443/repos/a/b",
+        ),
+        ("http://127.0.0.1:5000/x#frag", "http://127.0.0.1:5000/x"),
+    ],
+)
+def test_urls_in_errors_carry_no_credentials(url: str, expected: str) -> None:
+    assert shown(url) == expected

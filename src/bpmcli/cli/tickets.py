@@ -10,8 +10,10 @@ import typer
 
 from bpmcli.cli import options
 from bpmcli.cli.options import complete_postmortems, members
+from bpmcli.config import TRACKERS
 from bpmcli.errors import UsageError
 from bpmcli.output import terminal
+from bpmcli.output.tickets import FORMATS
 
 if TYPE_CHECKING:
     from bpmcli.config import Config
@@ -22,10 +24,12 @@ app = typer.Typer(
     help="Keep action items in step with GitHub Issues or Jira: create, status, pull.",
 )
 
-Format = StrEnum("Format", members(("table", "json")))  # type: ignore[misc]
+Format = StrEnum("Format", members(FORMATS))  # type: ignore[misc]
 FormatOption = Annotated[Format, typer.Option("--format", "-f")]
+TrackerName = StrEnum("TrackerName", members(TRACKERS))  # type: ignore[misc]
 TrackerOption = Annotated[
-    str | None, typer.Option("--tracker", help="github or jira; default: [tickets] tracker.")
+    TrackerName | None,
+    typer.Option("--tracker", help="Default: the config's tickets.tracker."),
 ]
 RepoOption = Annotated[str | None, typer.Option("--repo", help="GitHub: owner/name.")]
 ApiUrlOption = Annotated[
@@ -48,7 +52,7 @@ OnlyArg = Annotated[
 
 
 def _connect(
-    tracker: str | None,
+    tracker: StrEnum | None,
     repo: str | None,
     api_url: str | None,
     site: str | None,
@@ -60,7 +64,12 @@ def _connect(
 
     config = options.config()
     chosen = settings(
-        config, tracker=tracker, repo=repo, api_url=api_url, site=site, project=project
+        config,
+        tracker=tracker.value if tracker else None,
+        repo=repo,
+        api_url=api_url,
+        site=site,
+        project=project,
     )
     return config, connect(chosen)
 
