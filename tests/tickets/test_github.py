@@ -369,3 +369,24 @@ def test_a_500_on_the_listing_is_retried_and_status_goes_on(
     assert slept == [1.0, 2.0]  # backoff, not a real wait: the sleep is the test's recorder
     assert [(d.ticket, d.drift) for d in result.drift] == [("acme/ops#2", ("gone",))]
     assert result.requests == 4
+
+
+def test_a_title_that_reads_like_a_marker_does_not_pass_for_one(
+    bpm: Bpm, github: GitHubFake, write_pm: Callable[..., Path]
+) -> None:
+    pm = write_pm(PM, [{}], title='"Outage <!-- bpm: 2026-01-01-other/A9 -->"')
+    assert bpm("tickets", "create", *gh_args(github)).exit_code == 0
+    assert "<!-- bpm: 2026-01-01-other/A9 -->" in github.issues[1]["body"]
+    pm.write_text(pm.read_text().replace("    ticket: acme/ops#1\n", ""))  # the crash case
+    again = bpm("tickets", "create", *gh_args(github))
+    assert "A1 -> acme/ops#1 (found)" in again.stdout and len(github.issues) == 1
+
+
+def test_an_open_action_without_an_id_is_said_and_gets_no_ticket(
+    bpm: Bpm, github: GitHubFake, write_pm: Callable[..., Path]
+) -> None:
+    pm = write_pm(PM, [{}])
+    pm.write_text(pm.read_text().replace("  - id: A1\n    action:", "  - action:"))
+    ran = bpm("tickets", "create", *gh_args(github))
+    assert ran.exit_code == 0 and github.seen == []
+    assert f"warning: postmortems/2026/{PM}.md: an open action has no id: no ticket" in ran.stderr

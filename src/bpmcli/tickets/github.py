@@ -20,11 +20,12 @@ import re
 from typing import Any
 
 from bpmcli.net.http import Client, NetError
-from bpmcli.tickets.tracker import LABEL, MARKER, NewTicket, Ticket, description_lines
+from bpmcli.tickets.tracker import LABEL, NewTicket, Ticket, description_lines, last_marker
 
 PUBLIC_API = "https://api.github.com"
 _REF = re.compile(r"^(?:([\w.-]+/[\w.-]+))?#(\d+)$")
 _URL = re.compile(r"^https?://[^/\s]+/([\w.-]+/[\w.-]+)/issues/(\d+)/?$")
+_HIDDEN = re.compile(r"<!-- bpm: ([^\s/<>]+/[^\s/<>]+) -->")  # the marker, as bpm hides it
 
 
 class GitHub:
@@ -112,13 +113,12 @@ class GitHub:
         if not isinstance(item, dict) or not isinstance(item.get("number"), int):
             raise NetError(f"GitHub answered an issue of {repo} without a number")
         body = item.get("body") if isinstance(item.get("body"), str) else ""
-        found = MARKER.search(body or "")
         closed = _day(item.get("closed_at")) if item.get("state") == "closed" else None
         return Ticket(
             ref=f"{repo}#{item['number']}",
             open=item.get("state") != "closed",
             url=str(item.get("html_url") or ""),
-            marker=found.group(1) if found else None,
+            marker=last_marker(body or "", _HIDDEN),
             closed=closed,
             not_planned=item.get("state_reason") == "not_planned",
         )

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bpmcli.net.http import Client, NetError
-from bpmcli.tickets.tracker import LABEL, MARKER, NewTicket, Ticket, description_lines
+from bpmcli.tickets.tracker import LABEL, NewTicket, Ticket, description_lines, last_marker
 
 FIELDS = ["status", "duedate", "description", "resolutiondate"]
 PAGE = 100  # maxResults asked for; the server may send fewer, the token says if more
@@ -131,13 +131,12 @@ class Jira:
         given = item.get("fields")
         fields: dict[str, Any] = given if isinstance(given, dict) else {}
         done = _category(fields.get("status")) == "done"
-        found = MARKER.search(" ".join(_texts(fields.get("description"))))
         return Ticket(
             ref=item["key"],
             open=not done,
             url=f"{self.site}/browse/{item['key']}",
             due=_date(fields.get("duedate")),
-            marker=found.group(1) if found else None,
+            marker=last_marker(" ".join(_texts(fields.get("description")))),
             closed=_date(str(fields.get("resolutiondate") or "")[:10]) if done else None,
         )
 

@@ -21,6 +21,13 @@ def marker(postmortem_id: str, action_id: str) -> str:
     return f"{postmortem_id}/{action_id}"
 
 
+def last_marker(text: str, pattern: re.Pattern[str] = MARKER) -> str | None:
+    """The marker bpm wrote: the last one, since bpm writes it after the text it copies from
+    the postmortem (a title that reads `bpm: x/y` must not pass for another action's)."""
+    found = pattern.findall(text)
+    return found[-1] if found else None
+
+
 @dataclass(frozen=True)
 class Ticket:
     """A ticket as the tracker has it."""
