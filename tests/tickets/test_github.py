@@ -57,6 +57,7 @@ def test_create_opens_one_issue_per_open_action_and_writes_each_back(
     # owners without a GitHub login are said, never silently skipped
     assert "warning: owner 'bob' has no [owners.bob] github" in ran.stderr
     assert "warning: owner 'carol' has no [owners.carol] github" in ran.stderr
+    assert len(github.seen) == 1 + 3  # one listing (the marker search), one POST per ticket
     headers = github.requests("POST")[0].headers
     assert headers["accept"] == "application/vnd.github+json"
     assert headers["x-github-api-version"] == "2022-11-28"
@@ -390,3 +391,32 @@ def test_an_open_action_without_an_id_is_said_and_gets_no_ticket(
     ran = bpm("tickets", "create", *gh_args(github))
     assert ran.exit_code == 0 and github.seen == []
     assert f"warning: postmortems/2026/{PM}.md: an open action has no id: no ticket" in ran.stderr
+
+
+@pytest.mark.parametrize(("answer", "status"), [("y", "done"), ("n", "open")])
+def test_pull_asks_on_a_terminal(
+    github: GitHubFake, ticketed: Path, repo: Repo, answer: str, status: str
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, terminal = pty.openpty()
+    env = {**os.environ, "BPM_NOW": "2026-11-23T09:30:00+00:00"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "bpmcli", "tickets", "pull", *gh_args(github)],
+        cwd=repo.path,
+        env=env,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        os.close(terminal)
+        os.write(main, f"{answer}\n".encode())
+        out, err = process.communicate(timeout=60)
+    os.close(main)
+    assert process.returncode == 0, err
+    assert "A1 -> done on 2026-11-21" in out and "Close 1 action(s) in the files?" in err
+    assert frontmatter.load(ticketed)["actions"][0]["status"] == status
