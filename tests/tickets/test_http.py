@@ -175,3 +175,27 @@ def test_a_redirect_to_another_host_never_carries_the_token(fake: GitHubFake) ->
 )
 def test_urls_in_errors_carry_no_credentials(url: str, expected: str) -> None:
     assert shown(url) == expected
+
+
+def test_a_garbled_answer_is_retried_then_one_line() -> None:
+    import threading
+
+    with socket.socket() as garbler:
+        garbler.bind(("127.0.0.1", 0))
+        garbler.listen(8)
+        port = garbler.getsockname()[1]
+
+        def answer_garbage() -> None:
+            for _ in range(3):
+                connection, _ = garbler.accept()
+                with connection:
+                    connection.recv(65536)
+                    connection.sendall(b"NOT-HTTP garbage\r\n\r\n")
+
+        thread = threading.Thread(target=answer_garbage, daemon=True)
+        thread.start()
+        slept: list[float] = []
+        with pytest.raises(NetError, match=rf"^GET http://127.0.0.1:{port}/x: BadStatusLine"):
+            client(f"http://127.0.0.1:{port}", slept, retries=2).get("/x")
+        thread.join(timeout=10)
+    assert slept == [1.0, 2.0]

@@ -146,6 +146,7 @@ class Client:
             url = urljoin(url, following) if following else None
 
     def _send(self, method: str, url: str, data: bytes | None) -> Response | OSError:
+        import http.client
         import urllib.error
         import urllib.request
 
@@ -160,6 +161,8 @@ class Client:
         except urllib.error.HTTPError as exc:
             with exc:
                 return Response(exc.code, exc.headers, _read(exc), url)
+        except http.client.HTTPException as exc:  # a garbled answer, cut short: no answer
+            return ConnectionError(f"{type(exc).__name__}: {exc}".rstrip(": "))
         except (OSError, ValueError) as exc:  # URLError, refused, reset, timeout; a bad URL
             if isinstance(exc, ValueError):
                 raise NetError(f"{method} {shown(url)}: {exc}") from exc
