@@ -175,6 +175,26 @@ def close(
     rewrite(path, mark)
 
 
+def set_ticket(path: Path, action_id: str, ticket: str) -> None:
+    """Write `ticket` into the action's `ticket` field (an action without one: `bpm tickets
+    create`), by the same round-trip edit as `close`: one atomic write under the lock."""
+    one_line("the ticket reference", ticket)
+
+    def write(raw: bytes) -> bytes:
+        pm = parse(raw, path)
+        found = [a for a in pm.actions if a.id == action_id]
+        if not found:
+            raise PostmortemError(f"no action {action_id} any more", display(path))
+        index = found[-1].index
+
+        def mutate(data: Any) -> None:
+            set_field(data["actions"][index], "ticket", ticket)
+
+        return edit_text(decode(raw, display(path)), mutate, display(path)).encode("utf-8")
+
+    rewrite(path, write)
+
+
 @dataclass(frozen=True)
 class ActionRow:
     """One row of `bpm action list`; JSON keys documented in docs/cli.md."""

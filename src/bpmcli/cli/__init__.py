@@ -71,6 +71,11 @@ COMMANDS: dict[str, Lazy] = {
         "bpmcli.cli.remind",
         "Each owner's digest of overdue and coming actions: printed, emailed or posted.",
     ),
+    "tickets": Lazy(
+        "bpmcli.cli.tickets",
+        "Keep action items in step with GitHub Issues or Jira: create, status, pull.",
+        group=True,
+    ),
     "schema": Lazy(
         "bpmcli.cli.schema",
         "Print the JSON Schema of the config (.bpm.toml) or of a postmortem's front matter.",
