@@ -33,7 +33,7 @@ def test_demo_builds_a_repository_with_history_and_runs_bpm(tmp_path: Path) -> N
         "--- email to bob@example.com\nSubject: bpm: 1 overdue action for bob\n\n"
         "bob: 1 overdue action (as of 2026-11-23)\n\n"
         "- 18 days overdue: A1 Make the config loader reject unknown keys\n"
-        "  due 2026-11-05 (never moved); added by Bob Chen on 2026-10-22\n"
+        "  due 2026-11-05 (never moved)\n  added by Bob Chen on 2026-10-22\n"
     ) in done.stdout
     assert "Subject: bpm: 1 action to escalate for alice" in done.stdout
     assert "$ bpm report stats --since 2026-10-01" in done.stdout

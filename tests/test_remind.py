@@ -308,11 +308,12 @@ def test_email_one_per_reachable_owner(bpm: Bpm, story: Repo, mailbox: tuple[Mai
         "bob: 1 overdue action (as of 2026-11-23)\n"
         "\n"
         "- 18 days overdue: A1 Reject unknown config keys\n"
-        "  due 2026-11-05 (moved 1 time, first due 2026-10-30); added by Ana Okafor on 2026-10-20\n"
+        "  due 2026-11-05 (moved 1 time, first due 2026-10-30)\n"
+        "  added by Ana Okafor on 2026-10-20\n"
         '  in 2026-10-20-checkout "Checkout outage"\n'
         "\n"
-        "Sent by bpm remind. The postmortem files are the record: close an action with "
-        "`bpm action done POSTMORTEM ACTION`.\n"
+        "Sent by bpm remind. The postmortem files are the record: close an action\n"
+        "with `bpm action done POSTMORTEM ACTION`.\n"
     )
     html = bob.part("html")
     assert "<td>18 days overdue</td><td>2026-11-05</td>" in html

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from bpmcli.remind import Digest, Item, Outcome, Reminders
 
 FORMATS = ("markdown", "json")
+# Two lines: plain-text mail is read at 80 columns or less.
 FOOTER = (
-    "Sent by bpm remind. The postmortem files are the record: "
-    "close an action with `bpm action done POSTMORTEM ACTION`."
+    "Sent by bpm remind. The postmortem files are the record: close an action\n"
+    "with `bpm action done POSTMORTEM ACTION`."
 )
 
 
@@ -189,7 +190,8 @@ def _text_item(item: Item, with_owner: bool) -> list[str]:
     where = f'{item.postmortem} "{item.title}"' if item.title else item.postmortem
     lines = [
         f"- {when(item)}: {item.action_id or '?'} {item.action or ''}",
-        f"  due {item.due}{_moves(item)}; added by {_added_by(item)}",
+        f"  due {item.due}{_moves(item)}",
+        f"  added by {_added_by(item)}",
         f"  in {where}",
     ]
     if with_owner:
