@@ -230,6 +230,8 @@ def test_bad_values_are_one_line_and_exit_2_in_every_command(
         ('[remind]\nfrom = "x"\n', 2, "remind.from: must be an email address"),
         ('dir = "pm"\n[tickets]\ntracker = "gh"\n', 3, "tickets.tracker: must be one of"),
         ('repo_url = "ftp://x"\n', 1, "repo_url: must be an http:// or https:// address"),
+        ('[tickets]\napi_url = "http://h:abc/"\n', 2, "tickets.api_url: must be an http://"),
+        ('[tickets]\nsite = "http://[::1"\n', 2, "tickets.site: must be an http://"),
         *BAD_VALUES_AT_LOAD,
     ],
 )

@@ -412,6 +412,37 @@ _SHAPES = {
 }
 
 
+def check_web_address(text: str) -> str | None:
+    """Why `text` is not an http(s) address bpm can send requests to, or None when it is.
+
+    THE check for every address a setting or an option gives ([tickets] api_url and site,
+    --api-url, --site): the pattern, and a host and port that urllib can read (`[::1` or
+    `host:abc` pass the pattern but fail at the first request)."""
+    from urllib.parse import urlsplit
+
+    shape = "must be an http:// or https:// address"
+    if not WEB_ADDRESS.fullmatch(text):
+        return shape
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - reading it is the check: a bad port raises
+    except ValueError:
+        return f"{shape} with a valid host and port"
+    return None if parts.hostname else f"{shape} with a host"
+
+
+def check_shape(name: str, text: str) -> str | None:
+    """Why `text` is not a valid `name` setting (a key of `_SHAPES`: repo, project, email,
+    ...), or None when it is; shared by the config and the options that override it."""
+    pattern, shape = _SHAPES.get(name, (r"", ""))  # slack, jira: the service decides
+    return None if re.match(pattern, text) else f"must be {shape}"
+
+
+def check_tracker(value: object) -> str | None:
+    """Why `value` is not a tracker bpm knows, or None when it is."""
+    return None if value in TRACKERS else f"must be one of {list(TRACKERS)}"
+
+
 def _table(check: _Checker, key: str, value: Any, known: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise check.fail(key, "must be a table")
@@ -426,9 +457,9 @@ def _shaped(check: _Checker, key: str, value: Any) -> str | None:
     if value is None:
         return None
     text = check.text({key: value}, key, "")
-    pattern, shape = _SHAPES.get(key.rsplit(".", 1)[-1], (r"", ""))
-    if not re.match(pattern, text):
-        raise check.fail(key, f"must be {shape}, got {_short(value)}")
+    reason = check_shape(key.rsplit(".", 1)[-1], text)
+    if reason is not None:
+        raise check.fail(key, f"{reason}, got {_short(value)}")
     if key.endswith("smtp") and ":" in text and not 0 < int(text.rsplit(":", 1)[1]) < 65536:
         raise check.fail(key, f"port must be from 1 to 65535, got {_short(value)}")
     return text
@@ -438,9 +469,11 @@ def _url(check: _Checker, key: str, value: Any) -> str | None:
     """An http(s) address as written, or None when the key is absent."""
     if value is None:
         return None
-    if not isinstance(value, str) or not WEB_ADDRESS.fullmatch(value):
-        raise check.fail(key, f"must be an http:// or https:// address, got {_short(value)}")
-    return value
+    text = value if isinstance(value, str) else ""  # not a string: fails as "" does
+    reason = check_web_address(text)
+    if reason is not None:
+        raise check.fail(key, f"{reason}, got {_short(value)}")
+    return text
 
 
 def _base_url(check: _Checker, key: str, value: Any) -> str | None:
@@ -480,10 +513,9 @@ def _remind(check: _Checker, value: Any) -> RemindSettings:
 def _tickets(check: _Checker, value: Any) -> TicketSettings:
     given = _table(check, "tickets", value, _TICKET_KEYS)
     tracker = given.get("tracker")
-    if tracker is not None and tracker not in TRACKERS:
-        raise check.fail(
-            "tickets.tracker", f"must be one of {list(TRACKERS)}, got {_short(tracker)}"
-        )
+    reason = None if tracker is None else check_tracker(tracker)
+    if reason is not None:
+        raise check.fail("tickets.tracker", f"{reason}, got {_short(tracker)}")
     return TicketSettings(
         tracker=tracker,
         repo=_shaped(check, "tickets.repo", given.get("repo")),

@@ -153,6 +153,49 @@ def test_bad_settings_and_missing_tokens_are_one_line_exit_2(
     assert len(ran.stderr.splitlines()) == 1 and snapshot(pm.parent) == before
 
 
+# Addresses the old `^https?://[^\s/]+` check let through: urllib's `.port` or `urlsplit`
+# raised ValueError at the first request, an exit-3 "bug" line.
+BAD_ADDRESSES = ["http://host:abc/", "http://[::1", "https://api.example:99999", "http:///x"]
+GITHUB = ["--tracker", "github", "--repo", "a/b", "--api-url"]
+JIRA = ["--tracker", "jira", "--project", "OPS", "--site"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        *[(GITHUB + [url], "error: --api-url must be an http") for url in BAD_ADDRESSES],
+        *[(JIRA + [url], "error: --site must be an http") for url in BAD_ADDRESSES],
+        (["--tracker", "github", "--repo", "not a repo"], "error: --repo must be owner/name"),
+        (
+            ["--tracker", "jira", "--site", "https://x.example", "--project", "ops"],
+            "error: --project must be a Jira project key",
+        ),
+    ],
+)
+def test_a_bad_option_is_one_line_exit_2_naming_it(
+    bpm: Bpm, pm: Path, args: list[str], expected: str
+) -> None:
+    env = {"GITHUB_TOKEN": "t", "JIRA_EMAIL": "e@example.com", "JIRA_API_TOKEN": "t"}
+    ran = bpm("tickets", "status", *args, env=env)
+    assert ran.exit_code == 2 and ran.stderr.startswith(expected), ran.stderr
+    assert len(ran.stderr.splitlines()) == 1 and ran.stdout == ""
+
+
+@pytest.mark.parametrize("token", ["ghp_SE\nCRET", "ghp_SE CRET", "ghp_SE\x7fCRET"])
+def test_a_token_with_white_space_is_refused_and_never_shown(
+    bpm: Bpm, github: GitHubFake, pm: Path, token: str
+) -> None:
+    ran = bpm("tickets", "status", *gh_args(github), env={"GITHUB_TOKEN": token})
+    assert ran.exit_code == 2, ran.stderr
+    assert (
+        ran.stderr == "error: GITHUB_TOKEN holds white space or control characters: "
+        "set it to the token alone\n"
+    )
+    shown = ran.stdout + ran.stderr
+    assert "SE" not in shown.replace("GITHUB_TOKEN", "") and "CRET" not in shown
+    assert github.seen == []
+
+
 def test_options_win_over_the_config(bpm: Bpm, github: GitHubFake, repo: Repo, pm: Path) -> None:
     config = repo.path / ".bpm.toml"
     config.write_text(

@@ -163,6 +163,33 @@ def test_a_redirect_to_another_host_never_carries_the_token(fake: GitHubFake) ->
         assert fake.requests("GET", ISSUE)[-1].headers["authorization"] == f"Bearer {TOKEN}"
 
 
+def test_pages_never_follow_a_link_to_another_port(fake: GitHubFake) -> None:
+    """The token rides on every page: a `Link` to another host or port is not followed."""
+    with running(GitHubFake()) as elsewhere:
+        link = f'<{elsewhere.url}/repos/acme/ops/issues?page=2>; rel="next"'
+        fake.fail("GET", "/repos/acme/ops/issues$", 200, headers={"Link": link}, body=[{}])
+        slept: list[float] = []
+        pages = client(fake.url, slept).pages("/repos/acme/ops/issues")
+        assert next(pages).json() == [{}]
+        with pytest.raises(NetError) as failed:
+            next(pages)
+        assert str(failed.value) == (
+            f"GET {fake.url}/repos/acme/ops/issues: the next page is on another host "
+            f"({elsewhere.url}/repos/acme/ops/issues); not followed, it would carry the "
+            "credentials"
+        )
+        assert elsewhere.seen == []
+
+
+def test_a_header_value_urllib_refuses_is_one_line_without_the_value(fake: GitHubFake) -> None:
+    secret = "ghp_SE\nCRET"
+    with pytest.raises(NetError) as failed:
+        Client(fake.url, {"Authorization": f"Bearer {secret}"}).get(ISSUE)
+    message = str(failed.value)
+    assert message == f"GET {fake.url}{ISSUE}: not sent, the URL or a header value is invalid"
+    assert "SE" not in message and "CRET" not in message and fake.seen == []
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -171,6 +198,8 @@ def test_a_redirect_to_another_host_never_carries_the_token(fake: GitHubFake) ->
             "https://api.example:8443/repos/a/b",
         ),
         ("http://127.0.0.1:5000/x#frag", "http://127.0.0.1:5000/x"),
+        ("http://host:abc/x?t=1", "http://host:abc/x"),  # `.port` raises on it: not read
+        ("http://[::1", "(an invalid URL)"),
     ],
 )
 def test_urls_in_errors_carry_no_credentials(url: str, expected: str) -> None:

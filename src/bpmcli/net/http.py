@@ -71,10 +71,11 @@ def links(header: str) -> dict[str, str]:
 
 def shown(url: str) -> str:
     """`url` as an error shows it: no user or password, no query (tokens ride in some)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: an answer's link may be anything
+        return "(an invalid URL)"
+    host = parts.netloc.rpartition("@")[2]  # as written: `.port` raises on `host:abc`
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
@@ -135,7 +136,9 @@ class Client:
             self.sleep(wait)
 
     def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Response]:
-        """GET `path` and every page its `Link: rel="next"` headers lead to."""
+        """GET `path` and every page its `Link: rel="next"` headers lead to: on this
+        client's own scheme, host and port only, since every request carries the
+        credentials (a link elsewhere is a NetError, not followed)."""
         url: str | None = self.url(path, params)
         seen: set[str] = set()
         while url is not None and url not in seen:  # a server that links a page to itself
@@ -143,7 +146,19 @@ class Client:
             page = self.get(url)
             yield page
             following = page.next_page()
-            url = urljoin(url, following) if following else None
+            url = self._same_origin(url, following) if following else None
+
+    def _same_origin(self, current: str, link: str) -> str:
+        try:
+            following = urljoin(current, link)
+        except ValueError:  # `<http://[::1>`
+            following = link
+        if _origin(following) != _origin(self.base_url):
+            raise NetError(
+                f"GET {shown(current)}: the next page is on another host "
+                f"({shown(following)}); not followed, it would carry the credentials"
+            )
+        return following
 
     def _send(self, method: str, url: str, data: bytes | None) -> Response | OSError:
         import http.client
@@ -164,8 +179,10 @@ class Client:
         except http.client.HTTPException as exc:  # a garbled answer, cut short: no answer
             return ConnectionError(f"{type(exc).__name__}: {exc}".rstrip(": "))
         except (OSError, ValueError) as exc:  # URLError, refused, reset, timeout; a bad URL
-            if isinstance(exc, ValueError):
-                raise NetError(f"{method} {shown(url)}: {exc}") from exc
+            if isinstance(exc, ValueError):  # its text may quote a header: the credentials
+                raise NetError(
+                    f"{method} {shown(url)}: not sent, the URL or a header value is invalid"
+                ) from exc
             return exc
 
     def _wait_before_retry(
@@ -230,6 +247,17 @@ def _opener() -> Any:
             return new
 
     return urllib.request.build_opener(Redirect)
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """Scheme, host and port (the scheme's default when none is written), or None when
+    `url` cannot be read as one."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    except ValueError:
+        return None
+    return (parts.scheme, (parts.hostname or "").lower(), port) if parts.hostname else None
 
 
 def retry_after(value: str | None, now: float) -> float | None:

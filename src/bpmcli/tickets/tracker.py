@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bpmcli.config import Config, TicketSettings
+from bpmcli.config import Config, TicketSettings, check_shape, check_tracker, check_web_address
 from bpmcli.errors import UsageError
 
 LABEL = "postmortem"
@@ -99,30 +101,35 @@ def description_lines(new: NewTicket, due_note: str = "") -> list[str]:
 
 
 def settings(config: Config, **given: str | None) -> TicketSettings:
-    """[tickets] with the command's options laid over it (options win), checked."""
+    """[tickets] with the command's options laid over it (options win), checked with the
+    config's own checks: one rule per setting, whichever way it was given."""
     chosen = config.tickets._replace(**{k: v for k, v in given.items() if v is not None})
     if chosen.tracker is None:
         raise UsageError('no tracker: set [tickets] tracker = "github" or "jira", or --tracker')
-    if chosen.tracker not in ("github", "jira"):
-        raise UsageError(f"--tracker must be github or jira, got {chosen.tracker!r}")
+    _check("--tracker", chosen.tracker, check_tracker)
     if chosen.tracker == "github":
-        if not chosen.repo or not re.match(r"^[\w.-]+/[\w.-]+$", chosen.repo):
+        if not chosen.repo:
             raise UsageError("GitHub needs the repository: [tickets] repo or --repo owner/name")
-        _check_url("--api-url", chosen.api_url)
+        _check("--repo", chosen.repo, functools.partial(check_shape, "repo"))
+        _check("--api-url", chosen.api_url, check_web_address)
     else:
         if not chosen.site:
             raise UsageError(
                 "Jira needs the site: [tickets] site or --site https://acme.atlassian.net"
             )
-        _check_url("--site", chosen.site)
-        if not chosen.project or not re.match(r"^[A-Z][A-Z0-9_]*$", chosen.project):
+        _check("--site", chosen.site, check_web_address)
+        if not chosen.project:
             raise UsageError("Jira needs the project key: [tickets] project or --project OPS")
+        _check("--project", chosen.project, functools.partial(check_shape, "project"))
     return chosen
 
 
-def _check_url(option: str, value: str | None) -> None:
-    if value is not None and not re.match(r"^https?://[^\s/]+", value):
-        raise UsageError(f"{option} must be an http:// or https:// URL, got {value!r}")
+def _check(option: str, value: str | None, problem: Callable[[str], str | None]) -> None:
+    """A value the config passed already, or an option's: the reason names the option,
+    since a bad value the config holds never gets this far."""
+    reason = None if value is None else problem(value)
+    if reason is not None:
+        raise UsageError(f"{option} {reason}, got {value!r}")
 
 
 def environment(name: str) -> str:
@@ -131,5 +138,11 @@ def environment(name: str) -> str:
     if not value:
         raise UsageError(
             f"{name} is not set: bpm tickets reads credentials from the environment only"
+        )
+    if any(c.isspace() or not c.isprintable() for c in value):
+        # Refused before it reaches a header: http.client's error would quote the header,
+        # the token in it. The value is never shown, not even in part.
+        raise UsageError(
+            f"{name} holds white space or control characters: set it to the token alone"
         )
     return value
