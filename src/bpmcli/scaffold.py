@@ -13,7 +13,7 @@ from bpmcli import templates
 from bpmcli.config import CONFIG_NAME, DEFAULT_DUE_DAYS, Config, find_repo_root
 from bpmcli.errors import BpmError, UsageError
 from bpmcli.files import create_exclusive, display
-from bpmcli.times import add_days, format_timestamp, zone
+from bpmcli.times import format_timestamp, review_by, zone
 
 SLUG_MAX = 60
 
@@ -109,9 +109,7 @@ def front_matter(config: Config, request: NewRequest, pm_id: str) -> dict[str, A
     data["status"] = "draft"
     data["severity"] = request.severity or config.severities[-1]
     data["started"] = Timestamp(format_timestamp(started))
-    data["review_by"] = add_days(
-        started.date(), config.review_sla_days, f"review_by ({started.date()} + review_sla_days)"
-    )
+    data["review_by"] = review_by(started, config.timezone, config.review_sla_days)
     if request.facilitator:
         data["facilitator"] = request.facilitator
     if request.services:

@@ -96,6 +96,13 @@ def add_days(day: dt.date, days: int, what: str) -> dt.date:
         ) from exc
 
 
+def review_by(started: dt.datetime, timezone: str, sla_days: int) -> dt.date:
+    """The `review_by` a postmortem gets (FORMAT.md): the day `started` falls on in the
+    configured zone, + `review_sla_days`. One rule for `bpm new` and `lint --fix`."""
+    day = started.astimezone(zone(timezone)).date()
+    return add_days(day, sla_days, f"review_by ({day} + review_sla_days)")
+
+
 def as_date(value: object) -> dt.date | None:
     """A YAML value read as a calendar date, or None when it is not one."""
     if isinstance(value, dt.datetime):

@@ -275,11 +275,10 @@ def _review_by_from_sla(source: Source) -> Iterator[Fix]:
     pm = _postmortem(source)
     if pm is None or pm.started is None or pm.meta.get("review_by") is not None:
         return
-    from bpmcli.times import add_days, zone
+    from bpmcli.times import review_by
 
     try:
-        day = pm.started.astimezone(zone(source.config.timezone)).date()
-        due = add_days(day, source.config.review_sla_days, "review_by")
+        due = review_by(pm.started, source.config.timezone, source.config.review_sla_days)
     except (BpmError, ValueError, OverflowError):
         return
     edit = _front_matter_edit(source, pm, lambda data: _insert_review_by(data, due))
