@@ -182,6 +182,30 @@ def test_a_file_that_cannot_be_written_is_one_error_and_left_whole(bpm: Bpm, rep
     assert ran.stderr.startswith(f"error: {PATH}: cannot write")
 
 
+def test_a_file_changed_while_it_was_fixed_is_not_overwritten(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race made deterministic: the fixes are made on the text as read, then the file
+    changes (a `bpm action done`, an editor's save), then the write step runs with the
+    stale text. It re-reads under the lock and writes nothing."""
+    from bpmcli.cli.lint import _fix_files
+    from bpmcli.lint.fixes import write_fixed
+
+    monkeypatch.chdir(repo.path)  # where the warning's path is shown from
+    path = repo.write(PATH, BROKEN)
+    fixed = fix_text(BROKEN, path, engine.settings(Config(repo.path), TODAY)).text
+    assert fixed == CLEAN
+    saved = BROKEN.replace("status: published", "status: in-review")
+    path.write_text(saved)  # the change made while the fixes ran
+    assert write_fixed(path, BROKEN, fixed) is False and path.read_text() == saved
+    assert _fix_files([(path, BROKEN, fixed, 2)], quiet=False) is True  # the run exits 1
+    assert path.read_text() == saved
+    assert capsys.readouterr().err == (
+        f"warning: {PATH} changed while it was being fixed; not written\n"
+    )
+    assert write_fixed(path, saved, CLEAN) is True and path.read_text() == CLEAN
+
+
 def test_fix_on_stdin_reports_what_remains_on_stderr(bpm: Bpm, repo: Repo) -> None:
     text = BROKEN.replace("status: published", "status: finished")
     ran = bpm("lint", "--fix", "-", "--stdin-filename", PATH, input=text)

@@ -106,8 +106,9 @@ def lint(
     files: list[Path] = []
     findings: list[Finding] = []
     report, given = sys.stdout, sys.stdin.buffer.read() if paths == [Path("-")] else None
+    unwritten = False
     if fix or diff:
-        report, given = _fix_first(
+        report, given, unwritten = _fix_first(
             config, paths or [], since, stdin_filename, (select, ignore), diff, quiet, given
         )
     if given is not None:  # an editor or a script hands the text over: no cache, no disk
@@ -132,7 +133,7 @@ def lint(
     outputs = _outputs(output_file or [])  # checked before anything is written
     report.write(_shown(formats, checked, format.value, statistics, quiet))
     _write_outputs(formats, checked, outputs)
-    if not exit_zero and any(f.severity in failing for f in findings):
+    if not exit_zero and (unwritten or any(f.severity in failing for f in findings)):
         raise typer.Exit(1)
 
 
@@ -305,11 +306,12 @@ def _fix_first(
     diff: bool,
     quiet: bool,
     given: bytes | None,
-) -> "tuple[TextIO, bytes | None]":
+) -> "tuple[TextIO, bytes | None, bool]":
     """--fix or --diff, before the lint: --diff prints the diff and exits; --fix writes the
     fixed files, or with PATH '-' prints the fixed text (as ruff does). Returns where the
     report of what remains goes (stderr when stdout holds the fixed text) and the text on
-    stdin to lint (the fixed one)."""
+    stdin to lint (the fixed one), and whether a fixed file was left unwritten (changed
+    while it was being fixed: the run exits 1, as when findings remain)."""
     if since is not None:  # a fix edits the whole file, not only the changed lines
         raise _usage("--fix and --diff edit whole files: not with --since")
     if given is None and stdin_filename is not None:
@@ -319,14 +321,13 @@ def _fix_first(
         changed = _fixed_files(config, paths, *codes)
         if diff:
             _show_diff(changed)
-        _fix_files(changed, quiet)
-        return sys.stdout, None
+        return sys.stdout, None, _fix_files(changed, quiet)
     changed = _fixed_stdin(config, stdin_filename, *codes, given)
     if diff:
         _show_diff(changed)
     text = changed[0][2] if changed else given.decode("utf-8")
     sys.stdout.write(text)
-    return sys.stderr, text.encode("utf-8")
+    return sys.stderr, text.encode("utf-8"), False
 
 
 Changed = list[tuple[Path, str, str, int]]  # (path, text, fixed text, problems fixed)
@@ -374,20 +375,32 @@ def _fix_summary(verb: str, changed: Changed) -> str:
     )
 
 
-def _fix_files(changed: Changed, quiet: bool) -> None:
-    """--fix: each changed file written once, whole (atomic); the summary on stderr, so that
-    stdout holds the remaining findings in the format asked for. A file that cannot be
-    written stops the run (exit 2) and is left as it was."""
+def _fix_files(changed: Changed, quiet: bool) -> bool:
+    """--fix: each changed file written once, whole (atomic), if it still holds the text
+    the fixes were made on; the summary on stderr, so that stdout holds the remaining
+    findings in the format asked for. A file changed in the meantime is a warning and is
+    not written; True when there was one (the run then exits 1, as findings remain). A
+    file that cannot be written stops the run (exit 2) and is left as it was."""
     from bpmcli.errors import BpmError, UsageError
-    from bpmcli.files import atomic_write
+    from bpmcli.files import display
+    from bpmcli.lint.fixes import write_fixed
 
-    for path, _, new, _ in changed:
+    written: Changed = []
+    for item in changed:
+        path, read, fixed, _ = item
         try:
-            atomic_write(path, new.encode("utf-8"))
+            done = write_fixed(path, read, fixed)
         except BpmError as exc:  # exit 2, not 1: with --fix, 1 says "findings remain"
             raise UsageError(exc.message, exc.path, exc.line) from exc
-    if changed and not quiet:
-        sys.stderr.write(_fix_summary("Fixed", changed))
+        if done:
+            written.append(item)
+        else:
+            sys.stderr.write(
+                f"warning: {display(path)} changed while it was being fixed; not written\n"
+            )
+    if written and not quiet:
+        sys.stderr.write(_fix_summary("Fixed", written))
+    return len(written) < len(changed)
 
 
 def _show_diff(changed: Changed) -> None:

@@ -167,6 +167,23 @@ def _fix_paths(settings: Settings, paths: list[Path]) -> list[FileFixed | None]:
     return out
 
 
+def write_fixed(path: Path, read: str, fixed: str) -> bool:
+    """Write `fixed` over `path`, whole and atomic, if the file still holds `read` (the text
+    the fixes were made on); False, nothing written, when it changed since.
+
+    THE place `lint --fix` writes. The fixes run on a text read earlier (maybe in another
+    process, over up to MAX_ROUNDS rounds): a `bpm action done` or an editor's save in
+    between must not be overwritten. So, as every read-modify-write in bpm, under the
+    folder's lock, the file is read again and compared first."""
+    from bpmcli.files import atomic_write, locked, read_bytes
+
+    with locked(path):
+        if read_bytes(path) != read.encode("utf-8"):
+            return False
+        atomic_write(path, fixed.encode("utf-8"))
+    return True
+
+
 def _one_round(fixes: Sequence[Fix], findings: Sequence[Finding]) -> tuple[tuple[Edit, ...], int]:
     """The edits of the fixes that belong to findings, those that overlap an earlier one
     left for the next round, and how many findings they fix."""
