@@ -190,6 +190,13 @@ def test_a_header_value_urllib_refuses_is_one_line_without_the_value(fake: GitHu
     assert "SE" not in message and "CRET" not in message and fake.seen == []
 
 
+def test_a_url_http_client_refuses_is_shown_without_its_query() -> None:
+    """http.client's InvalidURL quotes the whole request line, the query's token in it."""
+    with pytest.raises(NetError) as failed:
+        client("http://127.0.0.1:9", [], retries=0).get("/x y", {"access_token": "secret"})
+    assert str(failed.value) == "GET http://127.0.0.1:9/x y: InvalidURL"
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [

@@ -177,7 +177,9 @@ class Client:
             with exc:
                 return Response(exc.code, exc.headers, _read(exc), url)
         except http.client.HTTPException as exc:  # a garbled answer, cut short: no answer
-            return ConnectionError(f"{type(exc).__name__}: {exc}".rstrip(": "))
+            # The name only: the text may quote the request line, a query's token in it
+            # (InvalidURL: "URL can't contain control characters. '/x?access_token=...'").
+            return ConnectionError(type(exc).__name__)
         except (OSError, ValueError) as exc:  # URLError, refused, reset, timeout; a bad URL
             if isinstance(exc, ValueError):  # its text may quote a header: the credentials
                 raise NetError(
