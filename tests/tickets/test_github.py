@@ -163,8 +163,8 @@ JIRA = ["--tracker", "jira", "--project", "OPS", "--site"]
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        *[(GITHUB + [url], "error: --api-url must be an http") for url in BAD_ADDRESSES],
-        *[(JIRA + [url], "error: --site must be an http") for url in BAD_ADDRESSES],
+        *[([*GITHUB, url], "error: --api-url must be an http") for url in BAD_ADDRESSES],
+        *[([*JIRA, url], "error: --site must be an http") for url in BAD_ADDRESSES],
         (["--tracker", "github", "--repo", "not a repo"], "error: --repo must be owner/name"),
         (
             ["--tracker", "jira", "--site", "https://x.example", "--project", "ops"],
