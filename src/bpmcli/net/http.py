@@ -12,7 +12,9 @@ Trackers (GitHub, Jira) and webhooks talk through `Client`. What it does for eve
   else GitHub's `x-ratelimit-reset` (epoch seconds), else one minute; a wait longer than
   `max_wait` fails at once, with one line saying when to retry. A POST answered 429 is
   retried: the server refused it without acting;
-- a redirect to another host or port never carries the credentials;
+- a redirect to another host or port never carries the credentials, and `pages` follows
+  a `Link: rel="next"` only on the base URL's own scheme, host and port;
+- exception texts that may quote a header or the request line (a token) are never shown;
 - errors are one line naming the method, the URL (with no credentials in it) and the
   status: `NetError`, exit 1.
 
