@@ -592,22 +592,51 @@ def test_email_over_starttls_with_login(
     assert box.to() == ["bob@example.com"]
 
 
-def test_a_corrupt_sent_memory_is_rebuilt(
-    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str]
+def test_the_sent_record_outlives_a_bpm_upgrade(
+    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """It is a record, not a cache: a new bpm version must not send the period again."""
+    import bpmcli
+
+    box, server = mailbox
+    send = ("remind", "--smtp", server, "--from", "bpm@example.com", "--once-per", "week")
+    bpm(*send)
+    assert len(box.received) == 4
+    box.received = []
+    monkeypatch.setattr(bpmcli, "__version__", "99.0.0")
+    again = bpm(*send)
+    assert (again.exit_code, box.received) == (1, [])  # 1: carol, who has no entry
+    assert "bob: already sent to bob@example.com in 2026-W48\n" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("stored", "why"),
+    [
+        (b'{"format": 1, "sent": {"tru', "the sent record is not valid JSON"),
+        (b"\xff\xfe", "the sent record is not valid JSON"),
+        (b'{"salt": [1, "0.2.0", 2], "sent": {}}', "the sent record is not format 1 (found None)"),
+        (b'{"format": 2, "sent": {}}', "the sent record is not format 1 (found 2)"),
+        (b"[1]", "the sent record is not format 1 (found None)"),
+        (b'{"format": 1, "sent": []}', "the sent record holds an unexpected value"),
+        (b'{"format": 1}', "the sent record holds an unexpected value"),
+    ],
+)
+def test_an_unusable_sent_record_stops_the_run_and_is_kept(
+    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str], stored: bytes, why: str
+) -> None:
+    """Rebuilding it would mail everyone again: nothing is sent, the user decides."""
     box, server = mailbox
     memory = story.path / ".git" / "bpm" / "remind.json"
     memory.parent.mkdir(parents=True)
-    memory.write_bytes(b'{"salt": [1, "0.0.0"], "sent": {"tru')
+    memory.write_bytes(stored)
     send = ("remind", "--smtp", server, "--from", "bpm@example.com", "--once-per", "day")
-    assert bpm(*send).exit_code == 1
-    assert len(box.received) == 4  # nothing trusted from it: all sent, and recorded again
-    recorded = json.loads(memory.read_text())["sent"]
-    assert len(recorded) == 4
-    assert all(day == "2026-11-23" for day in recorded.values())
-    box.received = []
-    bpm(*send)
-    assert box.received == []
+    ran = bpm(*send)
+    assert (ran.exit_code, ran.stdout, box.received) == (2, "", [])
+    assert ran.stderr == (
+        f"error: .git/bpm/remind.json: {why}; delete it to start afresh "
+        "(what it recorded may then be done again)\n"
+    )
+    assert memory.read_bytes() == stored
 
 
 def test_a_send_that_cannot_be_recorded_is_said(
