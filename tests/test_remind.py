@@ -470,7 +470,8 @@ def test_server_down_fails_every_owner_in_one_line_each(bpm: Bpm, story: Repo) -
         ),
         (
             ("--webhook", "file:///etc/passwd"),
-            "error: the webhook must be an http:// or https:// URL (it is not shown here)\n",
+            "error: the webhook must be an http:// or https:// URL with a host, a port from 1 "
+            "to 65535 if any, and no space or control character (it is not shown here)\n",
         ),
         (("--within", "-1"), None),
     ],
@@ -531,6 +532,35 @@ def test_webhook_posts_per_owner_and_a_500_fails_alone(bpm: Bpm, story: Repo) ->
             "*bpm: 1 overdue action for @payments-team* @payments"
         ]
         assert "bob: already sent to U024BE7LH in 2026-11-23" in again.stdout
+
+
+BAD_WEBHOOKS = [
+    "https://hooks.example/services/T0/SECRET token",  # urllib's error quoted the path
+    "https://hooks.example/services/T0/SECRET\x01",
+    "https://hooks.example/services/T0/SECRET\ttab",
+    "https://[::1/services/T0/SECRET",  # urlsplit's ValueError: was exit 3
+    "https://hooks.example:99999/services/T0/SECRET",  # was a failure per owner
+    "https://hooks.example:0/services/T0/SECRET",
+    "https://hooks.example:port/services/T0/SECRET",
+    "https://:443/services/T0/SECRET",
+    "ftp://hooks.example/services/T0/SECRET",
+]
+
+
+@pytest.mark.parametrize("url", BAD_WEBHOOKS)
+@pytest.mark.parametrize("given", ["option", "variable"])
+def test_a_bad_webhook_url_is_refused_up_front_and_never_shown(
+    bpm: Bpm, story: Repo, url: str, given: str
+) -> None:
+    if given == "option":
+        ran = bpm("remind", "--webhook", url, "--once-per", "day")
+    else:
+        ran = bpm("remind", "--send", "webhook", env={"BPM_WEBHOOK_URL": url})
+    assert (ran.exit_code, ran.stdout) == (2, "")
+    assert ran.stderr.startswith("error: the webhook must be an http:// or https:// URL")
+    assert ran.stderr.count("\n") == 1
+    assert "SECRET" not in ran.stdout + ran.stderr
+    assert not (story.path / ".git" / "bpm" / "remind.json").exists()
 
 
 def test_slack_text_escapes_what_slack_reserves(bpm: Bpm, repo: Repo) -> None:

@@ -181,7 +181,7 @@ def _webhook(found: Reminders, url: str | None) -> Transport:
     target = url or os.environ.get(WEBHOOK_VARIABLE)
     if not target:
         raise UsageError(f"sending to a webhook needs its URL: ${WEBHOOK_VARIABLE} or --webhook")
-    webhook.check_url(target)
+    target = webhook.check_url(target)  # before any send: a bad URL is exit 2, never shown
 
     def send(digest: Digest, to: str) -> None:
         webhook.post_json(target, shown.slack_payload(found, digest), timeout=webhook.TIMEOUT)
