@@ -81,7 +81,6 @@ def remind(
     """Each owner's digest of overdue and coming actions: printed, emailed or posted."""
     from bpmcli import remind as reminding
     from bpmcli import report
-    from bpmcli.store import history
 
     config = options.config()
     how = _transport_name(send, smtp, webhook)
@@ -91,13 +90,10 @@ def remind(
     memory_folder = _memory_folder(config) if once_per is not None else None
     postmortems, problems = report.current(config, None, not no_cache)
     terminal.warn(problems)
-    loaded = history.load(
-        config.root, config.postmortem_dir, None, not no_cache, purpose="bpm remind"
-    )
-    terminal.warn(loaded.warnings)
+    past = options.history(config, None, not no_cache, purpose="bpm remind")
     days = within if within is not None else config.remind.within_days
     found = reminding.collect(
-        config, postmortems, loaded.history, today, days, config.remind.escalate_after_days, owner
+        config, postmortems, past, today, days, config.remind.escalate_after_days, owner
     )
     if how is None:
         _print(found, format.value)
