@@ -484,6 +484,36 @@ def test_usage_errors(bpm: Bpm, story: Repo, args: tuple[str, ...], message: str
     assert "Traceback" not in ran.stderr
 
 
+@pytest.mark.parametrize(
+    ("sender", "taken"),
+    [
+        ("bpm@example.com", True),
+        ("bpm+digests@mail.example.co.uk", True),
+        ("bpm", False),
+        ("bpm@", False),
+        ("bpm@@example.com", False),
+        ("bpm bot@example.com", False),
+        ("<bpm@example.com>", False),
+        ("Bpm <bpm@example.com>", False),
+    ],
+)
+def test_from_takes_what_the_config_takes(bpm: Bpm, story: Repo, sender: str, taken: bool) -> None:
+    """One email pattern (config.EMAIL_ADDRESS) for `--from` and `[remind] from`."""
+    from bpmcli import config
+    from bpmcli.errors import ConfigError
+
+    dry = ("remind", "--smtp", "127.0.0.1:9", "--dry-run", "--owner", "bob")
+    ran = bpm(*dry, "--from", sender)
+    assert ran.exit_code == (0 if taken else 2), ran.stderr
+    story.write(".bpm.toml", CONFIG + f"\n[remind]\nfrom = {json.dumps(sender)}\n")
+    try:
+        config.load(story.path)
+        loaded = True
+    except ConfigError:
+        loaded = False
+    assert loaded is taken
+
+
 def test_once_per_outside_git_is_refused(bpm: Bpm, tmp_path: Path) -> None:
     folder = tmp_path / "plain"
     (folder / "postmortems").mkdir(parents=True)

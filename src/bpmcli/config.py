@@ -51,6 +51,9 @@ TICKET_PLACEHOLDER = "{ticket}"
 WEB_ADDRESS = re.compile(r"https?://[^\s/?#\x00-\x1f\x7f]+([/?#][^\s\x00-\x1f\x7f]*)?")
 
 
+# What bpm takes for an email address (`[owners] email`, `[remind] from`, `--from`): one
+# `@` between non-empty parts without space or angle brackets; the server judges the rest.
+EMAIL_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
 # A server as `[remind] smtp` and `--smtp` take it: `HOST`, `HOST:PORT`, `[IPv6]` or
 # `[IPv6]:PORT`. ASCII only, as the JSON Schema's pattern (bpm-toml.schema.json) reads it.
 _HOST_PORT = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+))(?::([0-9]{1,5}))?")
@@ -423,8 +426,8 @@ TRACKERS = ("github", "jira")
 # Checked at load so a typo fails the first run, not the first send. Loose on purpose where
 # the service decides (a Slack handle, a Jira account id): only the shape that cannot work.
 _SHAPES = {
-    "email": (r"^[^@\s<>]+@[^@\s<>]+$", "an email address such as alice@example.com"),
-    "from": (r"^[^@\s<>]+@[^@\s<>]+$", "an email address such as bpm@example.com"),
+    "email": (rf"^{EMAIL_ADDRESS.pattern}$", "an email address such as alice@example.com"),
+    "from": (rf"^{EMAIL_ADDRESS.pattern}$", "an email address such as bpm@example.com"),
     "github": (r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "a GitHub login such as alice-gh"),
     "repo": (r"^[\w.-]+/[\w.-]+$", "owner/name, such as acme/ops"),
     "project": (r"^[A-Z][A-Z0-9_]{0,254}$", "a Jira project key such as OPS"),

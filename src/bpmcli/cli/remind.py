@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -141,6 +140,7 @@ def _transport(
 
     if how == "webhook":
         return _webhook(found, webhook), contextlib.nullcontext()
+    from bpmcli.config import EMAIL_ADDRESS
     from bpmcli.errors import SendError
     from bpmcli.net import smtp as mail
     from bpmcli.output import remind as shown
@@ -149,7 +149,7 @@ def _transport(
     address = sender or config.remind.sender
     if host is None:
         raise UsageError("sending email needs a server: --smtp HOST[:PORT] or [remind] smtp")
-    if address is None or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address):
+    if address is None or not EMAIL_ADDRESS.fullmatch(address):
         raise UsageError("sending email needs a From address: --from ADDR or [remind] from")
     mailer = mail.Mailer(mail.server(host, ssl or config.remind.ssl, os.environ))
 
