@@ -269,6 +269,41 @@ def test_owner_limits_to_one_digest(bpm: Bpm, story: Repo) -> None:
     assert (found["unowned"], found["unreachable"]) == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("owner", "digests", "warning"),
+    [
+        ("typo", [], "warning: no action names owner 'typo'\n"),
+        ("Bob", [], "warning: no action names owner 'Bob'\n"),  # names are case-sensitive
+        ("bob", ["bob"], ""),
+        ("erin", [], ""),  # her one action is done: nothing due, and no typo
+        ("frank", [], ""),  # facilitator only, nothing to escalate
+        ("alice", ["alice"], ""),  # facilitator only, with an escalation
+    ],
+)
+@pytest.mark.parametrize("format", ["markdown", "json"])
+def test_an_owner_no_action_names_is_warned_of(
+    bpm: Bpm, story: Repo, owner: str, digests: list[str], warning: str, format: str
+) -> None:
+    story.commit(
+        "Erin",
+        {
+            "postmortems/2026/2026-11-12-queue.md": pm(
+                "2026-11-12-queue",
+                "Queue stall",
+                "frank",
+                [action("A1", "Drain the queue", "erin", "2026-11-13", "done")],
+            )
+        },
+        date="2026-11-12T09:00:00+00:00",
+    )
+    ran = bpm("remind", "--owner", owner, "--format", format)
+    assert (ran.exit_code, ran.stderr) == (0, warning)
+    if format == "json":
+        assert [d["owner"] for d in json.loads(ran.stdout)["digests"]] == digests
+    else:
+        assert ("Nothing is overdue or coming due." in ran.stdout) is (digests == [])
+
+
 # -- email ---------------------------------------------------------------------------------
 
 

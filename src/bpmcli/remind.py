@@ -138,6 +138,15 @@ def collect(
     return Reminders(as_of, within_days, escalate_after_days, digests, unowned)
 
 
+def names_owner(postmortems: list[Current], owner: str) -> bool:
+    """Whether any action, whatever its status or due, has `owner`, or any postmortem has
+    them as facilitator: when none does, `--owner` holds a typo, not good news."""
+    return any(
+        item.pm.facilitator == owner or any(action.owner == owner for action in item.pm.actions)
+        for item in postmortems
+    )
+
+
 def _by_name(name: str) -> tuple[str, str]:
     return (name.lower(), name)
 

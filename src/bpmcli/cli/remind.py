@@ -89,6 +89,8 @@ def remind(
     memory_folder = _memory_folder(config) if once_per is not None else None
     postmortems, problems = report.current(config, None, not no_cache)
     terminal.warn(problems)
+    if owner is not None and not reminding.names_owner(postmortems, owner):
+        terminal.note(f"warning: no action names owner {owner!r}")
     past = options.history(config, None, not no_cache, purpose="bpm remind")
     days = within if within is not None else config.remind.within_days
     found = reminding.collect(
