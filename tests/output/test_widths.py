@@ -8,7 +8,11 @@ commit at 40 columns): cutting it is what the layout never does.
 
 from __future__ import annotations
 
+import os
 import re
+import resource
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -292,3 +296,30 @@ HANGING = [
 @pytest.mark.parametrize(("width", "lines"), HANGING)
 def test_a_summary_breaks_between_items(width: int, lines: list[str]) -> None:
     assert layout.hanging_items(LEAD, ITEMS, width) == lines
+
+
+TINY = [["list"], ["action", "list"], ["report", "overdue"], STATS, ["show", LEDGER]]
+
+
+def _two_gigabytes() -> None:  # a layout that loops grows without end: fail, not swap
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.mark.parametrize("width", [1, 2, 5])
+@pytest.mark.parametrize("command", TINY, ids=" ".join)
+def test_a_width_too_small_for_anything_still_ends(
+    wide: Repo, command: list[str], width: int
+) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "bpmcli", *command],
+        cwd=wide.path,
+        env={**os.environ, "COLUMNS": str(width), "BPM_NOW": "2026-11-23T09:30:00Z"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_two_gigabytes,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    for value in whole_values(command):
+        assert any(value in line for line in ran.stdout.splitlines()), value

@@ -161,6 +161,7 @@ def _field(heading: str, value: str, key_width: int, width: int, wraps: bool) ->
 
 def wrap(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` cells, broken at spaces; a longer word is folded."""
+    width = max(width, 1)  # callers subtract indents: at COLUMNS=1 the room is below zero
     if cell_len(text) <= width:
         return [text]
     lines: list[str] = []

@@ -194,15 +194,6 @@ def _numeric(values: Iterable[object]) -> bool:
     )
 
 
-def _cell(value: object, style: str) -> Text:
-    """A table cell: text made here (a `link`) as it is, anything else as plain text."""
-    from rich.text import Text
-
-    if isinstance(value, Text):
-        return value
-    return text(value, style)
-
-
 def to_json(value: Any) -> str:
     """Indented JSON; a list of objects is written one object per line.
 
