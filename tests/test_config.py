@@ -226,7 +226,7 @@ def test_bad_values_are_one_line_and_exit_2_in_every_command(
         ('dir = "pm"\nreview_sla_days = \n', 2, "invalid TOML"),
         ('[owners.bob]\nemail = "bob"\n', 2, "owners.bob.email: must be an email address"),
         ('[owners.bob]\nfax = "1"\n', 2, "owners.bob.fax: unknown key (it takes: email, slack"),
-        ('[remind]\nsmtp = "mail:70000"\n', 2, "remind.smtp: port must be from 1 to 65535"),
+        ('[remind]\nsmtp = "mail:70000"\n', 2, "remind.smtp: must be a port from 1 to 65535"),
         ('[remind]\nfrom = "x"\n', 2, "remind.from: must be an email address"),
         ('dir = "pm"\n[tickets]\ntracker = "gh"\n', 3, "tickets.tracker: must be one of"),
         ('repo_url = "ftp://x"\n', 1, "repo_url: must be an http:// or https:// address"),

@@ -269,6 +269,41 @@ def test_owner_limits_to_one_digest(bpm: Bpm, story: Repo) -> None:
     assert (found["unowned"], found["unreachable"]) == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("owner", "digests", "warning"),
+    [
+        ("typo", [], "warning: no action names owner 'typo'\n"),
+        ("Bob", [], "warning: no action names owner 'Bob'\n"),  # names are case-sensitive
+        ("bob", ["bob"], ""),
+        ("erin", [], ""),  # her one action is done: nothing due, and no typo
+        ("frank", [], ""),  # facilitator only, nothing to escalate
+        ("alice", ["alice"], ""),  # facilitator only, with an escalation
+    ],
+)
+@pytest.mark.parametrize("format", ["markdown", "json"])
+def test_an_owner_no_action_names_is_warned_of(
+    bpm: Bpm, story: Repo, owner: str, digests: list[str], warning: str, format: str
+) -> None:
+    story.commit(
+        "Erin",
+        {
+            "postmortems/2026/2026-11-12-queue.md": pm(
+                "2026-11-12-queue",
+                "Queue stall",
+                "frank",
+                [action("A1", "Drain the queue", "erin", "2026-11-13", "done")],
+            )
+        },
+        date="2026-11-12T09:00:00+00:00",
+    )
+    ran = bpm("remind", "--owner", owner, "--format", format)
+    assert (ran.exit_code, ran.stderr) == (0, warning)
+    if format == "json":
+        assert [d["owner"] for d in json.loads(ran.stdout)["digests"]] == digests
+    else:
+        assert ("Nothing is overdue or coming due." in ran.stdout) is (digests == [])
+
+
 # -- email ---------------------------------------------------------------------------------
 
 
@@ -470,7 +505,8 @@ def test_server_down_fails_every_owner_in_one_line_each(bpm: Bpm, story: Repo) -
         ),
         (
             ("--webhook", "file:///etc/passwd"),
-            "error: the webhook must be an http:// or https:// URL (it is not shown here)\n",
+            "error: the webhook must be an http:// or https:// URL with a host, a port from 1 "
+            "to 65535 if any, and no space or control character (it is not shown here)\n",
         ),
         (("--within", "-1"), None),
     ],
@@ -481,6 +517,36 @@ def test_usage_errors(bpm: Bpm, story: Repo, args: tuple[str, ...], message: str
     if message is not None:
         assert ran.stderr == message
     assert "Traceback" not in ran.stderr
+
+
+@pytest.mark.parametrize(
+    ("sender", "taken"),
+    [
+        ("bpm@example.com", True),
+        ("bpm+digests@mail.example.co.uk", True),
+        ("bpm", False),
+        ("bpm@", False),
+        ("bpm@@example.com", False),
+        ("bpm bot@example.com", False),
+        ("<bpm@example.com>", False),
+        ("Bpm <bpm@example.com>", False),
+    ],
+)
+def test_from_takes_what_the_config_takes(bpm: Bpm, story: Repo, sender: str, taken: bool) -> None:
+    """One email pattern (config.EMAIL_ADDRESS) for `--from` and `[remind] from`."""
+    from bpmcli import config
+    from bpmcli.errors import ConfigError
+
+    dry = ("remind", "--smtp", "127.0.0.1:9", "--dry-run", "--owner", "bob")
+    ran = bpm(*dry, "--from", sender)
+    assert ran.exit_code == (0 if taken else 2), ran.stderr
+    story.write(".bpm.toml", CONFIG + f"\n[remind]\nfrom = {json.dumps(sender)}\n")
+    try:
+        config.load(story.path)
+        loaded = True
+    except ConfigError:
+        loaded = False
+    assert loaded is taken
 
 
 def test_once_per_outside_git_is_refused(bpm: Bpm, tmp_path: Path) -> None:
@@ -531,6 +597,35 @@ def test_webhook_posts_per_owner_and_a_500_fails_alone(bpm: Bpm, story: Repo) ->
             "*bpm: 1 overdue action for @payments-team* @payments"
         ]
         assert "bob: already sent to U024BE7LH in 2026-11-23" in again.stdout
+
+
+BAD_WEBHOOKS = [
+    "https://hooks.example/services/T0/SECRET token",  # urllib's error quoted the path
+    "https://hooks.example/services/T0/SECRET\x01",
+    "https://hooks.example/services/T0/SECRET\ttab",
+    "https://[::1/services/T0/SECRET",  # urlsplit's ValueError: was exit 3
+    "https://hooks.example:99999/services/T0/SECRET",  # was a failure per owner
+    "https://hooks.example:0/services/T0/SECRET",
+    "https://hooks.example:port/services/T0/SECRET",
+    "https://:443/services/T0/SECRET",
+    "ftp://hooks.example/services/T0/SECRET",
+]
+
+
+@pytest.mark.parametrize("url", BAD_WEBHOOKS)
+@pytest.mark.parametrize("given", ["option", "variable"])
+def test_a_bad_webhook_url_is_refused_up_front_and_never_shown(
+    bpm: Bpm, story: Repo, url: str, given: str
+) -> None:
+    if given == "option":
+        ran = bpm("remind", "--webhook", url, "--once-per", "day")
+    else:
+        ran = bpm("remind", "--send", "webhook", env={"BPM_WEBHOOK_URL": url})
+    assert (ran.exit_code, ran.stdout) == (2, "")
+    assert ran.stderr.startswith("error: the webhook must be an http:// or https:// URL")
+    assert ran.stderr.count("\n") == 1
+    assert "SECRET" not in ran.stdout + ran.stderr
+    assert not (story.path / ".git" / "bpm" / "remind.json").exists()
 
 
 def test_slack_text_escapes_what_slack_reserves(bpm: Bpm, repo: Repo) -> None:
@@ -592,22 +687,51 @@ def test_email_over_starttls_with_login(
     assert box.to() == ["bob@example.com"]
 
 
-def test_a_corrupt_sent_memory_is_rebuilt(
-    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str]
+def test_the_sent_record_outlives_a_bpm_upgrade(
+    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """It is a record, not a cache: a new bpm version must not send the period again."""
+    import bpmcli
+
+    box, server = mailbox
+    send = ("remind", "--smtp", server, "--from", "bpm@example.com", "--once-per", "week")
+    bpm(*send)
+    assert len(box.received) == 4
+    box.received = []
+    monkeypatch.setattr(bpmcli, "__version__", "99.0.0")
+    again = bpm(*send)
+    assert (again.exit_code, box.received) == (1, [])  # 1: carol, who has no entry
+    assert "bob: already sent to bob@example.com in 2026-W48\n" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("stored", "why"),
+    [
+        (b'{"format": 1, "sent": {"tru', "the sent record is not valid JSON"),
+        (b"\xff\xfe", "the sent record is not valid JSON"),
+        (b'{"salt": [1, "0.2.0", 2], "sent": {}}', "the sent record is not format 1 (found None)"),
+        (b'{"format": 2, "sent": {}}', "the sent record is not format 1 (found 2)"),
+        (b"[1]", "the sent record is not format 1 (found None)"),
+        (b'{"format": 1, "sent": []}', "the sent record holds an unexpected value"),
+        (b'{"format": 1}', "the sent record holds an unexpected value"),
+    ],
+)
+def test_an_unusable_sent_record_stops_the_run_and_is_kept(
+    bpm: Bpm, story: Repo, mailbox: tuple[Mailbox, str], stored: bytes, why: str
+) -> None:
+    """Rebuilding it would mail everyone again: nothing is sent, the user decides."""
     box, server = mailbox
     memory = story.path / ".git" / "bpm" / "remind.json"
     memory.parent.mkdir(parents=True)
-    memory.write_bytes(b'{"salt": [1, "0.0.0"], "sent": {"tru')
+    memory.write_bytes(stored)
     send = ("remind", "--smtp", server, "--from", "bpm@example.com", "--once-per", "day")
-    assert bpm(*send).exit_code == 1
-    assert len(box.received) == 4  # nothing trusted from it: all sent, and recorded again
-    recorded = json.loads(memory.read_text())["sent"]
-    assert len(recorded) == 4
-    assert all(day == "2026-11-23" for day in recorded.values())
-    box.received = []
-    bpm(*send)
-    assert box.received == []
+    ran = bpm(*send)
+    assert (ran.exit_code, ran.stdout, box.received) == (2, "", [])
+    assert ran.stderr == (
+        f"error: .git/bpm/remind.json: {why}; delete it to start afresh "
+        "(what it recorded may then be done again)\n"
+    )
+    assert memory.read_bytes() == stored
 
 
 def test_a_send_that_cannot_be_recorded_is_said(

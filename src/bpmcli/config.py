@@ -51,6 +51,29 @@ TICKET_PLACEHOLDER = "{ticket}"
 WEB_ADDRESS = re.compile(r"https?://[^\s/?#\x00-\x1f\x7f]+([/?#][^\s\x00-\x1f\x7f]*)?")
 
 
+# What bpm takes for an email address (`[owners] email`, `[remind] from`, `--from`): one
+# `@` between non-empty parts without space or angle brackets; the server judges the rest.
+EMAIL_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+# A server as `[remind] smtp` and `--smtp` take it: `HOST`, `HOST:PORT`, `[IPv6]` or
+# `[IPv6]:PORT`. ASCII only, as the JSON Schema's pattern (bpm-toml.schema.json) reads it.
+_HOST_PORT = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+))(?::([0-9]{1,5}))?")
+HOST_PORT_SHAPE = "HOST or HOST:PORT, such as smtp.example.com:587 or [::1]:25"
+PORT_RANGE = "a port from 1 to 65535"
+
+
+def host_and_port(address: str) -> tuple[str, int | None]:
+    """(host, port or None) of `HOST[:PORT]` (an IPv6 host in brackets, returned without
+    them); ValueError of HOST_PORT_SHAPE or PORT_RANGE when it is neither. The one parser
+    for the config's check and net/smtp's server."""
+    found = _HOST_PORT.fullmatch(address.strip())
+    if found is None:
+        raise ValueError(HOST_PORT_SHAPE)
+    port = int(found[3]) if found[3] else None
+    if port is not None and not 0 < port < 65536:
+        raise ValueError(PORT_RANGE)
+    return found[1] or found[2], port
+
+
 class Owner(NamedTuple):
     """`[owners.NAME]`: where to reach one owner or team handle. Every field may be absent."""
 
@@ -403,12 +426,11 @@ TRACKERS = ("github", "jira")
 # Checked at load so a typo fails the first run, not the first send. Loose on purpose where
 # the service decides (a Slack handle, a Jira account id): only the shape that cannot work.
 _SHAPES = {
-    "email": (r"^[^@\s<>]+@[^@\s<>]+$", "an email address such as alice@example.com"),
-    "from": (r"^[^@\s<>]+@[^@\s<>]+$", "an email address such as bpm@example.com"),
+    "email": (rf"^{EMAIL_ADDRESS.pattern}$", "an email address such as alice@example.com"),
+    "from": (rf"^{EMAIL_ADDRESS.pattern}$", "an email address such as bpm@example.com"),
     "github": (r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "a GitHub login such as alice-gh"),
     "repo": (r"^[\w.-]+/[\w.-]+$", "owner/name, such as acme/ops"),
     "project": (r"^[A-Z][A-Z0-9_]{0,254}$", "a Jira project key such as OPS"),
-    "smtp": (r"^[\w.-]+(:\d{1,5})?$", "HOST or HOST:PORT, such as smtp.example.com:587"),
 }
 
 
@@ -416,7 +438,7 @@ def check_web_address(text: str) -> str | None:
     """Why `text` is not an http(s) address bpm can send requests to, or None when it is.
 
     THE check for every address a setting or an option gives ([tickets] api_url and site,
-    --api-url, --site): the pattern, and a host and port that urllib can read (`[::1` or
+    --api-url, --site, the webhook): the pattern, and a host and port that urllib can read (`[::1` or
     `host:abc` pass the pattern but fail at the first request)."""
     from urllib.parse import urlsplit
 
@@ -425,8 +447,10 @@ def check_web_address(text: str) -> str | None:
         return shape
     try:
         parts = urlsplit(text)
-        parts.port  # noqa: B018 - reading it is the check: a bad port raises
+        port = parts.port  # a port past 65535 or not a number raises
     except ValueError:
+        port = 0
+    if port == 0:  # 0 reads as a port, and no server listens there
         return f"{shape} with a valid host and port"
     return None if parts.hostname else f"{shape} with a host"
 
@@ -460,8 +484,18 @@ def _shaped(check: _Checker, key: str, value: Any) -> str | None:
     reason = check_shape(key.rsplit(".", 1)[-1], text)
     if reason is not None:
         raise check.fail(key, f"{reason}, got {_short(value)}")
-    if key.endswith("smtp") and ":" in text and not 0 < int(text.rsplit(":", 1)[1]) < 65536:
-        raise check.fail(key, f"port must be from 1 to 65535, got {_short(value)}")
+    return text
+
+
+def _server(check: _Checker, key: str, value: Any) -> str | None:
+    """`HOST[:PORT]` as written (checked by `host_and_port`), or None if absent."""
+    if value is None:
+        return None
+    text = check.text({key: value}, key, "")
+    try:
+        host_and_port(text)
+    except ValueError as exc:
+        raise check.fail(key, f"must be {exc}, got {_short(value)}") from None
     return text
 
 
@@ -500,7 +534,7 @@ def _remind(check: _Checker, value: Any) -> RemindSettings:
     if not isinstance(ssl, bool):
         raise check.fail("remind.ssl", f"must be true or false, got {_short(ssl)}")
     return RemindSettings(
-        smtp=_shaped(check, "remind.smtp", given.get("smtp")),
+        smtp=_server(check, "remind.smtp", given.get("smtp")),
         sender=_shaped(check, "remind.from", given.get("from")),
         ssl=ssl,
         within_days=check.positive_int("remind.within_days", given.get("within_days", 7)),

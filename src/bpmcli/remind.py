@@ -22,7 +22,7 @@ from typing import Any
 from bpmcli.config import Config, Owner
 from bpmcli.errors import BpmError, SendError, relative_to_cwd
 from bpmcli.report import Current, Overdue, find_overdue
-from bpmcli.store.cache import Cache
+from bpmcli.store.cache import Record
 from bpmcli.store.history import History
 from bpmcli.times import add_days
 
@@ -138,6 +138,15 @@ def collect(
     return Reminders(as_of, within_days, escalate_after_days, digests, unowned)
 
 
+def names_owner(postmortems: list[Current], owner: str) -> bool:
+    """Whether any action, whatever its status or due, has `owner`, or any postmortem has
+    them as facilitator: when none does, `--owner` holds a typo, not good news."""
+    return any(
+        item.pm.facilitator == owner or any(action.owner == owner for action in item.pm.actions)
+        for item in postmortems
+    )
+
+
 def _by_name(name: str) -> tuple[str, str]:
     return (name.lower(), name)
 
@@ -225,7 +234,7 @@ class Memory:
     owner, period and content hash. Each send is recorded at once, atomically; a failed
     send is not recorded, so the next run tries it again."""
 
-    cache: Cache
+    record: Record
     period: str
     today: dt.date
     sent: dict[str, str] = field(default_factory=dict)  # key -> the day it was sent
@@ -238,7 +247,7 @@ class Memory:
         self.sent[key] = self.today.isoformat()
         oldest = add_days(self.today, -MEMORY_KEPT_DAYS, "the sent memory").isoformat()
         self.sent = {k: day for k, day in self.sent.items() if day >= oldest}
-        return self.cache.save({"sent": self.sent})
+        return self.record.save({"sent": self.sent})
 
 
 def _decode_memory(stored: Mapping[str, Any]) -> dict[str, str]:
@@ -253,7 +262,7 @@ def memory(folder: Path, per: str, today: dt.date) -> Iterator[Memory]:
     a second job started meanwhile waits, then sees what the first sent."""
     from bpmcli.files import locked
 
-    cache = Cache(folder / MEMORY_NAME, MEMORY_FORMAT)
+    record = Record(folder / MEMORY_NAME, MEMORY_FORMAT, "the sent record")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -261,7 +270,7 @@ def memory(folder: Path, per: str, today: dt.date) -> Iterator[Memory]:
             f"cannot create the folder for the sent memory: {exc.strerror}", folder
         ) from exc
     with locked(folder / MEMORY_NAME):
-        yield Memory(cache, period_of(today, per), today, cache.read(_decode_memory) or {})
+        yield Memory(record, period_of(today, per), today, record.read(_decode_memory) or {})
 
 
 def deliver(
@@ -297,7 +306,7 @@ def _send(
     except SendError as exc:
         return Outcome(digest.owner, to, FAILED, exc.message)
     if memory is not None and key is not None and not memory.remember(key):
-        where = relative_to_cwd(memory.cache.path) if memory.cache.path else MEMORY_NAME
+        where = relative_to_cwd(memory.record.path)
         return Outcome(digest.owner, to, SENT, f"not recorded in {where}: it may be sent again")
     return Outcome(digest.owner, to, SENT)
 

@@ -54,6 +54,7 @@ CASES = [
     ("lint", ["lint", "--no-cache", "--exit-zero"], rf"linting .*{PROGRESS_FROM}/{PROGRESS_FROM}"),
     ("report overdue", ["report", "overdue", "--no-cache"], r"history: commits read +\d"),
     ("report stats", ["report", "stats", "--no-cache"], r"history: commits read +\d"),
+    ("remind", ["remind", "--no-cache"], r"history: commits read +\d"),
     ("site", ["site", "SITE", "--no-cache"], r"writing pages .*\d/6"),
     ("import", ["import", "OLD", "--dry-run"], r"importing .*\d/6"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from bpmcli.errors import SendError, UsageError
+from bpmcli import config
+from bpmcli.errors import ConfigError, SendError, UsageError
 from bpmcli.net import smtp
+from conftest import Repo
 from net.servers import Mailbox, free_port, self_signed, smtp_server
 
 NO_CREDENTIALS: dict[str, str] = {}
@@ -25,33 +28,63 @@ def _send_one(port: int, ssl: bool) -> None:
         mailer.send(_mail("alice@example.com"))
 
 
-@pytest.mark.parametrize(
-    ("address", "ssl", "host", "port"),
-    [
-        ("smtp.example.com", False, "smtp.example.com", 25),
-        ("smtp.example.com", True, "smtp.example.com", 465),
-        ("smtp.example.com:587", False, "smtp.example.com", 587),
-        ("[::1]:2525", False, "::1", 2525),
-        ("127.0.0.1:2525", True, "127.0.0.1", 2525),
-    ],
-)
-def test_server_address(address: str, ssl: bool, host: str, port: int) -> None:
+# HOST[:PORT] as both `--smtp` and `[remind] smtp` take it (one parser, config.host_and_port):
+# (address, host, port without --ssl; None: the default) or (address, None, why refused).
+SERVER_ADDRESSES: list[tuple[str, str | None, int | str | None]] = [
+    ("smtp.example.com", "smtp.example.com", None),
+    ("smtp.example.com:587", "smtp.example.com", 587),
+    ("127.0.0.1:2525", "127.0.0.1", 2525),
+    ("localhost", "localhost", None),
+    ("[::1]:25", "::1", 25),  # refused by the config before
+    ("[::1]", "::1", None),
+    ("[2001:db8::1]:587", "2001:db8::1", 587),
+    (" mail_relay.internal:2525 ", "mail_relay.internal", 2525),
+    ("smtp.example.com:0", None, "a port from 1 to 65535"),
+    ("smtp.example.com:70000", None, "a port from 1 to 65535"),
+    ("[::1]:99999", None, "a port from 1 to 65535"),
+    ("smtp example.com", None, "HOST or HOST:PORT"),
+    ("host:port", None, "HOST or HOST:PORT"),
+    ("::1", None, "HOST or HOST:PORT"),
+    ("[::1", None, "HOST or HOST:PORT"),
+    ("[mail.example.com]:25", None, "HOST or HOST:PORT"),
+    ("smtp.example.com:", None, "HOST or HOST:PORT"),
+    ("smtp/x.example.com", None, "HOST or HOST:PORT"),
+    ("bpm@smtp.example.com", None, "HOST or HOST:PORT"),
+    ("smtp.example.com:\u0665\u0668\u0667", None, "HOST or HOST:PORT"),  # Arabic digits
+    (":25", None, "HOST or HOST:PORT"),
+]
+
+
+@pytest.mark.parametrize(("address", "host", "port"), SERVER_ADDRESSES)
+@pytest.mark.parametrize("ssl", [False, True])
+def test_smtp_option_takes_a_server_address(
+    address: str, host: str | None, port: int | str | None, ssl: bool
+) -> None:
+    if host is None:
+        with pytest.raises(UsageError) as caught:
+            smtp.server(address, ssl, NO_CREDENTIALS)
+        assert caught.value.message == f"--smtp {address!r}: must be {port}" + (
+            ", such as smtp.example.com:587 or [::1]:25" if port == "HOST or HOST:PORT" else ""
+        )
+        return
     found = smtp.server(address, ssl, NO_CREDENTIALS)
-    assert (found.host, found.port, found.ssl, found.user) == (host, port, ssl, None)
+    default = smtp.SSL_PORT if ssl else smtp.PLAIN_PORT
+    assert (found.host, found.port, found.ssl, found.user) == (host, port or default, ssl, None)
 
 
-@pytest.mark.parametrize(
-    ("address", "message"),
-    [
-        ("smtp.example.com:0", "the port must be 1-65535"),
-        ("smtp.example.com:70000", "the port must be 1-65535"),
-        ("smtp example.com", "is not HOST or HOST:PORT"),
-        ("host:port", "is not HOST or HOST:PORT"),
-    ],
-)
-def test_bad_server_address(address: str, message: str) -> None:
-    with pytest.raises(UsageError, match=message):
-        smtp.server(address, False, NO_CREDENTIALS)
+@pytest.mark.parametrize(("address", "host", "port"), SERVER_ADDRESSES)
+def test_config_smtp_takes_the_same_addresses(
+    repo: Repo, address: str, host: str | None, port: int | str | None
+) -> None:
+    repo.write(".bpm.toml", f"[remind]\nsmtp = {json.dumps(address)}\n")
+    if host is None:
+        with pytest.raises(ConfigError) as caught:
+            config.load(repo.path)
+        assert caught.value.message.startswith(f"remind.smtp: must be {port}")
+        return
+    loaded = config.load(repo.path).remind.smtp
+    assert loaded == address
+    assert smtp.server(loaded, False, NO_CREDENTIALS).host == host
 
 
 def test_a_user_without_a_password_is_a_usage_error() -> None:

@@ -63,10 +63,57 @@ def test_nothing_listening() -> None:
         webhook.post_json(f"http://127.0.0.1:{free_port()}/hook", {}, timeout=5)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "https://", "hooks"])
-def test_only_http_urls(url: str) -> None:
-    with pytest.raises(
-        UsageError,
-        match=r"^the webhook must be an http:// or https:// URL \(it is not shown here\)$",
-    ):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/SECRET",
+        "ftp://example.com/SECRET",
+        "https:///SECRET",
+        "hooks/SECRET",
+        "https://h.example/a SECRET",
+        "https://h.example/SECRET\x7f",
+        "https://[::1/SECRET",
+        "https://h.example:65536/SECRET",
+        "https://h.example:0/SECRET",
+        "https://user@/SECRET",
+    ],
+)
+def test_only_whole_http_urls(url: str) -> None:
+    with pytest.raises(UsageError, match=r"^the webhook must be an http:// or https:// URL ") as e:
         webhook.post_json(url, {}, timeout=5)
+    assert "SECRET" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://h.example/hook\n", " http://[::1]:8080/x", "http://h.example:65535"]
+)
+def test_whole_urls_pass_trimmed(url: str) -> None:
+    assert webhook.check_url(url) == url.strip()
+
+
+def test_an_answer_quoting_the_url_is_shown_without_it() -> None:
+    """Some servers' 404 page quotes the path asked for: the secret part of the URL."""
+
+    class NotFound(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = f"The requested URL {self.path} was not found on this server.".encode()
+            self.send_response(404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/services/T0/secret-token?x=1"
+    try:
+        with pytest.raises(SendError) as caught:
+            webhook.post_json(url, {}, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert caught.value.message == (
+        "the webhook answered HTTP 404: The requested URL (the URL) was not found on this server."
+    )

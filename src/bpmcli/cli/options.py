@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from bpmcli.config import Config
     from bpmcli.progress import Progress
+    from bpmcli.store.history import History
 
 
 def members(values: Iterable[str], registry: Container[str] | None = None) -> dict[str, str]:
@@ -213,3 +214,20 @@ def progress(wanted: bool = True) -> AbstractContextManager[Progress]:
     from bpmcli.output import progress as display
 
     return display.shown()
+
+
+def history(
+    config: Config, rev: str | None, use_cache: bool, purpose: str = "bpm report"
+) -> History | None:
+    """The postmortem folder's history (None outside git), its warnings said on stderr;
+    progress on stderr while the pass runs, when it is a terminal. Every command that
+    reads the history comes through here (`report`, `remind`)."""
+    from bpmcli.output import terminal
+    from bpmcli.store import history as reading
+
+    with progress() as shown:
+        loaded = reading.load(
+            config.root, config.postmortem_dir, rev, use_cache, purpose=purpose, progress=shown
+        )
+    terminal.warn(loaded.warnings)
+    return loaded.history

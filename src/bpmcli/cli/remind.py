@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -81,7 +80,6 @@ def remind(
     """Each owner's digest of overdue and coming actions: printed, emailed or posted."""
     from bpmcli import remind as reminding
     from bpmcli import report
-    from bpmcli.store import history
 
     config = options.config()
     how = _transport_name(send, smtp, webhook)
@@ -91,13 +89,12 @@ def remind(
     memory_folder = _memory_folder(config) if once_per is not None else None
     postmortems, problems = report.current(config, None, not no_cache)
     terminal.warn(problems)
-    loaded = history.load(
-        config.root, config.postmortem_dir, None, not no_cache, purpose="bpm remind"
-    )
-    terminal.warn(loaded.warnings)
+    if owner is not None and not reminding.names_owner(postmortems, owner):
+        terminal.note(f"warning: no action names owner {owner!r}")
+    past = options.history(config, None, not no_cache, purpose="bpm remind")
     days = within if within is not None else config.remind.within_days
     found = reminding.collect(
-        config, postmortems, loaded.history, today, days, config.remind.escalate_after_days, owner
+        config, postmortems, past, today, days, config.remind.escalate_after_days, owner
     )
     if how is None:
         _print(found, format.value)
@@ -145,6 +142,7 @@ def _transport(
 
     if how == "webhook":
         return _webhook(found, webhook), contextlib.nullcontext()
+    from bpmcli.config import EMAIL_ADDRESS
     from bpmcli.errors import SendError
     from bpmcli.net import smtp as mail
     from bpmcli.output import remind as shown
@@ -153,7 +151,7 @@ def _transport(
     address = sender or config.remind.sender
     if host is None:
         raise UsageError("sending email needs a server: --smtp HOST[:PORT] or [remind] smtp")
-    if address is None or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address):
+    if address is None or not EMAIL_ADDRESS.fullmatch(address):
         raise UsageError("sending email needs a From address: --from ADDR or [remind] from")
     mailer = mail.Mailer(mail.server(host, ssl or config.remind.ssl, os.environ))
 
@@ -181,7 +179,7 @@ def _webhook(found: Reminders, url: str | None) -> Transport:
     target = url or os.environ.get(WEBHOOK_VARIABLE)
     if not target:
         raise UsageError(f"sending to a webhook needs its URL: ${WEBHOOK_VARIABLE} or --webhook")
-    webhook.check_url(target)
+    target = webhook.check_url(target)  # before any send: a bad URL is exit 2, never shown
 
     def send(digest: Digest, to: str) -> None:
         webhook.post_json(target, shown.slack_payload(found, digest), timeout=webhook.TIMEOUT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,10 +20,6 @@ from bpmcli.cli.options import (
 from bpmcli.output import terminal
 from bpmcli.stats import GROUPS, PERIODS
 
-if TYPE_CHECKING:
-    from bpmcli.config import Config
-    from bpmcli.store.history import History
-
 app = typer.Typer(
     no_args_is_help=True,
     help="What slipped, and whether the team follows through: overdue, vanished, sla, stats.",
@@ -32,17 +28,6 @@ app = typer.Typer(
 # Here, not in options.py: bpmcli.stats loads the history modules, which lint never needs.
 Period = StrEnum("Period", members(PERIODS))  # type: ignore[misc]
 Group = StrEnum("Group", members(GROUPS))  # type: ignore[misc]
-
-
-def _history(config: Config, rev: str | None, use_cache: bool) -> History | None:
-    """The postmortem folder's history (None outside git), its warnings said on stderr;
-    progress on stderr while the pass runs, when it is a terminal."""
-    from bpmcli.store import history
-
-    with options.progress() as progress:
-        loaded = history.load(config.root, config.postmortem_dir, rev, use_cache, progress=progress)
-    terminal.warn(loaded.warnings)
-    return loaded.history
 
 
 @app.command("overdue")
@@ -70,7 +55,7 @@ def report_overdue(
     day = options.day(as_of, "--as-of") or options.today_in(config)
     postmortems, problems = report.current(config, rev, not no_cache)
     terminal.warn(problems)
-    past = None if no_history else _history(config, rev, not no_cache)
+    past = None if no_history else options.history(config, rev, not no_cache)
     rows = report.find_overdue(postmortems, day, past, owner, config.ticket_link)
     with options.paged():
         table.write(reports.overdue(rows), format.value)
@@ -119,7 +104,7 @@ def report_vanished(
 
     config = options.config()
     day = options.day(since, "--since")
-    past = _history(config, None, not no_cache)
+    past = options.history(config, None, not no_cache)
     rows = report.find_vanished(past, day) if past is not None else []
     with options.paged():
         table.write(reports.vanished(rows), format.value)
@@ -136,7 +121,7 @@ def report_sla(
     config = options.config()
     postmortems, problems = report.current(config, None, not no_cache)
     terminal.warn(problems)
-    past = _history(config, None, not no_cache)
+    past = options.history(config, None, not no_cache)
     result = report.find_sla(postmortems, options.today_in(config), past)
     with options.paged():
         table.write(reports.sla(result), format.value)

@@ -8,7 +8,6 @@ run fail at once with the same reason instead of each waiting for its own timeou
 
 from __future__ import annotations
 
-import re
 import smtplib
 import ssl as tls
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from types import TracebackType
 
+from bpmcli.config import host_and_port
 from bpmcli.errors import SendError, UsageError
 
 USER_VARIABLE = "BPM_SMTP_USER"
@@ -41,14 +41,11 @@ class Server:
 
 def server(address: str, ssl: bool, environ: Mapping[str, str]) -> Server:
     """`HOST`, `HOST:PORT` or `[IPv6]:PORT`, with the credentials of the environment."""
-    found = re.fullmatch(r"\[([^\]]+)\](?::(\d+))?|([^:\[\]\s]+)(?::(\d+))?", address.strip())
-    if found is None:
-        raise UsageError(f"--smtp {address!r} is not HOST or HOST:PORT")
-    host = found[1] or found[3]
-    digits = found[2] or found[4]
-    port = int(digits) if digits else (SSL_PORT if ssl else PLAIN_PORT)
-    if not 0 < port < 65536:
-        raise UsageError(f"--smtp {address!r}: the port must be 1-65535")
+    try:
+        host, given = host_and_port(address)
+    except ValueError as exc:
+        raise UsageError(f"--smtp {address!r}: must be {exc}") from None
+    port = given if given is not None else (SSL_PORT if ssl else PLAIN_PORT)
     user = environ.get(USER_VARIABLE) or None
     password = environ.get(PASSWORD_VARIABLE) or None
     if user is not None and password is None:

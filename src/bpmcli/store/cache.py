@@ -1,4 +1,5 @@
-"""The one cache implementation: every JSON file under `.git/bpm/` is read and written here.
+"""The one cache implementation, and `Record`: every JSON file under `.git/bpm/` is read
+and written here.
 
 A cache only ever saves time, so it is never trusted and never fatal:
 
@@ -104,17 +105,7 @@ class Cache:
         False when nothing was written (off, or the write failed)."""
         if self.path is None:
             return False
-        from bpmcli.errors import BpmError
-        from bpmcli.files import atomic_write
-
-        try:
-            data = {"salt": self.salt, "written_ns": self.started_ns, **document}
-            encoded = json.dumps(data, separators=(",", ":")).encode()
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, encoded)
-        except (OSError, BpmError, TypeError, ValueError):
-            return False
-        return True
+        return _save_json(self.path, {"salt": self.salt, "written_ns": self.started_ns, **document})
 
     def trusted_from_now(self, stat: os.stat_result) -> bool:
         """Whether an entry for this stat, saved by this run, will pass `unchanged`."""
@@ -124,6 +115,67 @@ class Cache:
         """Whether an entry recorded for a file's `stat_key` still describes the file: the
         racy-clean rule, written once for every stat-keyed cache."""
         return recorded == stat_key(stat) and stat.st_mtime_ns < self.written_ns - RACY_NS
+
+
+def _save_json(path: Path, data: dict[str, Any]) -> bool:
+    """`data` as JSON in `path`, in one atomic step; False when it could not be written."""
+    from bpmcli.errors import BpmError
+    from bpmcli.files import atomic_write
+
+    try:
+        encoded = json.dumps(data, separators=(",", ":")).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, encoded)
+    except (OSError, BpmError, TypeError, ValueError):
+        return False
+    return True
+
+
+class Record:
+    """One JSON document that decides what bpm does (the digests `bpm remind` sent), so
+    it is trusted, never rebuilt: {"format": N, ...the caller's keys}.
+
+    Unlike a cache it carries no bpm version: an upgrade keeps it. A file that cannot be
+    read, parsed or decoded, or of another format, is an error (exit 2) that leaves the
+    file as it is: starting afresh would redo what it records, so that is the user's call.
+    """
+
+    def __init__(self, path: Path, fmt: int, what: str):
+        self.path = path
+        self.format = fmt
+        self.what = what  # "the sent record": what the error calls it
+
+    def read(self, decode: Callable[[dict[str, Any]], T]) -> T | None:
+        """`decode(document)`; None when there is no file yet."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._unusable(f"cannot read {self.what}: {exc.strerror}") from exc
+        try:
+            stored = json.loads(raw)
+        except ValueError as exc:  # also bytes that are not UTF-8
+            raise self._unusable(f"{self.what} is not valid JSON") from exc
+        if not isinstance(stored, dict) or stored.get("format") != self.format:
+            found = stored.get("format") if isinstance(stored, dict) else None
+            raise self._unusable(f"{self.what} is not format {self.format} (found {found!r})")
+        try:
+            return decode({k: v for k, v in stored.items() if k != "format"})
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, AssertionError) as exc:
+            raise self._unusable(f"{self.what} holds an unexpected value") from exc
+
+    def _unusable(self, why: str) -> Exception:
+        from bpmcli.errors import UsageError
+
+        return UsageError(
+            f"{why}; delete it to start afresh (what it recorded may then be done again)",
+            self.path,
+        )
+
+    def save(self, document: dict[str, Any]) -> bool:
+        """Write the document in one atomic step; False when it could not be written."""
+        return _save_json(self.path, {"format": self.format, **document})
 
 
 def git_dir_of(start: Path) -> Path | None:
