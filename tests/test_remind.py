@@ -711,6 +711,7 @@ def test_the_sent_record_outlives_a_bpm_upgrade(
         (b"\xff\xfe", "the sent record is not valid JSON"),
         (b'{"salt": [1, "0.2.0", 2], "sent": {}}', "the sent record is not format 1 (found None)"),
         (b'{"format": 2, "sent": {}}', "the sent record is not format 1 (found 2)"),
+        (b'{"format": true, "sent": {}}', "the sent record is not format 1 (found True)"),
         (b"[1]", "the sent record is not format 1 (found None)"),
         (b'{"format": 1, "sent": []}', "the sent record holds an unexpected value"),
         (b'{"format": 1}', "the sent record holds an unexpected value"),

@@ -164,3 +164,12 @@ def test_nothing_listening_is_one_line_per_message() -> None:
         for to in ("alice@example.com", "bob@example.com"):
             with pytest.raises(SendError, match=rf"^cannot connect to 127\.0\.0\.1:{port}: "):
                 mailer.send(_mail(to))
+
+
+def test_the_password_is_never_in_a_repr() -> None:
+    from bpmcli.net.smtp import server
+
+    found = server(
+        "mail.example.com", False, {"BPM_SMTP_USER": "u", "BPM_SMTP_PASSWORD": "hunter2"}
+    )
+    assert found.password == "hunter2" and "hunter2" not in repr(found)

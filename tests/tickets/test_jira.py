@@ -174,3 +174,20 @@ def test_status_of_many_ticketed_actions_takes_a_few_requests(
     assert data["checked"] == actions and len(data["drift"]) == actions // 10
     # the server sends pages of 50 whatever maxResults asks: bpm follows nextPageToken
     assert data["requests"] == expected == len(jira.seen)
+
+
+def test_a_500_on_the_search_is_sent_again_as_a_read(
+    jira: JiraFake, write_pm: Callable[..., Path], repo: Repo
+) -> None:
+    """The search is a POST that only reads: a 5xx retries it, as a GET would be."""
+    from bpmcli import config, tickets
+    from bpmcli.tickets.jira import Jira
+
+    jira.add("in step", duedate="2026-12-04")
+    write_pm(PM, [{"ticket": "OPS-1"}])
+    jira.fail("POST", r"/search/jql$", 500, times=2)
+    slept: list[float] = []
+    tracker = Jira(jira.url, "OPS", "bot@example.com", "jira-token", sleep=slept.append)
+    result = tickets.status(config.load(repo.path), tracker)
+    assert slept == [1.0, 2.0]  # the test's recorder, not a real wait
+    assert (result.drift, len(jira.requests("POST", r"/search/jql$"))) == ([], 3)

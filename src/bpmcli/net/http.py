@@ -121,10 +121,14 @@ class Client:
         params: Mapping[str, Any] | None = None,
         body: Any = None,
         accept: tuple[int, ...] = (),
+        repeatable: bool | None = None,
     ) -> Response:
         """Send one request (retried as the module says); a 2xx answer, or one of `accept`
-        (a 404 the caller reads as "gone"), else NetError."""
+        (a 404 the caller reads as "gone"), else NetError. `repeatable` says a request is
+        safe to send again after a 5xx (default: by its method; a POST that only reads,
+        such as Jira's search, says True)."""
         url = self.url(path, params)
+        again = method in SAFE_TO_REPEAT if repeatable is None else repeatable
         data = None if body is None else json.dumps(body).encode("utf-8")
         attempt = 0
         while True:
@@ -134,7 +138,7 @@ class Client:
                 200 <= answer.status < 300 or answer.status in accept
             ):
                 return answer
-            wait = self._wait_before_retry(method, url, answer, attempt)
+            wait = self._wait_before_retry(method, url, answer, attempt, again)
             self.sleep(wait)
 
     def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Response]:
@@ -190,12 +194,12 @@ class Client:
             return exc
 
     def _wait_before_retry(
-        self, method: str, url: str, answer: Response | OSError, attempt: int
+        self, method: str, url: str, answer: Response | OSError, attempt: int, again: bool
     ) -> float:
         """Seconds to wait before sending again, or NetError when bpm gives up."""
         where = f"{method} {shown(url)}"
         if isinstance(answer, OSError):
-            if method not in SAFE_TO_REPEAT or attempt > self.retries:
+            if not again or attempt > self.retries:
                 raise NetError(f"{where}: {_reason(answer)}")
             return float(2 ** (attempt - 1))
         status = answer.status
@@ -212,7 +216,7 @@ class Client:
                     status,
                 )
             return max(limited, 0.0)
-        if status >= 500 and method in SAFE_TO_REPEAT and attempt <= self.retries:
+        if status >= 500 and again and attempt <= self.retries:
             asked = retry_after(answer.headers.get("Retry-After"), self.clock())  # a 503's
             return min(asked, self.max_wait) if asked is not None else float(2 ** (attempt - 1))
         tries = f" after {attempt} tries" if attempt > 1 else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import smtplib
 import ssl as tls
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from types import TracebackType
 
@@ -31,7 +31,7 @@ class Server:
     port: int
     ssl: bool = False
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a repr or a log
     timeout: float = TIMEOUT
 
     @property

@@ -157,8 +157,8 @@ class Record:
             stored = json.loads(raw)
         except ValueError as exc:  # also bytes that are not UTF-8
             raise self._unusable(f"{self.what} is not valid JSON") from exc
-        if not isinstance(stored, dict) or stored.get("format") != self.format:
-            found = stored.get("format") if isinstance(stored, dict) else None
+        found = stored.get("format") if isinstance(stored, dict) else None
+        if isinstance(found, bool) or found != self.format:  # `true` is not format 1
             raise self._unusable(f"{self.what} is not format {self.format} (found {found!r})")
         try:
             return decode({k: v for k, v in stored.items() if k != "format"})

@@ -67,7 +67,8 @@ class Jira:
             body: dict[str, Any] = {"jql": jql, "fields": FIELDS, "maxResults": PAGE}
             if token:
                 body["nextPageToken"] = token
-            page = self.client.request("POST", "rest/api/3/search/jql", body=body)
+            # A POST that only reads: sent again after a 5xx like a GET.
+            page = self.client.request("POST", "rest/api/3/search/jql", body=body, repeatable=True)
             data = page.json()
             if not isinstance(data, dict) or not isinstance(data.get("issues"), list):
                 raise NetError(f"POST {self.site}/rest/api/3/search/jql: no issues in the answer")
