@@ -136,6 +136,12 @@ class Config(NamedTuple):
     def time_header(self) -> str:
         return f"Time ({self.timezone})"
 
+    def file_link(self, repo_path: str) -> str | None:
+        """A file's web page: `repo_url`, `/`, its repository-relative path; else None."""
+        from urllib.parse import quote
+
+        return f"{self.repo_url}/{quote(repo_path)}" if self.repo_url else None
+
     def ticket_link(self, ticket: str | None) -> str | None:
         """The tracker's page of an action's `ticket`: `ticket_url` with the ticket
         percent-encoded (a `/`, `?`, `#` or space in it cannot change where the link goes),

@@ -117,7 +117,7 @@ def collect(
     titles = {item.path: item.pm.title for item in postmortems}
     facilitators = {item.path: item.pm.facilitator for item in postmortems}
     rows = find_overdue(postmortems, as_of, history, due_before=due_before)
-    items = [_item(row, titles.get(row.path), config.repo_url) for row in rows]
+    items = [_item(row, titles.get(row.path), config.file_link(row.path)) for row in rows]
     own: dict[str, list[Item]] = {}
     escalated: dict[str, list[Item]] = {}
     for item in items:
@@ -151,7 +151,7 @@ def _by_name(name: str) -> tuple[str, str]:
     return (name.lower(), name)
 
 
-def _item(row: Overdue, title: str | None, repo_url: str | None) -> Item:
+def _item(row: Overdue, title: str | None, url: str | None) -> Item:
     return Item(
         postmortem=row.postmortem,
         title=title,
@@ -166,7 +166,7 @@ def _item(row: Overdue, title: str | None, repo_url: str | None) -> Item:
         added_by=row.introduced_by,
         added_at=row.introduced_at,
         ticket=row.ticket,
-        url=f"{repo_url.rstrip('/')}/{row.path}" if repo_url else None,
+        url=url,
     )
 
 

@@ -160,7 +160,7 @@ def _link(config: Config, path: Path) -> str | None:
         relative = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
-    return f"{config.repo_url}/{relative}"
+    return config.file_link(relative)
 
 
 def connect(chosen: TicketSettings, **client: object) -> Tracker:
