@@ -1,3 +1,3 @@
 """bpm: blameless postmortems as code."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
