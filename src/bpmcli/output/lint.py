@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bpmcli import __version__
+from bpmcli.output import terminal
 from bpmcli.output.terminal import clean
 
 if TYPE_CHECKING:
@@ -73,11 +74,11 @@ def summary(findings: Sequence[Finding], files: int) -> str:
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     if not findings:
-        return f"No problems in {files} file{'s' if files != 1 else ''}."
+        return f"No problems in {terminal.plural(files, 'file')}."
     with_findings = len({f.path for f in findings})
     return (
-        f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} warning{'s' if warnings != 1 else ''} "
-        f"in {with_findings} of {files} file{'s' if files != 1 else ''}."
+        f"Found {terminal.plural(errors, 'error')} and {terminal.plural(warnings, 'warning')} "
+        f"in {with_findings} of {terminal.plural(files, 'file')}."
     )
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bpmcli.output import terminal
 from bpmcli.output.terminal import clean, to_json, to_markdown
 
 if TYPE_CHECKING:
@@ -27,16 +28,12 @@ FOOTER = (
 )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def when(item: Item) -> str:
     """`3 days overdue`, `due today`, `due in 2 days`."""
     days = item.days_overdue
     if days > 0:
-        return f"{_plural(days, 'day')} overdue"
-    return "due today" if days == 0 else f"due in {_plural(-days, 'day')}"
+        return f"{terminal.plural(days, 'day')} overdue"
+    return "due today" if days == 0 else f"due in {terminal.plural(-days, 'day')}"
 
 
 def moved(item: Item) -> str:
@@ -45,7 +42,7 @@ def moved(item: Item) -> str:
     if item.moved == 0:
         return "never"
     first = f" (first due {item.original_due})" if item.original_due else ""
-    return f"{_plural(item.moved, 'time')}{first}"
+    return f"{terminal.plural(item.moved, 'time')}{first}"
 
 
 def added(item: Item) -> str:
@@ -59,12 +56,14 @@ def counts(digest: Digest) -> str:
     parts = []
     if digest.overdue:
         soon = f" ({digest.due_soon} due soon)" if digest.due_soon else ""
-        parts.append(f"{_plural(digest.overdue, 'overdue action')}{soon}")
+        parts.append(f"{terminal.plural(digest.overdue, 'overdue action')}{soon}")
     elif digest.due_soon:
-        parts.append(f"{_plural(digest.due_soon, 'action')} due soon")
+        parts.append(f"{terminal.plural(digest.due_soon, 'action')} due soon")
     if digest.escalations:
         count = len(digest.escalations)
-        parts.append(f"{count} to escalate" if parts else f"{_plural(count, 'action')} to escalate")
+        parts.append(
+            f"{count} to escalate" if parts else f"{terminal.plural(count, 'action')} to escalate"
+        )
     return ", ".join(parts)
 
 
@@ -79,7 +78,7 @@ def subject(digest: Digest) -> str:
 
 
 def _escalation_intro(reminders: Reminders) -> str:
-    days = _plural(reminders.escalate_after_days, "day")
+    days = terminal.plural(reminders.escalate_after_days, "day")
     return f"As facilitator: open actions of your postmortems overdue more than {days}"
 
 
@@ -119,8 +118,8 @@ def markdown_digest(reminders: Reminders, digest: Digest) -> str:
 def markdown(reminders: Reminders) -> str:
     """Every digest, for stdout (the default of `bpm remind`)."""
     scope = (
-        f"due within {_plural(reminders.within_days, 'day')}; facilitators hear of actions "
-        f"overdue more than {_plural(reminders.escalate_after_days, 'day')}"
+        f"due within {terminal.plural(reminders.within_days, 'day')}; facilitators hear of actions "
+        f"overdue more than {terminal.plural(reminders.escalate_after_days, 'day')}"
     )
     lines = [f"# Action digests as of {reminders.as_of.isoformat()}", "", f"({scope})", ""]
     if not reminders.digests:
@@ -179,7 +178,7 @@ def _moves(item: Item) -> str:
     if item.moved == 0:
         return " (never moved)"
     first = f", first due {item.original_due}" if item.original_due else ""
-    return f" (moved {_plural(item.moved, 'time')}{first})"
+    return f" (moved {terminal.plural(item.moved, 'time')}{first})"
 
 
 def _added_by(item: Item) -> str:

@@ -34,10 +34,6 @@ def _linked(row: Mapping[str, Any], key: str) -> Any:
     return row[key]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def overdue(rows: Sequence[Overdue]) -> Records:
     """Overdue actions; the people's table has one table per owner, most overdue first."""
     from bpmcli.report import Overdue
@@ -68,7 +64,7 @@ def _overdue_by_owner(records: Records) -> None:
         )
         out.print()
     worst = [f"{name} ({count})" for name, count in owners.most_common(3)]
-    summary = f"{_plural(len(records.rows), 'overdue action')}, {_plural(len(owners), 'owner')}"
+    summary = f"{terminal.plural(len(records.rows), 'overdue action')}, {terminal.plural(len(owners), 'owner')}"
     for line in layout.hanging_items(f"{summary}; most overdue: ", worst, terminal.width()):
         out.print(terminal.text(line, "bold"))
 

@@ -95,6 +95,11 @@ def text(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+def plural(count: int, word: str) -> str:
+    """`1 action`, `2 actions`: English for a count, in every human output."""
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def width() -> int:
     """The width tables are laid out for: COLUMNS when set (as rich and git read it), else
     the terminal's, else 80 (piped output is pasted into tickets and editors)."""

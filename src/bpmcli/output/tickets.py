@@ -20,7 +20,7 @@ _DRIFT_WORDS = {
 
 
 def _requests(count: int) -> str:
-    return f"{count} HTTP request{'s' if count != 1 else ''}"
+    return terminal.plural(count, "HTTP request")
 
 
 def created(result: CreateResult, format: str) -> None:
@@ -88,7 +88,7 @@ def status(result: StatusResult, format: str, applied: list[Applied] | None = No
             else:
                 terminal.say(line)
     terminal.note(
-        f"{result.checked} ticketed action{'s' if result.checked != 1 else ''} checked, "
+        f"{terminal.plural(result.checked, 'ticketed action')} checked, "
         f"{len(result.drift)} drifted ({_requests(result.requests)})"
     )
 
