@@ -367,6 +367,21 @@ def test_a_one_line_code_span_in_triple_backticks(bpm: Bpm, repo: Repo, tmp_path
     assert rows[0][1] == "the link pointed to ```https://bad.example/x.rar```"
 
 
+def test_a_fence_the_action_items_took_in_leaves_no_fence_open(
+    bpm: Bpm, repo: Repo, tmp_path: Path
+) -> None:
+    """Found by the fuzz test: a ``` right under an action item went into its kept comment;
+    a closer appended for it then opened a fence that swallowed every added section."""
+    from markdown_it import MarkdownIt
+
+    report, _, _, text = imported(
+        bpm, tmp_path, "## Action items\n- **14:03 UTC** - \n```", name="2020-01-02.md"
+    )
+    html = MarkdownIt("commonmark").render(text)
+    assert "<h2>Timeline</h2>" in html and "<h2>Summary</h2>" in html and "<pre>" not in html
+    assert not any("never closed" in line for line in report["attention"])
+
+
 def test_a_code_span_after_a_bold_time_keeps_its_backticks(
     bpm: Bpm, repo: Repo, tmp_path: Path
 ) -> None:

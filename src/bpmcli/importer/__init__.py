@@ -608,7 +608,9 @@ class _Body:
             from bpmcli.format.timeline import format_row
 
             self.out[self.table_at : self.table_at] = [format_row(row) for row in self.rows]
-        left_open = document.unclosed(self.lines)
+        # What the body built so far leaves open, not the original: an opener the action
+        # items took in (now inside their kept comment) leaves nothing open here.
+        left_open = document.unclosed("\n".join(self.out).split("\n"))
         if left_open is not None:  # close it, or the sections added below would be inside it
             what, closer = left_open
             self.out += [closer]
