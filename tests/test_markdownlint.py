@@ -7,7 +7,8 @@ without tables, MD060 off), everything bpm writes passes: new files, timeline ro
 imports and `bpm demo`'s repository.
 
 markdownlint-cli2 is a Node tool: found as $BPM_MARKDOWNLINT, `markdownlint-cli2` on PATH,
-or the copy bench/ installs (bench/out/node); without it these tests skip, saying so.
+or the copy in bench/out/node, which the suite installs from the npm registry when npm is
+there (as the browser tests install Chromium); without any of them these tests skip, saying so.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import pytest
 from conftest import ROOT, Ran, Repo
 
 Bpm = Callable[..., Ran]
-BENCH_COPY = ROOT / "bench/out/node/node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs"
+NODE_FOLDER = ROOT / "bench/out/node"
+BENCH_COPY = NODE_FOLDER / "node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs"
+PINNED = "markdownlint-cli2@0.22.1"  # the version these tests were written against
 
 
 def _markdownlint() -> list[str] | None:
@@ -33,7 +36,12 @@ def _markdownlint() -> list[str] | None:
     given = os.environ.get("BPM_MARKDOWNLINT") or shutil.which("markdownlint-cli2")
     if given:
         return [given]
-    node = shutil.which("node")
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node and npm and not BENCH_COPY.exists():
+        install = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix"]
+        subprocess.run(
+            [*install, str(NODE_FOLDER), PINNED], capture_output=True, timeout=300, check=False
+        )
     if node and BENCH_COPY.exists():
         return [node, str(BENCH_COPY)]
     return None
@@ -43,7 +51,7 @@ MARKDOWNLINT = _markdownlint()
 pytestmark = pytest.mark.skipif(
     MARKDOWNLINT is None,
     reason="needs markdownlint-cli2: set BPM_MARKDOWNLINT, put markdownlint-cli2 on PATH, "
-    "or install it with node into bench/out/node",
+    "or have node and npm (the suite installs it into bench/out/node)",
 )
 FINDING = re.compile(r"^\S+:\d+(:\d+)? (error|warning) MD\d+", re.MULTILINE)
 
